@@ -1,0 +1,33 @@
+// `npm run dev`: the whole service on http://127.0.0.1:8787 with local D1, Durable Objects, R2 and Queues
+// (Miniflare, state under .wrangler/state, kept across restarts). Migrations are applied first.
+// The secrets below are clearly fake development values; production sets real ones with `wrangler secret put`.
+import { spawn, spawnSync } from 'node:child_process'
+
+const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
+const wrangler = 'node_modules/.bin/wrangler'
+const port = process.env.PORT ?? '8787'
+const persist = process.env.RET_PERSIST_DIR ? ['--persist-to', process.env.RET_PERSIST_DIR] : []
+
+export const DEV_VARS = {
+  DEV_MODE: 'true',
+  API_TOKEN: 'dev-api-token-not-secret',
+  ENCRYPTION_KEYS: 'dev1:ZGV2LW9ubHkta2V5LWRvLW5vdC11c2UtaW4tcHJvZCE=',
+  LINK_SIGNING_KEY: 'dev-link-signing-key-not-secret',
+  CHAIRS: 'web:dev:chair',
+  COORDINATORS: 'web:dev:coordinator',
+  ADMINS: 'web:dev:admin',
+}
+
+const migrate = spawnSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', ...persist], {
+  env: { ...env, CI: 'true' },
+  stdio: 'inherit',
+})
+if (migrate.status !== 0) process.exit(migrate.status ?? 1)
+
+const vars = Object.entries(DEV_VARS).flatMap(([k, v]) => ['--var', `${k}:${v}`])
+const dev = spawn(wrangler, ['dev', '--ip', '127.0.0.1', '--port', port, ...persist, ...vars, ...process.argv.slice(2)], {
+  env,
+  stdio: 'inherit',
+})
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal))
+dev.on('exit', (code) => process.exit(code ?? 0))

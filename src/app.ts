@@ -1,0 +1,41 @@
+import { Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { logger } from './logger'
+
+/** Per-request values set by middleware. */
+export type AppVariables = { requestId: string }
+export type AppEnv = { Bindings: Env; Variables: AppVariables }
+
+/**
+ * Builds the Hono app: one sub-app per surface is mounted here.
+ * Errors: HTTPException carries its own status; anything else is a 500 with a generic bilingual body,
+ * logged by request id only (never the body).
+ */
+export function buildApp() {
+  const app = new Hono<AppEnv>()
+
+  app.use('*', async function requestId(c, next) {
+    c.set('requestId', c.req.header('cf-ray') ?? crypto.randomUUID())
+    await next()
+  })
+
+  app.get('/healthz', (c) => c.json({ ok: true }))
+
+  app.notFound((c) => c.json({ error: { nl: 'Niet gevonden.', en: 'Not found.' } }, 404))
+
+  app.onError((err, c) => {
+    if (err instanceof HTTPException) return err.getResponse()
+    logger.error('unhandled_error', { requestId: c.get('requestId'), error: err.name })
+    return c.json(
+      {
+        error: {
+          nl: 'Er ging iets mis. Probeer het opnieuw.',
+          en: 'Something went wrong. Please try again.',
+        },
+      },
+      500,
+    )
+  })
+
+  return app
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod'
+
+/**
+ * Configuration from the Worker's env (vars and secrets), validated once per isolate.
+ * Secrets in production come from `wrangler secret put`; `npm run dev` supplies clearly fake dev values.
+ */
+const flag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1')
+
+const list = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+
+export const ConfigSchema = z.object({
+  DEV_MODE: flag,
+  REGION_NAME: z.string().default('Drenthe'),
+  /** Bearer token for POST /api/v1/cases (regions filing from their own systems). */
+  API_TOKEN: z.string().min(16).optional(),
+  /** Comma-separated "kid:base64key" pairs (AES-256-GCM, 32-byte keys); the first is active. */
+  ENCRYPTION_KEYS: z.string().optional(),
+  /** HMAC key for short-lived links and web sessions. */
+  LINK_SIGNING_KEY: z.string().min(16).optional(),
+  CHAIRS: list,
+  COORDINATORS: list,
+  ADMINS: list,
+})
+
+export type Config = z.output<typeof ConfigSchema>
+
+/** Parses the env; throws a readable error naming the setting (shown by `wrangler dev`, never to users). */
+export function loadConfig(env: Record<string, unknown>): Config {
+  const result = ConfigSchema.safeParse(env)
+  if (!result.success) {
+    const names = result.error.issues.map((i) => i.path.join('.')).join(', ')
+    throw new Error(`Invalid configuration: ${names}`)
+  }
+  return result.data
+}

@@ -1,0 +1,59 @@
+import en from '../../templates/copy/en.json'
+import nl from '../../templates/copy/nl.json'
+import type { EnumName, Lang } from './enums'
+
+/** A copy table: nested objects of strings. Regions edit templates/copy/*.json, not code. */
+export type CopyTree = { [key: string]: string | CopyTree }
+
+export const COPY: Record<Lang, CopyTree> = { nl: nl as CopyTree, en: en as CopyTree }
+
+/** A text in both languages, as carried by routing reasons, gates and validation errors. */
+export interface Bilingual {
+  nl: string
+  en: string
+}
+
+function lookup(tree: CopyTree, key: string): string | undefined {
+  let node: string | CopyTree | undefined = tree
+  for (const part of key.split('.')) {
+    if (node === undefined || typeof node === 'string') return undefined
+    node = node[part]
+  }
+  return typeof node === 'string' ? node : undefined
+}
+
+/** Interpolates `{name}` placeholders. Unknown placeholders stay as typed, so a missing param is visible. */
+export function interpolate(text: string, params?: Record<string, string | number>): string {
+  if (!params) return text
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    params[name] === undefined ? whole : String(params[name]),
+  )
+}
+
+/** Looks a copy key up in one language (Dutch is the default); a missing key returns the key itself. */
+export function t(lang: Lang, key: string, params?: Record<string, string | number>): string {
+  const text = lookup(COPY[lang], key) ?? lookup(COPY.nl, key)
+  return text === undefined ? key : interpolate(text, params)
+}
+
+/** Both languages of one copy key. */
+export function both(key: string, params?: Record<string, string | number>): Bilingual {
+  return { nl: t('nl', key, params), en: t('en', key, params) }
+}
+
+/** Whether a key exists in a language (used by completeness tests and the dialogue script check). */
+export function hasCopy(lang: Lang, key: string): boolean {
+  return lookup(COPY[lang], key) !== undefined
+}
+
+/** The label of an enum value, e.g. `label('nl', 'referrerRole', 'gi')`. */
+export function label(lang: Lang, name: EnumName, value: string): string {
+  return t(lang, `enum.${name}.${value}`)
+}
+
+/** All leaf keys of a copy tree, dotted. */
+export function copyKeys(tree: CopyTree, prefix = ''): string[] {
+  return Object.entries(tree).flatMap(([k, v]) =>
+    typeof v === 'string' ? [`${prefix}${k}`] : copyKeys(v, `${prefix}${k}.`),
+  )
+}

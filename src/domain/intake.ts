@@ -1,0 +1,294 @@
+import { z } from 'zod'
+import { type Bilingual, both } from './copy'
+import {
+  ATTENDANCE,
+  AUTHORITIES,
+  HISTORY_RESULTS,
+  LANGUAGES,
+  LEGAL_FRAMEWORKS,
+  LIVING,
+  MISSING_EXPERTISE,
+  MUNICIPALITIES,
+  PROBLEM_DOMAINS,
+  REFERRER_ROLES,
+  SAFETY_SIGNALS,
+  SCHOOL_TYPES,
+  URGENCIES,
+  VEILIG_THUIS,
+} from './enums'
+
+/**
+ * The canonical intake (DOMAIN.md §4). This zod schema is the single source of truth for the shape:
+ * the web form, the chat dialogues, the API and the command line all validate through `parseIntake`.
+ * Objects are strict: an unknown field is an error that names the field.
+ */
+
+const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/
+const ISO_MONTH = /^\d{4}-(0[1-9]|1[0-2])$/
+
+/** Limits on free text: generous for a story, bounded so nobody can store a novel or a payload. */
+export const LIMITS = {
+  shortText: 200,
+  longText: 5000,
+  historyEntries: 50,
+  parties: 30,
+  maxCount: 99,
+  minBirthYear: 1990,
+  maxBirthYear: 2100,
+} as const
+
+const shortText = z.string().trim().min(1).max(LIMITS.shortText)
+const longText = z.string().trim().min(1).max(LIMITS.longText)
+const isoDate = z.string().regex(ISO_DATE, { message: 'validation.date' })
+const isoMonth = z.string().regex(ISO_MONTH, { message: 'validation.month' })
+const count = z.int().min(0).max(LIMITS.maxCount)
+
+function uniqueArray<T extends z.ZodType>(item: T, max: number) {
+  return z
+    .array(item)
+    .max(max)
+    .refine((values) => new Set(values).size === values.length, { message: 'validation.duplicate' })
+}
+
+export const ReferrerSchema = z.strictObject({
+  name: shortText,
+  organisation: shortText,
+  role: z.enum(REFERRER_ROLES),
+  email: z.email({ message: 'validation.email' }).max(LIMITS.shortText),
+  phone: z.string().trim().max(40).nullable(),
+})
+
+export const ChildSchema = z.strictObject({
+  pseudonym: z.string().trim().min(1).max(40).nullable(),
+  birthYear: z.int().min(LIMITS.minBirthYear).max(LIMITS.maxBirthYear),
+  municipality: z.enum(MUNICIPALITIES),
+})
+
+export const ConsentSchema = z.strictObject({
+  child: z.boolean(),
+  parents: z.boolean(),
+  date: isoDate.nullable(),
+  scope: z.string().trim().min(1).max(LIMITS.shortText).nullable(),
+})
+
+export const LegalSchema = z.strictObject({
+  framework: z.enum(LEGAL_FRAMEWORKS),
+  authority: z.enum(AUTHORITIES),
+  consent: ConsentSchema,
+})
+
+export const SafetySchema = z.strictObject({
+  signals: uniqueArray(z.enum(SAFETY_SIGNALS), SAFETY_SIGNALS.length),
+  structural: z.boolean(),
+  veiligThuis: z.enum(VEILIG_THUIS),
+  veiligThuisDate: isoDate.nullable(),
+})
+
+export const PlacementSchema = z.strictObject({
+  needed: z.boolean(),
+  threatened: z.boolean(),
+  onWaitingList: z.boolean(),
+  movesLast12Months: count,
+  rejectedByProviders: count,
+  breakdown: z.boolean(),
+  closedCareRequested: z.boolean(),
+})
+
+export const SituationSchema = z.strictObject({
+  living: z.enum(LIVING),
+  problemDomains: uniqueArray(z.enum(PROBLEM_DOMAINS), PROBLEM_DOMAINS.length),
+  safety: SafetySchema,
+  placement: PlacementSchema,
+})
+
+export const HistoryEntrySchema = z
+  .strictObject({
+    what: shortText,
+    provider: shortText,
+    from: isoMonth,
+    to: isoMonth.nullable(),
+    result: z.enum(HISTORY_RESULTS),
+    why: z.string().trim().max(LIMITS.longText).nullable(),
+  })
+  .refine((h) => h.to === null || !ISO_MONTH.test(h.from) || h.to >= h.from, {
+    message: 'validation.periodOrder',
+    path: ['to'],
+  })
+
+export const PartySchema = z.strictObject({ organisation: shortText, role: shortText })
+
+export const HelpSchema = z.strictObject({
+  history: z.array(HistoryEntrySchema).max(LIMITS.historyEntries),
+  monthsWithoutProgress: z.int().min(0).max(600),
+  protocolsFailing: z.boolean(),
+  professionalsDisagree: z.boolean(),
+  noFittingOffer: z.boolean(),
+  repeatedRequests: z.boolean(),
+  missingExpertise: z.enum(MISSING_EXPERTISE).nullable(),
+  parties: z.array(PartySchema).max(LIMITS.parties),
+  caseDirector: z.boolean(),
+})
+
+export const SchoolSchema = z.strictObject({
+  type: z.enum(SCHOOL_TYPES),
+  attendance: z.enum(ATTENDANCE),
+  weeksAbsent: z.int().min(0).max(520),
+  leerplichtInvolved: z.boolean(),
+})
+
+export const AnalysisSchema = z.strictObject({
+  present: z.boolean(),
+  sharedWithFamily: z.boolean(),
+  attachmentId: z.string().max(100).nullable(),
+})
+
+export const IntakeSchema = z
+  .strictObject({
+    language: z.enum(LANGUAGES),
+    acuteDanger: z.boolean(),
+    consultationOnly: z.boolean(),
+    referrer: ReferrerSchema,
+    child: ChildSchema,
+    legal: LegalSchema,
+    situation: SituationSchema,
+    help: HelpSchema,
+    school: SchoolSchema,
+    analysis: AnalysisSchema,
+    question: longText,
+    perspective: longText,
+    urgency: z.enum(URGENCIES),
+  })
+  .superRefine((intake, ctx) => {
+    // Anonymous consultation: no identifying data about the child is stored (DOMAIN.md §2 G3, §4).
+    if (intake.consultationOnly && intake.child.pseudonym !== null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['child', 'pseudonym'],
+        message: 'validation.pseudonymMustBeNull',
+      })
+    }
+  })
+
+export type Intake = z.infer<typeof IntakeSchema>
+export type HistoryEntry = z.infer<typeof HistoryEntrySchema>
+export type Party = z.infer<typeof PartySchema>
+
+/** One validation problem: the dotted field path and a message in both languages. */
+export interface ValidationError extends Bilingual {
+  path: string
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: ValidationError[] }
+
+function pathOf(path: readonly PropertyKey[]): string {
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+    .join('.')
+    .replace(/\.\[/g, '[')
+}
+
+function typeName(expected: string): string {
+  return ['string', 'number', 'int', 'boolean', 'array', 'object', 'null'].includes(expected)
+    ? expected
+    : 'object'
+}
+
+/** Turns zod issues into field-named messages in Dutch and English. */
+export function formatIssues(issues: readonly z.core.$ZodIssue[], root = 'intake'): ValidationError[] {
+  const out: ValidationError[] = []
+  for (const issue of issues) {
+    const base = pathOf(issue.path)
+    const field = base || root
+    switch (issue.code) {
+      case 'unrecognized_keys':
+        for (const key of issue.keys) {
+          const path = base ? `${base}.${key}` : key
+          out.push({ path, ...both('validation.unknownField', { field: path }) })
+        }
+        break
+      case 'invalid_type': {
+        // zod leaves the input out of issues (good: no personal data in errors); its message says what came.
+        const missing = issue.message.endsWith('received undefined')
+        if (missing) out.push({ path: field, ...both('validation.required', { field }) })
+        else {
+          const type = typeName(String(issue.expected))
+          out.push({
+            path: field,
+            nl: both('validation.expected', { field, type: both(`validation.type.${type}`).nl }).nl,
+            en: both('validation.expected', { field, type: both(`validation.type.${type}`).en }).en,
+          })
+        }
+        break
+      }
+      case 'invalid_value':
+        out.push({
+          path: field,
+          ...both('validation.invalidValue', { field, options: issue.values.map(String).join(', ') }),
+        })
+        break
+      case 'too_small':
+        if (issue.origin === 'string')
+          out.push({ path: field, ...both('validation.tooShortText', { field, min: Number(issue.minimum) }) })
+        else
+          out.push({
+            path: field,
+            ...both('validation.tooSmallNumber', { field, min: Number(issue.minimum) }),
+          })
+        break
+      case 'too_big':
+        if (issue.origin === 'string')
+          out.push({ path: field, ...both('validation.tooLongText', { field, max: Number(issue.maximum) }) })
+        else if (issue.origin === 'array')
+          out.push({ path: field, ...both('validation.tooManyItems', { field, max: Number(issue.maximum) }) })
+        else
+          out.push({ path: field, ...both('validation.tooBigNumber', { field, max: Number(issue.maximum) }) })
+        break
+      case 'invalid_format': {
+        const key = issue.message.startsWith('validation.')
+          ? issue.message
+          : issue.format === 'email'
+            ? 'validation.email'
+            : 'validation.format'
+        out.push({ path: field, ...both(key, { field }) })
+        break
+      }
+      default: {
+        const key = issue.message?.startsWith('validation.') ? issue.message : 'validation.invalid'
+        out.push({ path: field, ...both(key, { field }) })
+      }
+    }
+  }
+  return out
+}
+
+/** Validates anything against a schema and returns field-named bilingual errors instead of throwing. */
+export function parseWith<T>(schema: z.ZodType<T>, input: unknown, root?: string): ParseResult<T> {
+  const result = schema.safeParse(input)
+  if (result.success) return { ok: true, value: result.data }
+  return { ok: false, errors: formatIssues(result.error.issues, root) }
+}
+
+/** Validates a canonical intake. */
+export function parseIntake(input: unknown): ParseResult<Intake> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, errors: [{ path: 'intake', ...both('validation.notAnObject') }] }
+  }
+  return parseWith(IntakeSchema, input)
+}
+
+/** Parses JSON text into an intake, with a clear message for text that is not JSON at all. */
+export function parseIntakeJson(text: string): ParseResult<Intake> {
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error)
+    return { ok: false, errors: [{ path: 'intake', ...both('validation.invalidJson', { detail }) }] }
+  }
+  return parseIntake(data)
+}
+
+/** Age in whole years as the RET counts it: the calendar year of `now` minus the birth year. */
+export function ageOf(birthYear: number, now: Date): number {
+  return now.getUTCFullYear() - birthYear
+}

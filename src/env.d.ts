@@ -1,0 +1,9 @@
+// Secrets are not in wrangler.toml, so `wrangler types` cannot see them; they are declared here.
+// Set them with `wrangler secret put NAME` in production; `npm run dev` and the tests supply dev values.
+declare namespace Cloudflare {
+  interface Env {
+    API_TOKEN?: string
+    ENCRYPTION_KEYS?: string
+    LINK_SIGNING_KEY?: string
+  }
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { parseIntake, parseIntakeJson } from '../../src/domain/intake'
+import { loadSamples } from '../fixtures/samples'
+
+const samples = loadSamples()
+
+const clone = <T>(v: T): T => structuredClone(v)
+
+describe('intake schema', () => {
+  it.each(samples)('accepts the shared sample $name', ({ intake }) => {
+    expect(parseIntake(intake)).toMatchObject({ ok: true })
+  })
+
+  it('rejects an unknown field and names it in Dutch and English', () => {
+    const bad = clone(samples[0]!.intake) as { child: Record<string, unknown> }
+    bad.child.bsn = '123456782'
+    const result = parseIntake(bad)
+    expect(result.ok).toBe(false)
+    if (result.ok) return
+    expect(result.errors).toContainEqual({
+      path: 'child.bsn',
+      nl: 'child.bsn: onbekend veld; dit veld hoort niet in de intake.',
+      en: 'child.bsn: unknown field; it is not part of the intake.',
+    })
+  })
+
+  it('names a missing field, a wrong type and a bad enum value', () => {
+    const bad = clone(samples[0]!.intake) as Record<string, unknown> & { child: Record<string, unknown> }
+    delete bad.question
+    bad.child.birthYear = 'twee'
+    bad.urgency = 'hoog'
+    const result = parseIntake(bad)
+    if (result.ok) throw new Error('expected errors')
+    const byPath = Object.fromEntries(result.errors.map((e) => [e.path, e]))
+    expect(byPath.question?.nl).toBe('question: dit veld is verplicht.')
+    expect(byPath['child.birthYear']?.en).toMatch(/^child\.birthYear: expected a/)
+    expect(byPath.urgency?.nl).toBe('urgency: ongeldige waarde. Kies uit: acuut, spoed, regulier.')
+  })
+
+  it('keeps an anonymous consultation anonymous', () => {
+    const consult = clone(samples.find((s) => s.name === 'sample-consultation.json')!.intake) as {
+      child: Record<string, unknown>
+    }
+    consult.child.pseudonym = 'L.'
+    const result = parseIntake(consult)
+    expect(result.ok).toBe(false)
+  })
+
+  it('reports text that is not JSON', () => {
+    const result = parseIntakeJson('{oops')
+    expect(result.ok).toBe(false)
+    if (!result.ok) expect(result.errors[0]?.nl).toMatch(/^De invoer is geen geldige JSON/)
+  })
+})
