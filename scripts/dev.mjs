@@ -25,9 +25,13 @@ const migrate = spawnSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local
 if (migrate.status !== 0) process.exit(migrate.status ?? 1)
 
 const vars = Object.entries(DEV_VARS).flatMap(([k, v]) => ['--var', `${k}:${v}`])
-const dev = spawn(wrangler, ['dev', '--ip', '127.0.0.1', '--port', port, ...persist, ...vars, ...process.argv.slice(2)], {
-  env,
-  stdio: 'inherit',
-})
+const dev = spawn(
+  wrangler,
+  ['dev', '--ip', '127.0.0.1', '--port', port, ...persist, ...vars, ...process.argv.slice(2)],
+  {
+    env,
+    stdio: 'inherit',
+  },
+)
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal))
 dev.on('exit', (code) => process.exit(code ?? 0))

@@ -1,11 +1,62 @@
+import apiEn from '../../templates/copy/api.en.json'
+import apiNl from '../../templates/copy/api.nl.json'
+import dialogueEn from '../../templates/copy/dialogue.en.json'
+import dialogueNl from '../../templates/copy/dialogue.nl.json'
+import digestEn from '../../templates/copy/digest.en.json'
+import digestNl from '../../templates/copy/digest.nl.json'
 import en from '../../templates/copy/en.json'
+import lifecycleEn from '../../templates/copy/lifecycle.en.json'
+import lifecycleNl from '../../templates/copy/lifecycle.nl.json'
 import nl from '../../templates/copy/nl.json'
+import pdfEn from '../../templates/copy/pdf.en.json'
+import pdfNl from '../../templates/copy/pdf.nl.json'
+import privacyEn from '../../templates/copy/privacy.en.json'
+import privacyNl from '../../templates/copy/privacy.nl.json'
+import routingEn from '../../templates/copy/routing.en.json'
+import routingNl from '../../templates/copy/routing.nl.json'
+import slackEn from '../../templates/copy/slack.en.json'
+import slackNl from '../../templates/copy/slack.nl.json'
+import teamsEn from '../../templates/copy/teams.en.json'
+import teamsNl from '../../templates/copy/teams.nl.json'
+import webEn from '../../templates/copy/web.en.json'
+import webNl from '../../templates/copy/web.nl.json'
 import type { EnumName, Lang } from './enums'
 
 /** A copy table: nested objects of strings. Regions edit templates/copy/*.json, not code. */
 export type CopyTree = { [key: string]: string | CopyTree }
 
-export const COPY: Record<Lang, CopyTree> = { nl: nl as CopyTree, en: en as CopyTree }
+/**
+ * The copy of each language: the core file (app, enum, validation) plus one file per area, each under
+ * its area's name: `t('nl', 'dialogue.steps.child.title')` reads templates/copy/dialogue.nl.json.
+ */
+export const COPY: Record<Lang, CopyTree> = {
+  nl: {
+    ...(nl as CopyTree),
+    api: apiNl,
+    dialogue: dialogueNl,
+    digest: digestNl,
+    lifecycle: lifecycleNl,
+    pdf: pdfNl,
+    privacy: privacyNl,
+    routing: routingNl,
+    slack: slackNl,
+    teams: teamsNl,
+    web: webNl,
+  } as CopyTree,
+  en: {
+    ...(en as CopyTree),
+    api: apiEn,
+    dialogue: dialogueEn,
+    digest: digestEn,
+    lifecycle: lifecycleEn,
+    pdf: pdfEn,
+    privacy: privacyEn,
+    routing: routingEn,
+    slack: slackEn,
+    teams: teamsEn,
+    web: webEn,
+  } as CopyTree,
+}
 
 /** A text in both languages, as carried by routing reasons, gates and validation errors. */
 export interface Bilingual {
