@@ -28,6 +28,12 @@ export const ConfigSchema = z.object({
   ENCRYPTION_KEYS: z.string().optional(),
   /** HMAC key for short-lived links and web sessions. */
   LINK_SIGNING_KEY: z.string().min(16).optional(),
+  /** Cloudflare Access team domain (e.g. `ret-drenthe.cloudflareaccess.com`): web identity in production. */
+  ACCESS_TEAM_DOMAIN: z.string().min(3).optional(),
+  /** Cloudflare Access application AUD tag. */
+  ACCESS_AUD: z.string().min(8).optional(),
+  /** Override of the Access JWKS URL (tests point it at a local key set). */
+  ACCESS_CERTS_URL: z.url().optional(),
   CHAIRS: list,
   COORDINATORS: list,
   ADMINS: list,

@@ -5,5 +5,8 @@ declare namespace Cloudflare {
     API_TOKEN?: string
     ENCRYPTION_KEYS?: string
     LINK_SIGNING_KEY?: string
+    ACCESS_TEAM_DOMAIN?: string
+    ACCESS_AUD?: string
+    ACCESS_CERTS_URL?: string
   }
 }
