@@ -16,6 +16,12 @@ export default defineConfig({
           CHAIRS: 'web:dev:chair-1',
           COORDINATORS: 'web:dev:coordinator-1',
           ADMINS: 'web:dev:admin-1',
+          // Teams: keys, token endpoint and connector are local stubs (msw) in tests.
+          TEAMS_APP_ID: '00000000-1111-2222-3333-444444444444',
+          TEAMS_APP_PASSWORD: 'test-teams-app-password',
+          TEAMS_OPENID_METADATA_URL: 'https://login.example.test/v1/.well-known/openidconfiguration',
+          TEAMS_TOKEN_URL: 'https://login.example.test/botframework.com/oauth2/v2.0/token',
+          TEAMS_TENANT_IDS: 'tenant-drenthe-0001,tenant-drenthe-0002',
         },
       },
     })),

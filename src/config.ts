@@ -37,6 +37,17 @@ export const ConfigSchema = z.object({
   CHAIRS: list,
   COORDINATORS: list,
   ADMINS: list,
+  /** Teams bot: the Microsoft app id (token audience) and its client secret (connector tokens). */
+  TEAMS_APP_ID: z.string().default(''),
+  TEAMS_APP_PASSWORD: z.string().optional(),
+  /** Where the Bot Framework publishes its signing keys; tests point it at a local stub. */
+  TEAMS_OPENID_METADATA_URL: z
+    .url()
+    .default('https://login.botframework.com/v1/.well-known/openidconfiguration'),
+  /** Client-credentials token endpoint for the Bot Connector API. */
+  TEAMS_TOKEN_URL: z.url().default('https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token'),
+  /** Entra tenant ids allowed to use the bot (comma separated); empty = none. */
+  TEAMS_TENANT_IDS: list,
 })
 
 export type Config = z.output<typeof ConfigSchema>

@@ -5,6 +5,12 @@ declare namespace Cloudflare {
     API_TOKEN?: string
     ENCRYPTION_KEYS?: string
     LINK_SIGNING_KEY?: string
+    TEAMS_APP_PASSWORD?: string
+    // Teams settings with defaults in src/config.ts (set as vars per deployment).
+    TEAMS_APP_ID?: string
+    TEAMS_OPENID_METADATA_URL?: string
+    TEAMS_TOKEN_URL?: string
+    TEAMS_TENANT_IDS?: string
     ACCESS_TEAM_DOMAIN?: string
     ACCESS_AUD?: string
     ACCESS_CERTS_URL?: string
