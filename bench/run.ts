@@ -1,0 +1,154 @@
+/**
+ * `npm run bench`: every budget of DESIGN.md §5, measured in one run, with the floor beside it.
+ * Writes bench/results.json and the table in docs/performance.md. Not part of `npm test`.
+ * Sections whose code is not there are reported as "not measured" with the reason, never invented.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { type Figure, processCpuMs, round, stats, timeAsync } from './lib'
+import { microBenches } from './micro'
+import { buildBundle, buildFloor, startHarness, startupCpuMs, TMP } from './workerd'
+
+const DEV_BINDINGS = {
+  DEV_MODE: 'true',
+  API_TOKEN: 'bench-api-token-0123456789',
+  ENCRYPTION_KEYS: 'b1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=',
+  LINK_SIGNING_KEY: 'bench-link-signing-key-0123456789',
+}
+
+async function main() {
+  const started = Date.now()
+  mkdirSync(TMP, { recursive: true })
+  const figures: Figure[] = []
+  const log = (f: Figure) => {
+    figures.push(f)
+    const parts = [
+      f.median !== undefined ? `median ${round(f.median)}` : '',
+      f.p95 !== undefined ? `p95 ${round(f.p95)}` : '',
+      f.p99 !== undefined ? `p99 ${round(f.p99)}` : '',
+      f.value !== undefined ? `${round(f.value)}` : '',
+    ].filter(Boolean)
+    console.log(
+      `${f.ok === false ? '✗' : '✓'} ${f.what}: ${parts.join(' · ')} ${f.unit} (budget ${f.budget})${f.note ? ` — ${f.note}` : ''}`,
+    )
+  }
+
+  // 1. In-process (Node) figures of the pure core.
+  for (const f of await microBenches()) log(f)
+
+  // 2. The built bundle: size and start-up CPU.
+  const bundle = buildBundle()
+  log({
+    id: 'bundle.gzip',
+    what: 'Worker bundle (minified, gzipped)',
+    unit: 'KiB',
+    value: bundle.gzipKiB,
+    budget: '≤ 1536 KiB',
+    ok: bundle.gzipKiB <= 1536,
+    note: `${round(bundle.minifiedKiB, 0)} KiB minified`,
+  })
+  const startup = startupCpuMs()
+  log({
+    id: 'startup.cpu',
+    what: 'Worker start-up CPU (span of the `wrangler check startup` profile)',
+    unit: 'ms',
+    value: startup?.spanMs,
+    budget: '≤ 150 ms',
+    ok: startup !== undefined && startup.spanMs <= 150,
+    note: startup ? `sampled non-idle ${round(startup.sampledMs, 1)} ms` : 'profile not produced',
+  })
+
+  // 3. Served by Miniflare directly, beside the floor.
+  const harness = await startHarness(bundle.dir, buildFloor(), DEV_BINDINGS)
+  try {
+    const n = Number(process.env.BENCH_N ?? 1000)
+    const pid = harness.workerdPid()
+    const cpu0 = pid ? processCpuMs(pid) : undefined
+    const floor = stats(await timeAsync(() => harness.floor('/').then((r) => r.text()), n))
+    const cpu1 = pid ? processCpuMs(pid) : undefined
+    log({
+      id: 'floor',
+      what: 'Floor: bare Hono route in the same workerd',
+      unit: 'ms',
+      ...floor,
+      budget: '—',
+      note:
+        cpu0 !== undefined && cpu1 !== undefined
+          ? `workerd CPU ${round((cpu1 - cpu0) / n, 3)} ms/request`
+          : undefined,
+    })
+    const health = stats(await timeAsync(() => harness.ret('/healthz').then((r) => r.text()), n))
+    log({
+      id: 'ret.healthz',
+      what: 'Our Worker: GET /healthz (middleware + router)',
+      unit: 'ms',
+      ...health,
+      budget: 'p50 ≤ 2.5× floor',
+      ok: health.median <= 2.5 * floor.median,
+      note: `${round(health.median / floor.median, 2)}× floor`,
+    })
+    const { surfaceBenches } = await import('./surfaces')
+    for (const f of await surfaceBenches(harness, floor, DEV_BINDINGS)) log(f)
+  } finally {
+    await harness.dispose()
+  }
+
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memoryGiB: round(totalmem() / 2 ** 30, 1),
+    node: process.version,
+  }
+  const versions = Object.fromEntries(
+    ['wrangler', 'miniflare', 'hono', 'zod', 'pdf-lib', '@slack/bolt'].map((p) => {
+      try {
+        return [p, JSON.parse(readFileSync(`node_modules/${p}/package.json`, 'utf8')).version]
+      } catch {
+        return [p, null]
+      }
+    }),
+  )
+  const results = {
+    at: new Date().toISOString(),
+    seconds: Math.round((Date.now() - started) / 1000),
+    machine,
+    versions,
+    figures,
+  }
+  writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`)
+  writeFileSync('docs/performance.md', renderMarkdown(results))
+  console.log(`bench: done in ${results.seconds} s → bench/results.json, docs/performance.md`)
+}
+
+function renderMarkdown(r: {
+  at: string
+  seconds: number
+  machine: Record<string, unknown>
+  versions: Record<string, unknown>
+  figures: Figure[]
+}) {
+  const cell = (v: number | undefined) => (v === undefined ? '' : String(round(v)))
+  const rows = r.figures.map(
+    (f) =>
+      `| ${f.what} | ${cell(f.median ?? f.value)} | ${cell(f.p95)} | ${cell(f.p99)} | ${f.unit} | ${f.budget} | ${f.ok === undefined ? '—' : f.ok ? 'yes' : '**no**'} | ${f.note ?? ''} |`,
+  )
+  return [
+    '# Performance',
+    '',
+    'Generated by `npm run bench` (do not edit by hand). The Worker is the built bundle served by Miniflare directly,',
+    'beside a bare Hono route in the same workerd (the floor); pure functions are timed in-process on Node.',
+    '',
+    `Run at ${r.at} in ${r.seconds} s on ${JSON.stringify(r.machine)}.`,
+    `Versions: ${JSON.stringify(r.versions)}.`,
+    '',
+    '| what | median / value | p95 | p99 | unit | budget | within | note |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n')
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})

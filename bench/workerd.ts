@@ -1,0 +1,155 @@
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { Miniflare } from 'miniflare'
+import { unstable_getMiniflareWorkerOptions } from 'wrangler'
+
+/**
+ * The real Worker, built as for production (`wrangler deploy --dry-run --minify`) and served by Miniflare
+ * directly — not through `wrangler dev`, whose proxy and inspector relays inflate figures 2–5×
+ * (DESIGN.md §5). A second worker in the same workerd is the floor: a bare Hono route.
+ */
+export const TMP = 'bench/tmp'
+const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' }
+
+export function buildBundle(): { dir: string; files: string[]; gzipKiB: number; minifiedKiB: number } {
+  const dir = join(TMP, 'dist')
+  mkdirSync(dir, { recursive: true })
+  execFileSync('node_modules/.bin/wrangler', ['deploy', '--dry-run', '--outdir', dir, '--minify'], {
+    env,
+    stdio: 'pipe',
+  })
+  const files = readdirSync(dir).filter((f) => !f.endsWith('.map') && statSync(join(dir, f)).isFile())
+  let gz = 0
+  let raw = 0
+  for (const f of files) {
+    const buf = readFileSync(join(dir, f))
+    raw += buf.length
+    gz += gzipSync(buf, { level: 9 }).length
+  }
+  return { dir, files, gzipKiB: gz / 1024, minifiedKiB: raw / 1024 }
+}
+
+export function buildFloor(): string {
+  const out = join(TMP, 'floor.js')
+  execFileSync(
+    'node_modules/.bin/esbuild',
+    ['bench/floor.ts', '--bundle', '--format=esm', '--minify', `--outfile=${out}`],
+    {
+      stdio: 'pipe',
+    },
+  )
+  return out
+}
+
+/** Start-up CPU of the built Worker from `wrangler check startup` (a CPU profile of the start-up phase). */
+export function startupCpuMs(): { spanMs: number; sampledMs: number } | undefined {
+  const profile = join(TMP, 'startup.cpuprofile')
+  const result = spawnSync(
+    'node_modules/.bin/wrangler',
+    ['check', 'startup', '--args=--minify', '--outfile', profile],
+    {
+      env,
+      stdio: 'pipe',
+    },
+  )
+  if (result.status !== 0) return undefined
+  const data = JSON.parse(readFileSync(profile, 'utf8')) as {
+    nodes: { id: number; callFrame: { functionName: string } }[]
+    samples: number[]
+    timeDeltas: number[]
+    startTime: number
+    endTime: number
+  }
+  const idle = new Set(
+    data.nodes.filter((n) => ['(idle)', '(program)'].includes(n.callFrame.functionName)).map((n) => n.id),
+  )
+  let us = 0
+  data.samples.forEach((id, i) => {
+    if (!idle.has(id)) us += data.timeDeltas[i] ?? 0
+  })
+  // The span of the start-up profile is the conservative figure; the sampled non-idle time is a lower bound.
+  return { spanMs: (data.endTime - data.startTime) / 1000, sampledMs: us / 1000 }
+}
+
+export interface Harness {
+  mf: Miniflare
+  ret: (path: string, init?: RequestInit) => Promise<Response>
+  floor: (path: string, init?: RequestInit) => Promise<Response>
+  workerdPid: () => number | undefined
+  dispose: () => Promise<void>
+}
+
+export async function startHarness(bundleDir: string, floorScript: string, bindings: Record<string, string>) {
+  const { workerOptions } = unstable_getMiniflareWorkerOptions('wrangler.toml')
+  const persist = join(TMP, `state-${process.pid}-${Date.now()}`)
+  const mf = new Miniflare({
+    d1Persist: persist,
+    durableObjectsPersist: persist,
+    r2Persist: persist,
+    workers: [
+      {
+        ...workerOptions,
+        name: 'ret',
+        modules: true,
+        scriptPath: join(bundleDir, 'index.js'),
+        modulesRoot: bundleDir,
+        bindings: { ...(workerOptions.bindings ?? {}), ...bindings },
+        routes: ['ret.local/*'],
+      } as never,
+      {
+        name: 'floor',
+        modules: true,
+        scriptPath: floorScript,
+        routes: ['floor.local/*'],
+        compatibilityDate: '2026-04-20',
+      },
+    ],
+  })
+  await mf.ready
+  const db = await mf.getD1Database('DB', 'ret')
+  for (const file of readdirSync('migrations')
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
+    const sql = readFileSync(join('migrations', file), 'utf8')
+    for (const statement of splitSql(sql)) await db.prepare(statement).run()
+  }
+  const dispatch = (host: string) => (path: string, init?: RequestInit) =>
+    mf.dispatchFetch(`http://${host}${path}`, init as never) as unknown as Promise<Response>
+  const workerdPid = () => {
+    try {
+      const out = execFileSync('pgrep', ['-P', String(process.pid), '-f', 'workerd'], { encoding: 'utf8' })
+      return Number(out.trim().split('\n')[0])
+    } catch {
+      return undefined
+    }
+  }
+  return {
+    mf,
+    ret: dispatch('ret.local'),
+    floor: dispatch('floor.local'),
+    workerdPid,
+    dispose: () => mf.dispose(),
+  } satisfies Harness
+}
+
+/** Splits a migration file into statements (triggers keep their BEGIN … END bodies together). */
+export function splitSql(sql: string): string[] {
+  const statements: string[] = []
+  let current = ''
+  let depth = 0
+  for (const line of sql.split('\n')) {
+    const trimmed = line.replace(/--.*$/, '').trim()
+    if (!trimmed) continue
+    current += `${line}\n`
+    if (/\bBEGIN\b/i.test(trimmed)) depth++
+    if (/^END\b/i.test(trimmed)) depth--
+    if (depth === 0 && trimmed.endsWith(';')) {
+      statements.push(current.trim())
+      current = ''
+    }
+  }
+  if (current.trim()) statements.push(current.trim())
+  return statements
+}
