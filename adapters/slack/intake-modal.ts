@@ -1,0 +1,325 @@
+import { z } from 'zod'
+import { t } from '../../src/domain/copy'
+import type { DialogueEvent, DraftPhase, FieldView, ScreenView } from '../../src/domain/dialogue-types'
+import type { Lang } from '../../src/domain/enums'
+import { readViewState, type SlackView } from './payloads'
+import type { SlackBlock, SlackModalErrors, SlackModalView } from './types'
+
+/**
+ * The intake dialogue as a Slack modal: one view per ScreenView (views.open for the first screen,
+ * views.update / `response_action: update` after). The dialogue state machine stays the authority;
+ * this file only renders its neutral screen and reads the form back into a DialogueEvent.
+ */
+
+/** Callback id of every intake modal view. */
+export const INTAKE_CALLBACK_ID = 'ret:intake'
+/** Prefix of the buttons inside the intake modal (back, edit, choices, cancel). */
+export const INTAKE_ACTION_PREFIX = 'ret:intake:'
+const VALUE = 'value'
+
+const MAX = {
+  title: 24,
+  header: 150,
+  label: 2000,
+  option: 75,
+  radio: 10,
+  checkboxes: 10,
+  options: 100,
+  blocks: 100,
+}
+/** Blank rows offered for list fields (Slack modals cannot add rows without a round-trip). */
+const BLANK_LIST_ROWS = 2
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`
+}
+const plain = (text: string, max: number) => ({
+  type: 'plain_text' as const,
+  text: truncate(text, max),
+  emoji: true,
+})
+const mrkdwn = (text: string) => ({ type: 'mrkdwn', text: truncate(text, 3000) })
+
+/** What the intake modal carries between renders: step, phase, language and the submit button's action. */
+export const IntakeMetadataSchema = z.strictObject({
+  s: z.string().max(100),
+  p: z.enum(['step', 'notice', 'review', 'submitting', 'submitted', 'cancelled']),
+  l: z.enum(['nl', 'en']),
+  /** ActionView id the modal's Submit button stands for ('next', 'submit', 'choose:…'), or null. */
+  a: z.string().max(200).nullable(),
+})
+export type IntakeMetadata = z.infer<typeof IntakeMetadataSchema>
+
+function option(value: string, text: string) {
+  return { text: plain(text || value, MAX.option), value }
+}
+
+function fieldElement(field: FieldView, lang: Lang): SlackBlock {
+  const value = typeof field.value === 'string' ? field.value : null
+  const values = Array.isArray(field.value)
+    ? field.value.filter((v): v is string => typeof v === 'string')
+    : []
+  const options = (field.options ?? []).map((o) => option(o.value, o.label))
+  const initialOne = options.find((o) => o.value === value)
+  const initialMany = options.filter((o) => values.includes(o.value))
+  switch (field.kind) {
+    case 'textarea':
+      return { type: 'plain_text_input', multiline: true, ...(value ? { initial_value: value } : {}) }
+    case 'email':
+      return { type: 'email_text_input', ...(value ? { initial_value: value } : {}) }
+    case 'year':
+    case 'integer':
+      return { type: 'number_input', is_decimal_allowed: false, ...(value ? { initial_value: value } : {}) }
+    case 'date':
+      return {
+        type: 'datepicker',
+        ...(value && /^\d{4}-\d{2}-\d{2}$/.test(value) ? { initial_date: value } : {}),
+      }
+    case 'boolean': {
+      const yesNo = [option('true', t(lang, 'slack.intake.yes')), option('false', t(lang, 'slack.intake.no'))]
+      const initial = yesNo.find((o) => o.value === value)
+      return { type: 'radio_buttons', options: yesNo, ...(initial ? { initial_option: initial } : {}) }
+    }
+    case 'radio':
+    case 'select': {
+      const asRadio = field.kind === 'radio' && options.length <= MAX.radio
+      return {
+        type: asRadio ? 'radio_buttons' : 'static_select',
+        options: options.slice(0, MAX.options),
+        ...(asRadio ? {} : { placeholder: plain(t(lang, 'slack.intake.choose'), 150) }),
+        ...(initialOne ? { initial_option: initialOne } : {}),
+      }
+    }
+    case 'checkboxes': {
+      const asBoxes = options.length <= MAX.checkboxes
+      return {
+        type: asBoxes ? 'checkboxes' : 'multi_static_select',
+        options: options.slice(0, MAX.options),
+        ...(asBoxes ? {} : { placeholder: plain(t(lang, 'slack.intake.choose'), 150) }),
+        ...(initialMany.length > 0 ? { initial_options: initialMany } : {}),
+      }
+    }
+    default:
+      // text, tel, month (the hint says the format) and anything new render as one line of text.
+      return { type: 'plain_text_input', ...(value ? { initial_value: value } : {}) }
+  }
+}
+
+function inputBlock(field: FieldView, blockId: string, labelText: string, lang: Lang): SlackBlock {
+  const block: SlackBlock = {
+    type: 'input',
+    block_id: blockId,
+    label: plain(labelText, MAX.label),
+    element: { ...fieldElement(field, lang), action_id: VALUE },
+    // Checkboxes and radios cannot be "emptied" in Slack once chosen; optional keeps the dialogue in charge.
+    optional: !field.required,
+  }
+  if (field.hint) block.hint = plain(field.hint, MAX.label)
+  return block
+}
+
+/** The Slack block id of a list cell: the dialogue's own field name for that row. */
+export function listCellName(listName: string, row: number, itemName: string): string {
+  const leaf = itemName.includes('.') ? (itemName.split('.').pop() ?? itemName) : itemName
+  return `${listName}[${row}].${leaf}`
+}
+
+function fieldBlocks(field: FieldView, lang: Lang): SlackBlock[] {
+  if (field.kind !== 'list') {
+    const blocks = [inputBlock(field, field.name, field.label, lang)]
+    if (field.error) blocks.push({ type: 'context', elements: [mrkdwn(`:warning: ${field.error}`)] })
+    return blocks
+  }
+  const rows = Array.isArray(field.value) ? (field.value as Record<string, string>[]) : []
+  const rowCount = Math.min(rows.length + BLANK_LIST_ROWS, field.maxItems ?? rows.length + BLANK_LIST_ROWS)
+  const blocks: SlackBlock[] = [
+    { type: 'section', text: mrkdwn(`*${field.label}*${field.hint ? `\n${field.hint}` : ''}`) },
+  ]
+  for (let row = 0; row < rowCount; row++) {
+    blocks.push({ type: 'context', elements: [mrkdwn(t(lang, 'slack.intake.row', { n: row + 1 }))] })
+    for (const item of field.itemFields ?? []) {
+      const leaf = item.name.includes('.') ? (item.name.split('.').pop() ?? item.name) : item.name
+      const current = rows[row]?.[leaf] ?? rows[row]?.[item.name] ?? null
+      // Rows are optional as a whole: a blank row is simply not sent.
+      const cell: FieldView = { ...item, value: current, required: false }
+      blocks.push(inputBlock(cell, listCellName(field.name, row, item.name), item.label, lang))
+    }
+  }
+  if (field.error) blocks.push({ type: 'context', elements: [mrkdwn(`:warning: ${field.error}`)] })
+  return blocks
+}
+
+const TONE_ICON = { danger: ':rotating_light:', warning: ':warning:', info: ':information_source:' } as const
+
+/**
+ * Renders one dialogue screen as a modal view. The Submit button stands for the screen's primary
+ * action (next / submit / a notice's primary choice); every other action is a button in the modal.
+ */
+export function buildIntakeModal(screen: ScreenView): SlackModalView {
+  const lang = screen.lang
+  const blocks: SlackBlock[] = [
+    { type: 'header', text: plain(screen.title, MAX.header) },
+    { type: 'context', elements: [mrkdwn(screen.progress.label)] },
+  ]
+  if (screen.intro) blocks.push({ type: 'section', text: mrkdwn(screen.intro) })
+  for (const notice of screen.notices) {
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(`${TONE_ICON[notice.tone]} *${notice.title}*\n${notice.body.join('\n')}`),
+    })
+  }
+  const fieldNames = new Set(screen.fields.map((f) => f.name))
+  const loose = screen.errors.filter((e) => !fieldNames.has(e.field))
+  if (loose.length > 0) {
+    blocks.push({ type: 'section', text: mrkdwn(loose.map((e) => `:warning: ${e[lang]}`).join('\n')) })
+  }
+  for (const field of screen.fields) blocks.push(...fieldBlocks(field, lang))
+  if (screen.review) {
+    for (const section of screen.review.sections) {
+      const lines = section.rows.map((r) => `*${r.label}:* ${r.value}`)
+      blocks.push({ type: 'section', text: mrkdwn(`*${section.title}*\n${lines.join('\n')}`) })
+    }
+    if (screen.review.summary.length > 0) {
+      blocks.push({ type: 'section', text: mrkdwn(screen.review.summary.join('\n')) })
+    }
+  }
+  if (screen.phase === 'submitted' && screen.reference) {
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(
+        `:white_check_mark: ${t(lang, 'slack.intake.submitted', { reference: screen.reference })}`,
+      ),
+    })
+  }
+
+  const primary =
+    screen.actions.find((a) => a.id === 'submit' || a.id === 'next') ??
+    screen.actions.find((a) => a.primary && a.id.startsWith('choose:'))
+  const later = screen.actions.find((a) => a.id === 'later')
+  const buttons = screen.actions
+    .filter((a) => a !== primary && a !== later)
+    .map((a) => {
+      const el: SlackBlock = {
+        type: 'button',
+        action_id: `${INTAKE_ACTION_PREFIX}${a.id}`,
+        text: plain(a.label, MAX.option),
+        value: a.id,
+      }
+      if (a.primary) el.style = 'primary'
+      if (a.id === 'cancel') el.style = 'danger'
+      return el
+    })
+  // An actions block holds at most 25 elements.
+  for (let i = 0; i < buttons.length; i += 25)
+    blocks.push({ type: 'actions', elements: buttons.slice(i, i + 25) })
+
+  const metadata: IntakeMetadata = { s: screen.stepId, p: screen.phase, l: lang, a: primary?.id ?? null }
+  const view: SlackModalView = {
+    type: 'modal',
+    callback_id: INTAKE_CALLBACK_ID,
+    title: plain(t(lang, 'slack.intake.title'), MAX.title),
+    close: plain(later?.label ?? t(lang, 'slack.intake.close'), MAX.title),
+    private_metadata: JSON.stringify(metadata),
+    // Keep the last block (actions) if Slack's 100-block limit is reached: the referrer can still move on.
+    blocks:
+      blocks.length > MAX.blocks
+        ? [...blocks.slice(0, MAX.blocks - 1), blocks[blocks.length - 1] ?? {}]
+        : blocks,
+    notify_on_close: true,
+  }
+  if (primary) view.submit = plain(primary.label, MAX.title)
+  return view
+}
+
+/** Reads the metadata of an intake view, or null when it is not (a current) intake view. */
+export function readIntakeMetadata(
+  view: Pick<SlackView, 'callback_id' | 'private_metadata'>,
+): IntakeMetadata | null {
+  if (view.callback_id !== INTAKE_CALLBACK_ID) return null
+  try {
+    const parsed = IntakeMetadataSchema.safeParse(JSON.parse(view.private_metadata))
+    return parsed.success ? parsed.data : null
+  } catch {
+    return null
+  }
+}
+
+/** The event a named modal action stands for. */
+export function intakeEventForAction(actionId: string, stepId: string): DialogueEvent | null {
+  if (actionId === 'next') return null
+  if (actionId === 'submit') return { type: 'submit' }
+  if (actionId === 'back') return { type: 'back' }
+  if (actionId === 'cancel') return { type: 'cancel' }
+  if (actionId.startsWith('edit:')) return { type: 'edit', stepId: actionId.slice(5) || stepId }
+  if (actionId.startsWith('choose:')) {
+    const [, noticeId, ...choice] = actionId.split(':')
+    return noticeId && choice.length > 0 ? { type: 'choose', noticeId, choice: choice.join(':') } : null
+  }
+  if (actionId === 'lang:nl' || actionId === 'lang:en')
+    return { type: 'setLang', lang: actionId.slice(5) as Lang }
+  return null
+}
+
+export type IntakeSubmission =
+  | { ok: true; event: DialogueEvent; meta: IntakeMetadata }
+  | { ok: false; code: 'not_intake' | 'no_action' }
+
+/**
+ * Reads a view_submission of the intake modal into a DialogueEvent: the form values as an `answer`
+ * (strings as typed, arrays for multi-selects, blank list rows dropped), or the submit / choice the
+ * Submit button stood for.
+ */
+export function parseIntakeModalSubmission(view: SlackView): IntakeSubmission {
+  const meta = readIntakeMetadata(view)
+  if (!meta) return { ok: false, code: 'not_intake' }
+  if (meta.a === null) return { ok: false, code: 'no_action' }
+  if (meta.a !== 'next') {
+    const event = intakeEventForAction(meta.a, meta.s)
+    return event ? { ok: true, event, meta } : { ok: false, code: 'no_action' }
+  }
+  const state = readViewState(view.state.values)
+  const values: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(state)) {
+    // Blank list cells are left out so an empty row is not an (invalid) half-filled entry.
+    if (/\[\d+\]\./.test(name) && (value === null || value === '')) continue
+    values[name] = value ?? ''
+  }
+  return { ok: true, event: { type: 'answer', stepId: meta.s, values }, meta }
+}
+
+/** Reads a button click inside the intake modal (back, edit, choose, cancel) into a DialogueEvent. */
+export function parseIntakeModalAction(
+  actionId: string,
+  view: SlackView,
+): { event: DialogueEvent; meta: IntakeMetadata } | null {
+  if (!actionId.startsWith(INTAKE_ACTION_PREFIX)) return null
+  const meta = readIntakeMetadata(view)
+  if (!meta) return null
+  const event = intakeEventForAction(actionId.slice(INTAKE_ACTION_PREFIX.length), meta.s)
+  return event ? { event, meta } : null
+}
+
+/**
+ * Field errors of an `answer` as a `response_action: errors` body, when every error belongs to an
+ * input shown in the view; otherwise null (then re-render the screen, which lists the errors at the top).
+ */
+export function buildIntakeErrors(
+  screen: ScreenView,
+  view: Pick<SlackModalView, 'blocks'>,
+): SlackModalErrors | null {
+  if (screen.errors.length === 0) return null
+  const blockIds = new Set(
+    view.blocks.map((b) => b.block_id).filter((id): id is string => typeof id === 'string'),
+  )
+  const errors: Record<string, string> = {}
+  for (const error of screen.errors) {
+    if (!blockIds.has(error.field)) return null
+    errors[error.field] = truncate(error[screen.lang], 2000)
+  }
+  return { response_action: 'errors', errors }
+}
+
+/** Whether a phase ends the modal flow (nothing left to submit). */
+export function isFinalPhase(phase: DraftPhase): boolean {
+  return phase === 'submitted' || phase === 'cancelled'
+}
