@@ -22,6 +22,13 @@ export default defineConfig({
           TEAMS_OPENID_METADATA_URL: 'https://login.example.test/v1/.well-known/openidconfiguration',
           TEAMS_TOKEN_URL: 'https://login.example.test/botframework.com/oauth2/v2.0/token',
           TEAMS_TENANT_IDS: 'tenant-drenthe-0001,tenant-drenthe-0002',
+          // Slack: requests are signed inside the tests; the Web API is answered by msw.
+          SLACK_SIGNING_SECRET: 'test-slack-signing-secret-0123456789',
+          SLACK_BOT_TOKEN: 'xoxb-test-bot-token',
+          SLACK_TRIAGE_CHANNEL: 'C0TRIAGE01',
+          SLACK_API_URL: 'https://slack.example.test/api/',
+          SLACK_TEAM_IDS: 'T0RETDRNT',
+          SLACK_CHAIR_USER_IDS: 'U0CHAIR001,U0CHAIR002',
         },
       },
     })),

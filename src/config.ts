@@ -48,6 +48,17 @@ export const ConfigSchema = z.object({
   TEAMS_TOKEN_URL: z.url().default('https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token'),
   /** Entra tenant ids allowed to use the bot (comma separated); empty = none. */
   TEAMS_TENANT_IDS: list,
+  /** Slack app: signing secret (request HMAC) and bot token (Web API). */
+  SLACK_SIGNING_SECRET: z.string().optional(),
+  SLACK_BOT_TOKEN: z.string().optional(),
+  /** Channel id of the chairs' triage channel (case cards are posted there). */
+  SLACK_TRIAGE_CHANNEL: z.string().default(''),
+  /** Slack Web API base URL; tests point it at a local stub. Must end with a slash. */
+  SLACK_API_URL: z.url().default('https://slack.com/api/'),
+  /** Slack workspace (team) ids allowed to use the app (comma separated); empty = none. */
+  SLACK_TEAM_IDS: list,
+  /** Slack user ids allowed to act as chair (comma separated), besides `slack:team:user` in CHAIRS. */
+  SLACK_CHAIR_USER_IDS: list,
 })
 
 export type Config = z.output<typeof ConfigSchema>

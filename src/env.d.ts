@@ -14,5 +14,11 @@ declare namespace Cloudflare {
     ACCESS_TEAM_DOMAIN?: string
     ACCESS_AUD?: string
     ACCESS_CERTS_URL?: string
+    SLACK_SIGNING_SECRET?: string
+    SLACK_BOT_TOKEN?: string
+    SLACK_TRIAGE_CHANNEL?: string
+    SLACK_API_URL?: string
+    SLACK_TEAM_IDS?: string
+    SLACK_CHAIR_USER_IDS?: string
   }
 }
