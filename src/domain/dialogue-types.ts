@@ -19,8 +19,22 @@ export type DraftPhase =
   | 'submitted' // case created: `reference` is set
   | 'cancelled'
 
+/** 'regular' intake, or the short 'spoed' intake chosen on the G1 notice (acute danger). */
+export type DraftFlow = 'regular' | 'spoed'
+
+/**
+ * Raw, not yet validated input of the current step, kept by 'save' (later) and by list row actions so
+ * nothing typed is lost. Values exactly as the surface sent them (strings, string[] for checkboxes).
+ */
+export interface PendingInput {
+  stepId: string
+  values: Record<string, string | string[]>
+  /** Rows shown per list field (e.g. 'help.history': 2). */
+  rows: Record<string, number>
+}
+
 export interface DraftState {
-  /** Incremented on every accepted event: optimistic concurrency and idempotency key material. */
+  /** Incremented on every event that changes the state (never on no-ops, stale or invalid events). */
   version: number
   /** Unique per draft; becomes the idempotency key of the case it creates. */
   draftId: string
@@ -30,10 +44,17 @@ export interface DraftState {
   stepId: string
   /** Answers by intake field path, already validated and typed (e.g. 'child.birthYear': 2011). */
   answers: Record<string, unknown>
-  /** Step ids visited, for `back`. */
+  /** Step ids answered at least once, in the order first answered. */
   trail: string[]
-  /** Notices already acknowledged (so they are not shown twice). */
+  /** Notices acknowledged with 'continue' (so they are not shown twice). */
   acknowledged: string[]
+  flow: DraftFlow
+  /** Phase 'notice': the step whose answer raised the notice (where `back` returns to). */
+  from: string | null
+  /** Set by `edit` from the review: after the edited step, go straight back to the review. */
+  returnToReview: boolean
+  /** Typed but not yet accepted input of the current step (see PendingInput). */
+  pending: PendingInput | null
   startedAt: string
   updatedAt: string
   /** Set once submitted. */
@@ -42,8 +63,19 @@ export interface DraftState {
 
 export type DialogueEvent =
   | { type: 'start'; lang?: Lang }
-  /** Raw values from a form/card, by field name; strings as typed, arrays for multi-selects. */
+  /**
+   * Raw values from a form/card, by field name (= intake path); strings as typed, arrays for
+   * multi-selects. List rows as 'help.history[0].what' (or 'help.history': [{ what: … }]); a row with
+   * every field empty is ignored, so a surface may always show one empty row. Keys that are not fields
+   * of the step are ignored.
+   */
   | { type: 'answer'; stepId: string; values: Record<string, unknown> }
+  /** "Save and continue later": keep the typed input of the current step without validating it. */
+  | { type: 'save'; stepId: string; values: Record<string, unknown> }
+  /** Add an empty row to a list field (action 'add:<path>'); `values` = the form as typed so far. */
+  | { type: 'addRow'; stepId: string; path: string; values?: Record<string, unknown> }
+  /** Remove row `index` of a list field (action 'remove:<path>:<index>'). */
+  | { type: 'removeRow'; stepId: string; path: string; index: number; values?: Record<string, unknown> }
   | { type: 'back' }
   /** From the review page: go and change one step. */
   | { type: 'edit'; stepId: string }
@@ -59,7 +91,7 @@ export type DialogueEffect =
   /** Create the case (idempotency key = draftId). */
   | { type: 'createCase'; intake: Intake; decision: RoutingDecision; idempotencyKey: string }
   /** G1 spoedmelding: alert the chairs' channel now, urgency `acuut`. */
-  | { type: 'alertAcute' }
+  | { type: 'alertAcute'; idempotencyKey: string }
   | { type: 'cancelled' }
 
 export interface FieldError extends Bilingual {
@@ -106,6 +138,8 @@ export interface FieldView {
   /** For kind 'list': the fields of one row. */
   itemFields?: FieldView[]
   maxItems?: number
+  /** For kind 'list': 'add:<path>' and one 'remove:<path>:<index>' per row. */
+  actions?: ActionView[]
   error?: string
 }
 
@@ -117,7 +151,10 @@ export interface NoticeView {
 }
 
 export interface ActionView {
-  /** 'next' | 'back' | 'later' | 'cancel' | 'submit' | 'edit:<stepId>' | 'choose:<noticeId>:<choice>' */
+  /**
+   * 'next' | 'back' | 'later' | 'cancel' | 'submit' | 'edit:<stepId>' | 'choose:<noticeId>:<choice>'
+   * | 'add:<listPath>' | 'remove:<listPath>:<index>'. `eventFromAction` in dialogue.ts turns one into an event.
+   */
   id: string
   label: string
   primary?: boolean
@@ -142,6 +179,16 @@ export interface ScreenView {
   notices: NoticeView[]
   actions: ActionView[]
   errors: FieldError[]
-  review?: { sections: ReviewSection[]; decision: RoutingDecision; summary: string[] }
+  /** On the review: the answers per step, the routing suggestion and its summary lines. */
+  review?: { sections: ReviewSection[]; decision: RoutingDecision | null; summary: string[] }
   reference?: string
+}
+
+/**
+ * What the user just sent when an `answer` was refused: pass it to `view` so the screen shows the input
+ * as typed (nothing is lost) with each field's error next to it.
+ */
+export interface ViewInput {
+  values: Record<string, unknown>
+  errors: FieldError[]
 }
