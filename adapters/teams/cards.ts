@@ -1,0 +1,715 @@
+import { label, t } from '../../src/domain/copy'
+import type {
+  ActionView,
+  DialogueEvent,
+  FieldView,
+  NoticeView,
+  ScreenView,
+} from '../../src/domain/dialogue-types'
+import type { Intervention, Lang, Urgency } from '../../src/domain/enums'
+import type { TeamsCommand } from './activity'
+import type {
+  AdaptiveCard,
+  CardAction,
+  CardElement,
+  ChoiceSetInput,
+  Container,
+  SubmitAction,
+  TextBlock,
+} from './card-schema'
+
+/**
+ * Renders the dialogue's neutral screens and the follow-up messages as Adaptive Cards 1.5, and reads
+ * card submits back into neutral events. Pure: no I/O, no clock. Cards carry case references,
+ * interventions, statuses and the referrer's own current answers (1:1 chat only) — never data of
+ * another user, and follow-up cards never carry names, birth years or free-text stories.
+ */
+
+/** Bot Framework attachment content type of an Adaptive Card. */
+export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive'
+
+const SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json' as const
+
+/** What a card button sends back, merged by Teams with the card's input values. */
+export interface CardData {
+  action: string
+  stepId?: string
+  draftVersion?: number
+  /** Names of multi-select inputs: Teams sends them as one comma-separated string. */
+  multi?: string[]
+  reference?: string
+  questionId?: string
+}
+
+function card(lang: Lang, body: CardElement[], actions: CardAction[] = []): AdaptiveCard {
+  return {
+    type: 'AdaptiveCard',
+    $schema: SCHEMA,
+    version: '1.5',
+    lang,
+    fallbackText: t(lang, 'teams.fallback'),
+    body,
+    ...(actions.length > 0 ? { actions } : {}),
+  }
+}
+
+function text(value: string, extra: Partial<TextBlock> = {}): TextBlock {
+  return { type: 'TextBlock', text: value, wrap: true, ...extra }
+}
+
+function heading(value: string): TextBlock {
+  return text(value, { style: 'heading', size: 'large', weight: 'bolder' })
+}
+
+function submit(title: string, data: CardData, extra: Partial<SubmitAction> = {}): SubmitAction {
+  return { type: 'Action.Submit', title, data: { ...data }, ...extra }
+}
+
+function langSwitch(lang: Lang, data: Omit<CardData, 'action'>, asCommand: boolean): SubmitAction {
+  const other: Lang = lang === 'nl' ? 'en' : 'nl'
+  return submit(
+    t(lang, 'teams.lang.switchTo'),
+    { ...data, action: asCommand ? `cmd:lang:${other}` : `lang:${other}` },
+    { associatedInputs: 'none', tooltip: t(lang, 'teams.lang.switchToTitle') },
+  )
+}
+
+const TONE: Record<NoticeView['tone'], Container['style']> = {
+  danger: 'attention',
+  warning: 'warning',
+  info: 'emphasis',
+}
+
+function noticeBlock(notice: NoticeView): Container {
+  return {
+    type: 'Container',
+    id: `notice-${notice.id}`,
+    style: TONE[notice.tone],
+    bleed: false,
+    items: [text(notice.title, { weight: 'bolder' }), ...notice.body.map((line) => text(line))],
+  }
+}
+
+function asString(value: FieldView['value']): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined
+}
+
+function requiredMessage(field: FieldView, lang: Lang): string {
+  return field.error ?? t(lang, field.required ? 'teams.errors.required' : 'teams.errors.invalid')
+}
+
+/** The key of a list item field: 'what' from 'what' or 'help.history[0].what'. */
+function itemKey(name: string): string {
+  const at = name.lastIndexOf('].')
+  return at >= 0 ? name.slice(at + 2) : (name.split('.').pop() ?? name)
+}
+
+/** One input for one field, with its label, requiredness and message (Adaptive Cards 1.3+). */
+function buildInput(field: FieldView, lang: Lang, multi: string[]): CardElement {
+  const base = {
+    id: field.name,
+    label: field.label,
+    isRequired: field.required,
+    errorMessage: requiredMessage(field, lang),
+  }
+  const value = asString(field.value)
+  switch (field.kind) {
+    case 'textarea':
+      return { type: 'Input.Text', ...base, isMultiline: true, maxLength: 4000, ...(value ? { value } : {}) }
+    case 'email':
+    case 'tel':
+      return { type: 'Input.Text', ...base, style: field.kind, maxLength: 200, ...(value ? { value } : {}) }
+    case 'year':
+    case 'integer': {
+      const n = value === undefined ? Number.NaN : Number(value)
+      return {
+        type: 'Input.Number',
+        ...base,
+        ...(field.kind === 'integer' ? { min: 0 } : {}),
+        ...(Number.isFinite(n) ? { value: n } : {}),
+      }
+    }
+    case 'date':
+      return {
+        type: 'Input.Date',
+        ...base,
+        ...(value && /^\d{4}-\d{2}-\d{2}$/.test(value) ? { value } : {}),
+      }
+    case 'month':
+      return {
+        type: 'Input.Text',
+        ...base,
+        placeholder: t(lang, 'teams.month.placeholder'),
+        regex: '^\\d{4}-(0[1-9]|1[0-2])$',
+        maxLength: 7,
+        ...(value ? { value } : {}),
+      }
+    case 'select':
+    case 'radio':
+    case 'checkboxes': {
+      const isMulti = field.kind === 'checkboxes'
+      if (isMulti) multi.push(field.name)
+      const selected = Array.isArray(field.value)
+        ? (field.value as unknown[]).filter((v): v is string => typeof v === 'string').join(',')
+        : value
+      const input: ChoiceSetInput = {
+        type: 'Input.ChoiceSet',
+        ...base,
+        choices: (field.options ?? []).map((o) => ({ title: o.label, value: o.value })),
+        style: field.kind === 'select' ? 'compact' : 'expanded',
+        wrap: true,
+        ...(isMulti ? { isMultiSelect: true } : {}),
+        ...(selected ? { value: selected } : {}),
+      }
+      return input
+    }
+    case 'boolean': {
+      // A required yes/no question is asked as two explicit choices: a toggle would silently submit
+      // "no" for a question (e.g. acute danger) the referrer skipped.
+      if (field.required || field.options?.length) {
+        const choices = field.options?.length
+          ? field.options.map((o) => ({ title: o.label, value: o.value }))
+          : [
+              { title: t(lang, 'teams.boolean.yes'), value: 'true' },
+              { title: t(lang, 'teams.boolean.no'), value: 'false' },
+            ]
+        return {
+          type: 'Input.ChoiceSet',
+          ...base,
+          choices,
+          style: 'expanded',
+          wrap: true,
+          ...(value ? { value } : {}),
+        }
+      }
+      return {
+        type: 'Input.Toggle',
+        ...base,
+        title: field.hint ?? field.label,
+        valueOn: 'true',
+        valueOff: 'false',
+        value: value === 'true' ? 'true' : 'false',
+        wrap: true,
+      }
+    }
+    default:
+      return { type: 'Input.Text', ...base, maxLength: 500, ...(value ? { value } : {}) }
+  }
+}
+
+function fieldError(message: string): TextBlock {
+  return text(`⚠ ${message}`, { color: 'attention', size: 'small', spacing: 'none' })
+}
+
+function hint(value: string): TextBlock {
+  return text(value, { isSubtle: true, size: 'small', spacing: 'none' })
+}
+
+/**
+ * A list field (e.g. help history): the rows the view holds (at least one, which may stay empty),
+ * and the field's own add/remove buttons.
+ */
+function buildList(
+  field: FieldView,
+  lang: Lang,
+  multi: string[],
+  data: (a: ActionView) => CardData,
+): CardElement[] {
+  const rows = Array.isArray(field.value) ? (field.value as Record<string, string>[]) : []
+  const count = Math.max(rows.length, 1)
+  const out: CardElement[] = [text(field.label, { weight: 'bolder' })]
+  if (field.hint) out.push(hint(field.hint))
+  const removes = new Map(
+    (field.actions ?? [])
+      .filter((a) => a.id.startsWith('remove:'))
+      .map((a) => [Number(a.id.slice(a.id.lastIndexOf(':') + 1)), a]),
+  )
+  for (let i = 0; i < count; i++) {
+    const row = rows[i] ?? {}
+    const items: CardElement[] = [
+      text(t(lang, 'teams.list.row', { label: field.label, n: i + 1 }), { isSubtle: true, size: 'small' }),
+    ]
+    for (const item of field.itemFields ?? []) {
+      const key = itemKey(item.name)
+      const name = `${field.name}[${i}].${key}`
+      // Rows are optional as a whole (an all-empty row is ignored): only the first follows the
+      // list's own requiredness.
+      const cell: FieldView = { ...item, name, value: row[key] ?? null, required: i === 0 && item.required }
+      items.push(buildInput(cell, lang, multi))
+    }
+    const remove = removes.get(i)
+    if (remove) items.push({ type: 'ActionSet', actions: [buildAction(remove, data(remove))] })
+    out.push({ type: 'Container', id: `${field.name}-row-${i}`, separator: i > 0, items })
+  }
+  const add = (field.actions ?? []).filter((a) => a.id.startsWith('add:'))
+  if (add.length > 0) out.push({ type: 'ActionSet', actions: add.map((a) => buildAction(a, data(a))) })
+  if (field.error) out.push(fieldError(field.error))
+  return out
+}
+
+function buildField(
+  field: FieldView,
+  lang: Lang,
+  multi: string[],
+  data: (a: ActionView) => CardData,
+  extraError?: string,
+): CardElement[] {
+  if (field.kind === 'list') return buildList(field, lang, multi, data)
+  const error = field.error ?? extraError
+  const out: CardElement[] = [buildInput(error ? { ...field, error } : field, lang, multi)]
+  if (field.hint && field.kind !== 'boolean') out.push(hint(field.hint))
+  if (error) out.push(fieldError(error))
+  return out
+}
+
+function actionData(action: ActionView, screen: ScreenView, draftVersion: number, multi: string[]): CardData {
+  return {
+    action: action.id,
+    stepId: screen.stepId,
+    draftVersion,
+    ...(sendsInputs(action.id) ? { multi } : {}),
+  }
+}
+
+/**
+ * Buttons that move forward (and "add a row") send the inputs, which Teams first checks against
+ * `isRequired`. Back, later, cancel, edit, remove and notice choices send none: otherwise Teams would
+ * refuse "later" until every required field is filled in.
+ */
+function sendsInputs(actionId: string): boolean {
+  return actionId === 'next' || actionId === 'submit' || actionId.startsWith('add:')
+}
+
+function buildAction(action: ActionView, data: CardData): SubmitAction {
+  return submit(action.label, data, {
+    associatedInputs: sendsInputs(action.id) ? 'auto' : 'none',
+    ...(action.primary ? { style: 'positive' } : action.id === 'cancel' ? { style: 'destructive' } : {}),
+  })
+}
+
+export interface StepCardContext {
+  /** The draft's version the screen was rendered from: a submit from an older card is recognised. */
+  draftVersion: number
+}
+
+/**
+ * One Adaptive Card for one dialogue screen: progress, title, notices, a summary of errors, one
+ * labelled input per field with its inline error, the review (with a change button per section), and
+ * the screen's actions plus a language switch. Button data is `{ action, stepId, draftVersion }`.
+ */
+export function buildStepCard(screen: ScreenView, ctx: StepCardContext): AdaptiveCard {
+  const lang = screen.lang
+  const multi: string[] = []
+  const body: CardElement[] = []
+  if (screen.progress.total > 0 && screen.phase === 'step') {
+    body.push(text(screen.progress.label, { isSubtle: true, size: 'small' }))
+  }
+  body.push(heading(screen.title))
+  if (screen.intro) body.push(text(screen.intro))
+  for (const notice of screen.notices) body.push(noticeBlock(notice))
+
+  const fieldNames = new Set(screen.fields.map((f) => f.name))
+  const errorsByField = new Map<string, string>()
+  for (const e of screen.errors) {
+    if (!errorsByField.has(e.field)) errorsByField.set(e.field, lang === 'en' ? e.en : e.nl)
+  }
+  if (screen.errors.length > 0) {
+    const loose = [...errorsByField.entries()].filter(([field]) => !fieldNames.has(field)).map(([, m]) => m)
+    body.push({
+      type: 'Container',
+      id: 'errors',
+      style: 'attention',
+      items: [text(t(lang, 'teams.errors.summary'), { weight: 'bolder' }), ...loose.map((m) => text(m))],
+    })
+  }
+  // Row buttons send the inputs typed so far (the dialogue keeps them), so they carry `multi` too.
+  const rowData = (a: ActionView) => actionData(a, screen, ctx.draftVersion, multi)
+  for (const field of screen.fields) {
+    body.push(...buildField(field, lang, multi, rowData, errorsByField.get(field.name)))
+  }
+
+  const editActions = new Map(
+    screen.actions.filter((a) => a.id.startsWith('edit:')).map((a) => [a.id.slice('edit:'.length), a]),
+  )
+  if (screen.review) {
+    for (const section of screen.review.sections) {
+      const items: CardElement[] = [
+        text(section.title, { weight: 'bolder' }),
+        { type: 'FactSet', facts: section.rows.map((r) => ({ title: r.label, value: r.value })) },
+      ]
+      const edit = editActions.get(section.stepId)
+      if (edit) {
+        items.push({
+          type: 'ActionSet',
+          actions: [
+            buildAction(
+              { ...edit, label: edit.label || t(lang, 'teams.review.edit') },
+              actionData(edit, screen, ctx.draftVersion, []),
+            ),
+          ],
+        })
+      }
+      body.push({ type: 'Container', id: `review-${section.stepId}`, separator: true, items })
+    }
+    const decision = screen.review.decision
+    const suggestion: CardElement[] = [text(t(lang, 'teams.review.suggestion'), { weight: 'bolder' })]
+    if (decision)
+      suggestion.push(
+        text(label(lang, 'intervention', decision.primary), { size: 'medium', weight: 'bolder' }),
+      )
+    suggestion.push(...screen.review.summary.map((line) => text(line)))
+    body.push({ type: 'Container', id: 'suggestion', style: 'emphasis', items: suggestion })
+    for (const gate of decision?.gates ?? []) {
+      body.push({
+        type: 'Container',
+        id: `gate-${gate.gate}`,
+        style: gate.gate === 'G1' ? 'attention' : 'warning',
+        items: [text(lang === 'en' ? gate.en : gate.nl)],
+      })
+    }
+  }
+  if (screen.reference) body.push(text(t(lang, 'teams.messages.submitted', { reference: screen.reference })))
+
+  const actions: CardAction[] = screen.actions
+    .filter((a) => !(screen.review && a.id.startsWith('edit:') && editActions.has(a.id.slice(5))))
+    .map((a) => buildAction(a, actionData(a, screen, ctx.draftVersion, multi)))
+  const open = screen.phase !== 'submitted' && screen.phase !== 'cancelled' && screen.phase !== 'submitting'
+  if (open) actions.push(langSwitch(lang, { stepId: screen.stepId, draftVersion: ctx.draftVersion }, false))
+  return card(lang, body, actions)
+}
+
+/** A plain message as a card (saved for later, stopped, not understood…), with optional buttons. */
+export function buildMessageCard(
+  lang: Lang,
+  message: string,
+  commands: TeamsCommand['type'][] = [],
+): AdaptiveCard {
+  return card(
+    lang,
+    [text(message)],
+    commands.map((c) => commandButton(lang, c)),
+  )
+}
+
+function commandButton(lang: Lang, command: TeamsCommand['type']): SubmitAction {
+  const titles: Record<string, string> = {
+    new: t(lang, 'teams.help.newCase'),
+    resume: t(lang, 'teams.help.resume'),
+    list: t(lang, 'teams.help.myCases'),
+  }
+  return submit(titles[command] ?? command, { action: `cmd:${command}` }, { associatedInputs: 'none' })
+}
+
+/** The help card: what the bot is for, the commands, a privacy reminder and the crisis numbers. */
+export function buildHelpCard(lang: Lang): AdaptiveCard {
+  return card(
+    lang,
+    [
+      heading(t(lang, 'teams.help.title')),
+      text(t(lang, 'teams.help.intro')),
+      text(t(lang, 'teams.help.commands')),
+      { type: 'Container', style: 'warning', items: [text(t(lang, 'teams.help.privacy'))] },
+      {
+        type: 'Container',
+        style: 'attention',
+        items: [text(t(lang, 'teams.help.crisis'), { weight: 'bolder' })],
+      },
+    ],
+    [
+      submit(
+        t(lang, 'teams.help.newCase'),
+        { action: 'cmd:new' },
+        { associatedInputs: 'none', style: 'positive' },
+      ),
+      submit(t(lang, 'teams.help.resume'), { action: 'cmd:resume' }, { associatedInputs: 'none' }),
+      submit(t(lang, 'teams.help.myCases'), { action: 'cmd:list' }, { associatedInputs: 'none' }),
+      langSwitch(lang, {}, true),
+    ],
+  )
+}
+
+export interface ReceiptCardInput {
+  lang: Lang
+  reference: string
+  intervention: Intervention
+  urgency?: Urgency
+  /** A short-lived link issued to this referrer; absent while the PDF is being made. */
+  pdfUrl?: string
+  /** When the link stops working, already formatted for the reader (e.g. "24-11-2026 10:00"). */
+  pdfExpires?: string
+}
+
+/** The receipt after submit: reference, suggested intervention, urgency and the referrer's PDF link. */
+export function buildReceiptCard(input: ReceiptCardInput): AdaptiveCard {
+  const { lang } = input
+  const facts = [
+    { title: t(lang, 'teams.receipt.reference'), value: input.reference },
+    { title: t(lang, 'teams.receipt.intervention'), value: label(lang, 'intervention', input.intervention) },
+    ...(input.urgency
+      ? [{ title: t(lang, 'teams.receipt.urgency'), value: label(lang, 'urgency', input.urgency) }]
+      : []),
+  ]
+  const body: CardElement[] = [
+    heading(t(lang, 'teams.receipt.title')),
+    text(t(lang, 'teams.receipt.body')),
+    { type: 'FactSet', facts },
+  ]
+  const actions: CardAction[] = []
+  if (input.pdfUrl) {
+    if (input.pdfExpires) body.push(hint(t(lang, 'teams.receipt.linkExpiry', { expires: input.pdfExpires })))
+    actions.push({ type: 'Action.OpenUrl', title: t(lang, 'teams.receipt.openPdf'), url: input.pdfUrl })
+  } else {
+    body.push(hint(t(lang, 'teams.receipt.pdfPending')))
+  }
+  return card(lang, body, actions)
+}
+
+export interface StatusCardInput {
+  lang: Lang
+  reference: string
+  /** A case status from src/domain/lifecycle.ts (labels in lifecycle copy). */
+  status: string
+  intervention?: Intervention
+  /** The chair's reason (a short, non-identifying note), if any. */
+  reason?: string
+  /** Table date, already formatted for the reader. */
+  scheduledFor?: string
+}
+
+/** A proactive update when the case status changes. */
+export function buildStatusCard(input: StatusCardInput): AdaptiveCard {
+  const { lang } = input
+  const body: CardElement[] = [
+    heading(t(lang, 'teams.status.title', { reference: input.reference })),
+    text(t(lang, 'teams.status.body', { status: t(lang, `lifecycle.statuses.${input.status}`) })),
+  ]
+  if (input.intervention) {
+    body.push({
+      type: 'FactSet',
+      facts: [
+        {
+          title: t(lang, 'teams.receipt.intervention'),
+          value: label(lang, 'intervention', input.intervention),
+        },
+      ],
+    })
+  }
+  if (input.scheduledFor) body.push(text(t(lang, 'teams.status.scheduledFor', { date: input.scheduledFor })))
+  if (input.reason) {
+    body.push({
+      type: 'Container',
+      style: 'emphasis',
+      items: [text(t(lang, 'teams.status.reason'), { weight: 'bolder' }), text(input.reason)],
+    })
+  }
+  return card(lang, body)
+}
+
+export interface QuestionCardInput {
+  lang: Lang
+  reference: string
+  questionId: string
+  /** The chair's question, written for the referrer of this case only. */
+  question: string
+}
+
+/** A question from the chair, answered on the card itself; the answer goes to the case timeline. */
+export function buildQuestionCard(input: QuestionCardInput): AdaptiveCard {
+  const { lang } = input
+  return card(
+    lang,
+    [
+      heading(t(lang, 'teams.question.title', { reference: input.reference })),
+      text(t(lang, 'teams.question.intro')),
+      { type: 'Container', style: 'emphasis', items: [text(input.question)] },
+      {
+        type: 'Input.Text',
+        id: 'answer',
+        label: t(lang, 'teams.question.answerLabel'),
+        isRequired: true,
+        errorMessage: t(lang, 'teams.question.answerRequired'),
+        isMultiline: true,
+        maxLength: 4000,
+      },
+      hint(t(lang, 'teams.question.privacy')),
+    ],
+    [
+      submit(
+        t(lang, 'teams.question.send'),
+        { action: 'answer', reference: input.reference, questionId: input.questionId },
+        { associatedInputs: 'auto', style: 'positive' },
+      ),
+    ],
+  )
+}
+
+export type ReminderKind = 'draft' | 'info' | 'analysis'
+
+export interface ReminderCardInput {
+  lang: Lang
+  kind: ReminderKind
+  /** Absent for a draft reminder (a draft has no reference yet). */
+  reference?: string
+}
+
+/** A reminder: an unfinished draft, an open question from the chair, or the missing shared analysis. */
+export function buildReminderCard(input: ReminderCardInput): AdaptiveCard {
+  const { lang, kind } = input
+  const params = { reference: input.reference ?? '' }
+  const body = [
+    heading(t(lang, `teams.reminder.${kind}Title`, params)),
+    text(t(lang, `teams.reminder.${kind}Body`, params)),
+  ]
+  const actions =
+    kind === 'draft'
+      ? [
+          submit(
+            t(lang, 'teams.reminder.resume'),
+            { action: 'cmd:resume' },
+            { associatedInputs: 'none', style: 'positive' },
+          ),
+        ]
+      : [commandButton(lang, 'list')]
+  return card(lang, body, actions)
+}
+
+export interface CaseListItem {
+  reference: string
+  intervention: Intervention
+  status: string
+}
+
+/** "My cases": this referrer's own cases by reference, intervention and status. */
+export function buildMyCasesCard(lang: Lang, cases: CaseListItem[], hasDraft: boolean): AdaptiveCard {
+  const body: CardElement[] = [heading(t(lang, 'teams.myCases.title'))]
+  if (cases.length === 0) body.push(text(t(lang, 'teams.myCases.empty')))
+  else {
+    body.push({
+      type: 'FactSet',
+      facts: cases.map((c) => ({
+        title: c.reference,
+        value: t(lang, 'teams.myCases.row', {
+          intervention: label(lang, 'intervention', c.intervention),
+          status: t(lang, `lifecycle.statuses.${c.status}`),
+        }),
+      })),
+    })
+  }
+  if (hasDraft) body.push(text(t(lang, 'teams.myCases.draft'), { color: 'accent' }))
+  return card(lang, body, hasDraft ? [commandButton(lang, 'resume')] : [commandButton(lang, 'new')])
+}
+
+/** What a card button meant. "Later" is a dialogue `save` event. */
+export type CardSubmit =
+  | { kind: 'dialogue'; event: DialogueEvent; stepId: string; draftVersion: number }
+  | { kind: 'command'; command: TeamsCommand }
+  | { kind: 'answer'; reference: string; questionId: string; answer: string }
+
+const RESERVED = new Set(['action', 'stepId', 'draftVersion', 'multi', 'reference', 'questionId'])
+
+function str(v: unknown): string | undefined {
+  if (typeof v === 'string') return v
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v)
+  return undefined
+}
+
+/**
+ * Reads the `value` of a card submit (button data merged with the inputs) into a neutral event.
+ * Inputs come back as strings, as typed; multi-selects are split into arrays. Returns `null` for
+ * anything that is not one of this bot's buttons.
+ */
+export function parseCardSubmit(activity: { value?: unknown }): CardSubmit | null {
+  const value = activity.value
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null
+  const v = value as Record<string, unknown>
+  const action = typeof v.action === 'string' ? v.action : undefined
+  if (!action) return null
+
+  if (action.startsWith('cmd:')) {
+    const rest = action.slice(4)
+    if (rest === 'lang:nl' || rest === 'lang:en')
+      return { kind: 'command', command: { type: 'lang', lang: rest.slice(5) as Lang } }
+    if (rest === 'new' || rest === 'resume' || rest === 'list' || rest === 'help' || rest === 'stop')
+      return { kind: 'command', command: { type: rest } }
+    return null
+  }
+  if (action === 'answer') {
+    const reference = str(v.reference)
+    const questionId = str(v.questionId)
+    const answer = str(v.answer)?.trim()
+    if (!reference || !questionId || answer === undefined) return null
+    return { kind: 'answer', reference, questionId, answer }
+  }
+
+  const stepId = str(v.stepId)
+  const draftVersion = typeof v.draftVersion === 'number' ? v.draftVersion : Number(str(v.draftVersion))
+  if (!stepId || !Number.isInteger(draftVersion)) return null
+  const event = eventOf(action, stepId, v)
+  return event ? { kind: 'dialogue', event, stepId, draftVersion } : null
+}
+
+/** The input values of a submit: strings as typed, multi-selects as arrays, button data left out. */
+function inputValues(v: Record<string, unknown>): Record<string, unknown> {
+  const multi = new Set(
+    Array.isArray(v.multi) ? v.multi.filter((m): m is string => typeof m === 'string') : [],
+  )
+  const values: Record<string, unknown> = {}
+  for (const [key, raw] of Object.entries(v)) {
+    if (RESERVED.has(key)) continue
+    const s = str(raw)
+    if (s === undefined) continue
+    values[key] = multi.has(key)
+      ? s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : s
+  }
+  // A multi-select left empty is not sent by Teams at all: it still means "none chosen".
+  for (const name of multi) if (!(name in values)) values[name] = []
+  return values
+}
+
+function eventOf(action: string, stepId: string, v: Record<string, unknown>): DialogueEvent | null {
+  switch (action) {
+    case 'next':
+      return { type: 'answer', stepId, values: inputValues(v) }
+    case 'later':
+      return { type: 'save', stepId, values: inputValues(v) }
+    case 'back':
+      return { type: 'back' }
+    case 'cancel':
+      return { type: 'cancel' }
+    case 'submit':
+      return { type: 'submit' }
+    case 'lang:nl':
+    case 'lang:en':
+      return { type: 'setLang', lang: action.slice(5) as Lang }
+  }
+  if (action.startsWith('edit:') && action.length > 5) return { type: 'edit', stepId: action.slice(5) }
+  if (action.startsWith('add:') && action.length > 4) {
+    return { type: 'addRow', stepId, path: action.slice(4), values: inputValues(v) }
+  }
+  if (action.startsWith('remove:')) {
+    const at = action.lastIndexOf(':')
+    const path = action.slice('remove:'.length, at)
+    const index = Number(action.slice(at + 1))
+    if (path && at > 'remove:'.length && Number.isInteger(index) && index >= 0) {
+      return { type: 'removeRow', stepId, path, index, values: inputValues(v) }
+    }
+    return null
+  }
+  if (action.startsWith('choose:')) {
+    const [, noticeId, choice] = action.split(':')
+    if (noticeId && choice) return { type: 'choose', noticeId, choice }
+  }
+  return null
+}
+
+/** Wraps a card as a Bot Framework message activity. */
+export function buildCardActivity(content: AdaptiveCard): {
+  type: 'message'
+  attachments: { contentType: string; content: AdaptiveCard }[]
+} {
+  return { type: 'message', attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content }] }
+}
