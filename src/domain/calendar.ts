@@ -1,0 +1,397 @@
+import Holidays from 'date-holidays'
+
+/**
+ * The working-day calendar of DOMAIN.md §6: dates in Europe/Amsterdam, weekends and Dutch public holidays
+ * skipped. Holidays come from `date-holidays` (NL), filtered to the spec's list; Good Friday and
+ * Liberation Day are options (off by default).
+ *
+ * Internally a date is a *day number*: whole days since 1970-01-01 on the Amsterdam wall calendar. Day
+ * numbers make counting cheap (10,000 cases are scanned several times per digest), and every public
+ * function also has an ISO-date (`YYYY-MM-DD`) form.
+ */
+
+/** A calendar date as `YYYY-MM-DD` (Amsterdam wall calendar). */
+export type IsoDate = string
+
+/** Whole days since 1970-01-01 on the Amsterdam wall calendar. */
+export type DayNumber = number
+
+/** Which optional holidays count as days off. */
+export interface CalendarOptions {
+  goodFriday: boolean
+  liberationDay: boolean
+}
+
+/** The Dutch public holidays a working-day clock skips (DOMAIN.md §6), plus the two optional ones. */
+export const HOLIDAY_KEYS = [
+  'newYear',
+  'goodFriday',
+  'easterMonday',
+  'kingsDay',
+  'liberationDay',
+  'ascension',
+  'whitMonday',
+  'christmas',
+  'boxingDay',
+] as const
+export type HolidayKey = (typeof HOLIDAY_KEYS)[number]
+
+/** One holiday of a year. */
+export interface Holiday {
+  key: HolidayKey
+  date: IsoDate
+}
+
+/** A working-day calendar: holiday look-ups cached per year. Build with `buildCalendar`. */
+export interface WorkingCalendar {
+  readonly options: Readonly<CalendarOptions>
+  /** The holidays of a year that this calendar skips, in date order. */
+  holidays(year: number): readonly Holiday[]
+  /** Whether a day is one of those holidays (weekday or not). */
+  isHoliday(day: DayNumber): boolean
+  /** The holidays of a year that fall on a weekday, as sorted day numbers. */
+  weekdayHolidays(year: number): readonly DayNumber[]
+}
+
+const MS_DAY = 86_400_000
+const MS_HOUR = 3_600_000
+const TIME_ZONE = 'Europe/Amsterdam'
+/** Day number of Monday 1970-01-05: the origin of the weekday arithmetic. */
+const FIRST_MONDAY = 4
+
+// date-holidays names its NL holidays in English like this (verified against 3.37.0; the calendar test
+// checks every year 2014–2060 against independently computed dates, so a rename in the library shows up).
+const LIBRARY_NAMES: Record<string, HolidayKey> = {
+  "New Year's Day": 'newYear',
+  'Good Friday': 'goodFriday',
+  'Easter Monday': 'easterMonday',
+  "King's Day": 'kingsDay',
+  'Liberation Day': 'liberationDay',
+  'Ascension Day': 'ascension',
+  'Whit Monday': 'whitMonday',
+  'Christmas Day': 'christmas',
+  'Boxing Day': 'boxingDay',
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Amsterdam wall-clock time of an instant
+
+let formatter: Intl.DateTimeFormat | undefined
+const offsetByUtcDay = new Map<number, number | null>()
+const offsetByUtcHour = new Map<number, number>()
+
+function amsterdamFormatter(): Intl.DateTimeFormat {
+  formatter ??= new Intl.DateTimeFormat('en-GB', {
+    timeZone: TIME_ZONE,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  })
+  return formatter
+}
+
+/** The UTC offset of Amsterdam at an instant, in ms, straight from Intl (slow: callers cache). */
+function intlOffset(ms: number): number {
+  const parts: Record<string, number> = {}
+  for (const part of amsterdamFormatter().formatToParts(new Date(ms))) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value)
+  }
+  const wall = Date.UTC(
+    parts.year ?? 1970,
+    (parts.month ?? 1) - 1,
+    parts.day ?? 1,
+    parts.hour ?? 0,
+    parts.minute ?? 0,
+    parts.second ?? 0,
+  )
+  return wall - (ms - (((ms % 1000) + 1000) % 1000))
+}
+
+/**
+ * The UTC offset of Amsterdam at an instant, in ms. Amsterdam changes offset at most once per UTC day and
+ * on a whole UTC hour (01:00 UTC, last Sunday of March and October), so the offset is cached per UTC day
+ * and, only on the two switch days a year, per UTC hour: Intl runs a few times per distinct day.
+ */
+export function amsterdamOffsetMs(ms: number): number {
+  const utcDay = Math.floor(ms / MS_DAY)
+  let offset = offsetByUtcDay.get(utcDay)
+  if (offset === undefined) {
+    const start = intlOffset(utcDay * MS_DAY)
+    const end = intlOffset(utcDay * MS_DAY + MS_DAY - 1)
+    offset = start === end ? start : null
+    offsetByUtcDay.set(utcDay, offset)
+  }
+  if (offset !== null) return offset
+  const utcHour = Math.floor(ms / MS_HOUR)
+  let hourly = offsetByUtcHour.get(utcHour)
+  if (hourly === undefined) {
+    hourly = intlOffset(utcHour * MS_HOUR)
+    offsetByUtcHour.set(utcHour, hourly)
+  }
+  return hourly
+}
+
+/** The Amsterdam day number of an instant (ms since the epoch or a Date). */
+export function amsterdamDay(instant: Date | number): DayNumber {
+  const ms = typeof instant === 'number' ? instant : instant.getTime()
+  return Math.floor((ms + amsterdamOffsetMs(ms)) / MS_DAY)
+}
+
+/** The Amsterdam calendar date of an instant, e.g. 2026-03-29T22:30:00Z → `2026-03-30` (CEST, UTC+2). */
+export function amsterdamDate(instant: Date | number): IsoDate {
+  return isoOfDay(amsterdamDay(instant))
+}
+
+/** The Amsterdam wall-clock parts of an instant: date, ISO weekday (1 = Monday … 7 = Sunday), hour, minute. */
+export function amsterdamTime(instant: Date | number): {
+  date: IsoDate
+  weekday: number
+  hour: number
+  minute: number
+} {
+  const ms = typeof instant === 'number' ? instant : instant.getTime()
+  const local = ms + amsterdamOffsetMs(ms)
+  const day = Math.floor(local / MS_DAY)
+  const inDay = local - day * MS_DAY
+  return {
+    date: isoOfDay(day),
+    weekday: isoWeekday(day),
+    hour: Math.floor(inDay / MS_HOUR),
+    minute: Math.floor((inDay % MS_HOUR) / 60_000),
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Day numbers and ISO dates
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
+
+/** The day number of an ISO date; throws on anything that is not a real `YYYY-MM-DD` date. */
+export function dayOfIso(date: IsoDate): DayNumber {
+  const m = ISO_DATE.exec(date)
+  if (m) {
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
+    const ms = Date.UTC(y, mo - 1, d)
+    const check = new Date(ms)
+    if (check.getUTCFullYear() === y && check.getUTCMonth() === mo - 1 && check.getUTCDate() === d) {
+      return ms / MS_DAY
+    }
+  }
+  throw new RangeError(`Not a calendar date (YYYY-MM-DD): ${date}`)
+}
+
+/**
+ * Year, month (1–12) and day of a day number, by integer arithmetic (H. Hinnant's `civil_from_days`):
+ * scans call this for every case, and a `Date` per call costs more than the whole count.
+ */
+function civilOfDay(day: DayNumber): [number, number, number] {
+  const z = day + 719_468
+  const era = Math.floor(z / 146_097)
+  const doe = z - era * 146_097
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  )
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
+  const mp = Math.floor((5 * doy + 2) / 153)
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1
+  const m = mp < 10 ? mp + 3 : mp - 9
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d]
+}
+
+const isoCache = new Map<DayNumber, IsoDate>()
+
+/** The ISO date of a day number. */
+export function isoOfDay(day: DayNumber): IsoDate {
+  let iso = isoCache.get(day)
+  if (iso === undefined) {
+    const [y, m, d] = civilOfDay(day)
+    iso = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`
+    if (isoCache.size > 50_000) isoCache.clear()
+    isoCache.set(day, iso)
+  }
+  return iso
+}
+
+/** The year of a day number. */
+export function yearOfDay(day: DayNumber): number {
+  return civilOfDay(day)[0]
+}
+
+/** ISO weekday of a day number: 1 = Monday … 7 = Sunday. */
+export function isoWeekday(day: DayNumber): number {
+  return ((((day - FIRST_MONDAY) % 7) + 7) % 7) + 1
+}
+
+/** Adds calendar days to an ISO date. */
+export function addDays(date: IsoDate, days: number): IsoDate {
+  return isoOfDay(dayOfIso(date) + days)
+}
+
+/** The ISO 8601 week of a date, e.g. `2026-W48`; 2026-12-31 is `2026-W53`, 2027-01-01 too. */
+export function isoWeekOfDay(day: DayNumber): string {
+  const thursday = day + 4 - isoWeekday(day)
+  const year = yearOfDay(thursday)
+  const week = Math.floor((thursday - Date.UTC(year, 0, 1) / MS_DAY) / 7) + 1
+  return `${year}-W${String(week).padStart(2, '0')}`
+}
+
+/** The ISO week of an ISO date. */
+export function isoWeek(date: IsoDate): string {
+  return isoWeekOfDay(dayOfIso(date))
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Holidays
+
+let library: Holidays | undefined
+
+function libraryHolidays(year: number): Holiday[] {
+  library ??= new Holidays('NL')
+  const out: Holiday[] = []
+  for (const h of library.getHolidays(year, 'en')) {
+    const key = LIBRARY_NAMES[h.name]
+    // `date` is the local date "YYYY-MM-DD 00:00:00"; `substitute` days are not the holiday itself.
+    if (key && !h.substitute) out.push({ key, date: h.date.slice(0, 10) })
+  }
+  return out
+}
+
+const yearCache = new Map<number, Holiday[]>()
+
+function allHolidays(year: number): Holiday[] {
+  let list = yearCache.get(year)
+  if (!list) {
+    list = libraryHolidays(year)
+    yearCache.set(year, list)
+  }
+  return list
+}
+
+const calendars = new Map<string, WorkingCalendar>()
+
+/**
+ * A working-day calendar. Calendars are cached per option set, and each caches its holidays per year, so
+ * building one per call is cheap.
+ */
+export function buildCalendar(options: Partial<CalendarOptions> = {}): WorkingCalendar {
+  const opts: CalendarOptions = {
+    goodFriday: options.goodFriday ?? false,
+    liberationDay: options.liberationDay ?? false,
+  }
+  const id = `${opts.goodFriday}:${opts.liberationDay}`
+  const cached = calendars.get(id)
+  if (cached) return cached
+
+  const byYear = new Map<number, { list: Holiday[]; days: Set<DayNumber>; weekdays: DayNumber[] }>()
+  const load = (year: number) => {
+    let entry = byYear.get(year)
+    if (!entry) {
+      const list = allHolidays(year)
+        .filter((h) => (h.key === 'goodFriday' ? opts.goodFriday : true))
+        .filter((h) => (h.key === 'liberationDay' ? opts.liberationDay : true))
+        .sort(
+          (a, b) => a.date.localeCompare(b.date) || HOLIDAY_KEYS.indexOf(a.key) - HOLIDAY_KEYS.indexOf(b.key),
+        )
+      const days = new Set(list.map((h) => dayOfIso(h.date)))
+      const weekdays = [...days].filter((d) => isoWeekday(d) <= 5).sort((a, b) => a - b)
+      entry = { list, days, weekdays }
+      byYear.set(year, entry)
+    }
+    return entry
+  }
+  const calendar: WorkingCalendar = {
+    options: Object.freeze(opts),
+    holidays: (year) => load(year).list,
+    isHoliday: (day) => load(yearOfDay(day)).days.has(day),
+    weekdayHolidays: (year) => load(year).weekdays,
+  }
+  calendars.set(id, calendar)
+  return calendar
+}
+
+/** The default calendar: the spec's seven holidays, Good Friday and Liberation Day off. */
+export const defaultCalendarOptions: Readonly<CalendarOptions> = Object.freeze({
+  goodFriday: false,
+  liberationDay: false,
+})
+
+// ---------------------------------------------------------------------------------------------------
+// Working days
+
+/** Whether a day number is a working day: Monday–Friday and not a holiday of the calendar. */
+export function isWorkingDayNumber(day: DayNumber, cal: WorkingCalendar): boolean {
+  return isoWeekday(day) <= 5 && !cal.isHoliday(day)
+}
+
+/** Whether an ISO date is a working day. */
+export function isWorkingDay(date: IsoDate, cal: WorkingCalendar): boolean {
+  return isWorkingDayNumber(dayOfIso(date), cal)
+}
+
+/** Weekdays (Mon–Fri) among the days up to and including `day`, relative to a fixed Monday. */
+function weekdaysThrough(day: DayNumber): number {
+  const k = day - FIRST_MONDAY
+  const weeks = Math.floor(k / 7)
+  const rest = k - weeks * 7
+  return weeks * 5 + Math.min(rest + 1, 5)
+}
+
+function lowerBound(sorted: readonly number[], value: number): number {
+  let lo = 0
+  let hi = sorted.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if ((sorted[mid] as number) < value) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/**
+ * Working days in `(afterDay, throughDay]`: the first day counted is the day after `afterDay`, the last
+ * is `throughDay` itself. 0 when `throughDay <= afterDay`.
+ */
+export function countWorkingDays(afterDay: DayNumber, throughDay: DayNumber, cal: WorkingCalendar): number {
+  if (throughDay <= afterDay) return 0
+  let count = weekdaysThrough(throughDay) - weekdaysThrough(afterDay)
+  const lastYear = yearOfDay(throughDay)
+  for (let year = yearOfDay(afterDay + 1); year <= lastYear; year++) {
+    const days = cal.weekdayHolidays(year)
+    count -= lowerBound(days, throughDay + 1) - lowerBound(days, afterDay + 1)
+  }
+  return count
+}
+
+/**
+ * Working days a case has spent in its status (DOMAIN.md §6): counted from the first working day after
+ * the Amsterdam day of `statusSince` up to and including the Amsterdam day of `now`. Same day → 0; a
+ * status set on Friday evening counts Monday as day 1.
+ */
+export function workingDaysBetween(statusSince: Date, now: Date, cal: WorkingCalendar): number {
+  return countWorkingDays(amsterdamDay(statusSince), amsterdamDay(now), cal)
+}
+
+/** The day `n` working days after `day` (n ≥ 0), or before it (n < 0); n = 0 returns `day` itself. */
+export function addWorkingDayNumber(day: DayNumber, n: number, cal: WorkingCalendar): DayNumber {
+  const step = n < 0 ? -1 : 1
+  let left = Math.abs(Math.trunc(n))
+  let current = day
+  while (left > 0) {
+    current += step
+    if (isWorkingDayNumber(current, cal)) left--
+  }
+  return current
+}
+
+/**
+ * The date `n` working days after `date`: with the §6 count, a clock started on `date` reads `n` on
+ * that day. `addWorkingDays('2026-04-24', 1)` (a Friday) is Tuesday 2026-04-28: the weekend and King's
+ * Day are skipped.
+ */
+export function addWorkingDays(date: IsoDate, n: number, cal: WorkingCalendar): IsoDate {
+  return isoOfDay(addWorkingDayNumber(dayOfIso(date), n, cal))
+}
