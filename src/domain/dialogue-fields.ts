@@ -182,7 +182,7 @@ export function parseValue(
         .map((v) => v.trim())
         .filter((v) => v !== '')
       if (chosen.some((v) => !options.includes(v))) return { ok: false, key: 'choice' }
-      return { ok: true, value: options.filter((o) => chosen.includes(o)) }
+      return { ok: true, value: [...new Set(chosen)] }
     }
     case 'year': {
       const text = first(value)
