@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { logger } from './logger'
+import { buildApiCasesRoutes } from './routes/api-cases'
 
 /** Per-request values set by middleware. */
 export type AppVariables = { requestId: string }
@@ -20,6 +21,8 @@ export function buildApp() {
   })
 
   app.get('/healthz', (c) => c.json({ ok: true }))
+
+  app.route('/api/v1', buildApiCasesRoutes())
 
   app.notFound((c) => c.json({ error: { nl: 'Niet gevonden.', en: 'Not found.' } }, 404))
 

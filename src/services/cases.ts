@@ -276,7 +276,7 @@ export async function runCaseCommand(deps: Deps, input: CaseCommandInput): Promi
     return { ...failure('conflict', 'lifecycle.errors.conflict'), ...(latest ? { current: latest } : {}) }
   }
   await audit('change', event.type)
-  logger.info('case_changed', { reference, status: next.status, event: event.type })
+  logger.info('case_changed', { reference, status: next.status, phase: event.type })
   await deps.queue.send(caseChangedJob(reference, updated.record.version))
   return { ok: true, state: stateOf(updated.record), event }
 }

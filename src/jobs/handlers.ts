@@ -1,0 +1,81 @@
+import type { Deps } from '../services/deps'
+import type { JobMessage, JobTypes } from './messages'
+
+/** What a job handler gets besides its message. */
+export interface JobContext {
+  deps: Deps
+  env: Env
+  /** Delivery attempt, from 1. */
+  attempt: number
+}
+
+export type JobHandler<J> = (job: J, context: JobContext) => Promise<void>
+
+/** A dead-lettered message: its type and id only (the body is not trusted, nor logged). */
+export interface DeadLetter {
+  type: string | null
+  id: string | null
+}
+
+export type DeadLetterHandler = (letter: DeadLetter, context: Omit<JobContext, 'attempt'>) => Promise<void>
+
+interface Entry {
+  name: string
+  handle: JobHandler<JobMessage>
+}
+
+/**
+ * Message type → handlers. Several areas may handle the same type (the chairs' card, the PDF, the
+ * referrer's confirmation all follow `case.submitted`); each handler has a stable name and runs at most
+ * once per job id, so a retry caused by one handler does not repeat the others.
+ */
+export class JobRegistry {
+  private readonly byType = new Map<string, Entry[]>()
+  private readonly deadLetterHandlers: { name: string; handle: DeadLetterHandler }[] = []
+
+  /** Adds a handler; a second registration under the same type and name replaces the first. */
+  register<K extends keyof JobTypes & string>(type: K, name: string, handle: JobHandler<JobTypes[K]>): void
+  register(type: string, name: string, handle: JobHandler<JobMessage>): void
+  register(type: string, name: string, handle: JobHandler<never>): void {
+    const list = (this.byType.get(type) ?? []).filter((e) => e.name !== name)
+    list.push({ name, handle: handle as JobHandler<JobMessage> })
+    this.byType.set(type, list)
+  }
+
+  /** Handlers of a type, in registration order. */
+  handlersFor(type: string): readonly Entry[] {
+    return this.byType.get(type) ?? []
+  }
+
+  /** Adds a dead-letter hook (e.g. alert the chairs once); runs once per dead job id. */
+  onDeadLetter(name: string, handle: DeadLetterHandler): void {
+    const i = this.deadLetterHandlers.findIndex((h) => h.name === name)
+    if (i >= 0) this.deadLetterHandlers.splice(i, 1)
+    this.deadLetterHandlers.push({ name, handle })
+  }
+
+  deadLetterHooks(): readonly { name: string; handle: DeadLetterHandler }[] {
+    return this.deadLetterHandlers
+  }
+}
+
+/** The registry the Worker's queue consumer uses. */
+export const jobRegistry = new JobRegistry()
+
+/**
+ * Registers a handler with the Worker's registry, e.g. in your area's module:
+ * `registerJobHandler('case.submitted', 'slack.card', async (job, { deps }) => …)`. Make sure that
+ * module is imported by `src/index.ts` (directly or through the app) so the registration runs.
+ */
+export function registerJobHandler<K extends keyof JobTypes & string>(
+  type: K,
+  name: string,
+  handle: JobHandler<JobTypes[K]>,
+): void {
+  jobRegistry.register(type, name, handle)
+}
+
+/** Registers a dead-letter hook with the Worker's registry. */
+export function registerDeadLetterHandler(name: string, handle: DeadLetterHandler): void {
+  jobRegistry.onDeadLetter(name, handle)
+}

@@ -1,0 +1,186 @@
+import { type Context, Hono } from 'hono'
+import type { AppEnv } from '../app'
+import { t } from '../domain/copy'
+import type { Lang } from '../domain/enums'
+import { parseIntakeJson } from '../domain/intake'
+import { route, toRoutingOutput } from '../domain/routing'
+import { DEFAULT_RULES } from '../domain/rules'
+import type { Actor, RoutingDecision } from '../domain/types'
+import { logger } from '../logger'
+import { REFERENCE_PATTERN } from '../ports/case-store'
+import { CipherError } from '../ports/cipher'
+import { ConsentRequiredError, IdempotencyMismatchError, runSubmitIntake } from '../services/cases'
+import { buildDeps } from '../services/deps'
+
+/** Largest accepted request body. */
+export const MAX_BODY_BYTES = 256 * 1024
+const MAX_KEY_LENGTH = 200
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]+$/
+
+/** The identity every API call acts as: one token per region, filing on the referrer's behalf. */
+export const API_ACTOR: Actor = {
+  surface: 'api',
+  tenant: 'default',
+  userId: 'token',
+  name: 'API',
+  roles: ['referrer'],
+  lang: 'nl',
+}
+const API_REFERRER_PREFIX = 'api:'
+
+type ApiContext = Context<AppEnv>
+
+function errorBody(key: string, params?: Record<string, string | number>) {
+  const code = key.split('.').at(-1) ?? key
+  return {
+    error: {
+      code,
+      nl: t('nl', `api.errors.${key}`, params),
+      en: t('en', `api.errors.${key}`, params),
+    },
+  }
+}
+
+/** Constant-time comparison of two secrets: compares SHA-256 digests, so lengths leak nothing either. */
+export async function safeEqual(a: string, b: string): Promise<boolean> {
+  const enc = new TextEncoder()
+  const [da, db] = await Promise.all([
+    crypto.subtle.digest('SHA-256', enc.encode(a)),
+    crypto.subtle.digest('SHA-256', enc.encode(b)),
+  ])
+  const x = new Uint8Array(da)
+  const y = new Uint8Array(db)
+  let diff = 0
+  for (let i = 0; i < x.length; i++) diff |= (x[i] as number) ^ (y[i] as number)
+  return diff === 0
+}
+
+async function isAuthorized(c: ApiContext): Promise<boolean> {
+  const expected = c.env.API_TOKEN
+  const header = c.req.header('authorization') ?? ''
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
+  // Without a configured token (or a too short one) nobody gets in; compare anyway to keep timing flat.
+  const ok = await safeEqual(match?.[1] ?? '', expected ?? '')
+  return ok && match !== null && expected !== undefined && expected.length >= 16
+}
+
+function unauthorized(c: ApiContext) {
+  c.header('WWW-Authenticate', 'Bearer realm="ret-intake"')
+  return c.json(errorBody('unauthorized'), 401)
+}
+
+function langOf(c: ApiContext): Lang {
+  return /^en\b/i.test(c.req.header('accept-language') ?? '') ? 'en' : 'nl'
+}
+
+/**
+ * `POST /api/v1/cases` and `GET /api/v1/cases/:reference`: regions file cases from their own systems.
+ * Bearer token (`API_TOKEN`), an `Idempotency-Key` per new case, the canonical intake as JSON body.
+ * The same key and body again answers as the first time (200) without a second case; the same key
+ * with another body is a 422.
+ */
+export function buildApiCasesRoutes() {
+  const api = new Hono<AppEnv>()
+
+  api.use('/cases', async function requireApiToken(c, next) {
+    if (!(await isAuthorized(c))) return unauthorized(c)
+    await next()
+  })
+  api.use('/cases/*', async function requireApiToken(c, next) {
+    if (!(await isAuthorized(c))) return unauthorized(c)
+    await next()
+  })
+
+  api.post('/cases', async function handleCreateCase(c) {
+    const key = c.req.header('idempotency-key')
+    if (key === undefined || key.trim() === '') {
+      return c.json(errorBody('idempotencyKeyRequired'), 400)
+    }
+    if (key.length > MAX_KEY_LENGTH || !IDEMPOTENCY_KEY.test(key)) {
+      return c.json(errorBody('idempotencyKeyInvalid', { max: MAX_KEY_LENGTH }), 400)
+    }
+    const contentType = c.req.header('content-type') ?? ''
+    if (!/^application\/json\s*(;|$)/i.test(contentType)) {
+      return c.json(errorBody('unsupportedMediaType'), 415)
+    }
+    const tooLarge = () => c.json(errorBody('payloadTooLarge', { max: MAX_BODY_BYTES / 1024 }), 413)
+    const declared = Number(c.req.header('content-length') ?? '0')
+    if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return tooLarge()
+    const bytes = await c.req.arrayBuffer()
+    if (bytes.byteLength > MAX_BODY_BYTES) return tooLarge()
+
+    const parsed = parseIntakeJson(new TextDecoder().decode(bytes))
+    if (!parsed.ok) return c.json({ errors: parsed.errors }, 400)
+    const intake = parsed.value
+
+    const deps = buildDeps(c.env)
+    const decision = route(intake, DEFAULT_RULES, deps.clock())
+    try {
+      const result = await runSubmitIntake(deps, {
+        intake,
+        decision,
+        actor: { ...API_ACTOR, lang: intake.language },
+        idempotencyKey: key,
+        requestId: c.get('requestId'),
+      })
+      const stored = result.response as { status?: string; routing?: RoutingDecision }
+      const body = {
+        reference: result.reference,
+        status: stored.status ?? result.status,
+        routing: toRoutingOutput(stored.routing ?? decision),
+      }
+      return c.json(body, result.created ? 201 : 200)
+    } catch (error) {
+      if (error instanceof IdempotencyMismatchError) {
+        return c.json(errorBody('idempotencyMismatch', { reference: error.reference }), 422)
+      }
+      if (error instanceof ConsentRequiredError) return c.json(errorBody('consentRequired'), 422)
+      if (error instanceof CipherError) {
+        logger.error('api_cases_not_configured', { code: error.code, requestId: c.get('requestId') })
+        return c.json(errorBody('notConfigured'), 503)
+      }
+      throw error
+    }
+  })
+
+  api.get('/cases/:reference', async function handleGetCase(c) {
+    const reference = c.req.param('reference')
+    const notFound = () => c.json(errorBody('notFound', { reference: reference.slice(0, 20) }), 404)
+    if (!REFERENCE_PATTERN.test(reference)) return notFound()
+    const deps = buildDeps(c.env)
+    const record = await deps.store.getByReference(reference)
+    // The token sees the cases it filed; others do not exist for it.
+    if (!record?.referrerKey.startsWith(API_REFERRER_PREFIX)) return notFound()
+    await deps.store.audit({
+      at: deps.clock().toISOString(),
+      actorKey: `${API_ACTOR.surface}:${API_ACTOR.tenant}:${API_ACTOR.userId}`,
+      surface: 'api',
+      action: 'view',
+      reference,
+      requestId: c.get('requestId'),
+      detail: 'summary',
+    })
+    const lang = langOf(c)
+    return c.json({
+      reference: record.reference,
+      status: record.status,
+      statusLabel: t(lang, `lifecycle.statuses.${record.status}`),
+      statusSince: record.statusSince,
+      suggestedIntervention: record.suggestedIntervention,
+      intervention: record.chosenIntervention ?? record.suggestedIntervention,
+      municipality: record.municipality,
+      ageBand: record.ageBand,
+      urgency: record.urgency,
+      flags: record.flags,
+      consultation: record.consultation,
+      submittedAt: record.submittedAt,
+      triagedAt: record.triagedAt,
+      scheduledFor: record.scheduledFor,
+      advisedAt: record.advisedAt,
+      closedAt: record.closedAt,
+      version: record.version,
+    })
+  })
+
+  return api
+}
