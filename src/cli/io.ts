@@ -1,0 +1,132 @@
+import { readFile } from 'node:fs/promises'
+import { type Bilingual, both } from '../domain/copy'
+import { type Intake, parseIntake, type ValidationError } from '../domain/intake'
+import { type CliContext, EXIT } from './types'
+
+/** Prints a message on stderr: Dutch, then English, or only the chosen language. */
+export function printMessage(ctx: CliContext, message: Bilingual): void {
+  if (ctx.lang !== 'en') ctx.stderr(message.nl)
+  if (ctx.lang !== 'nl') ctx.stderr(message.en)
+}
+
+function errorLine(error: ValidationError, text: string): string {
+  // Most validation messages already start with their field; do not repeat it.
+  return text.startsWith(`${error.path}:`) ? text : `${error.path}: ${text}`
+}
+
+/** Prints field errors on stderr, one per line `path: message`: all Dutch lines, then all English lines. */
+export function printErrors(ctx: CliContext, errors: readonly ValidationError[], heading?: Bilingual): void {
+  for (const lang of ['nl', 'en'] as const) {
+    if (ctx.lang !== null && ctx.lang !== lang) continue
+    if (heading) ctx.stderr(heading[lang])
+    for (const error of errors) ctx.stderr(errorLine(error, error[lang]))
+  }
+}
+
+/** Parsed arguments of one command: positionals and `--name value` / `--name=value` options. */
+export interface ParsedArgs {
+  positional: string[]
+  options: Record<string, string>
+}
+
+/**
+ * Parses a command's arguments. `valueOptions` lists the options that take a value; anything else
+ * starting with `--` is an error (a bare `-` is a positional: standard input).
+ */
+export function parseArgs(
+  command: string,
+  args: readonly string[],
+  valueOptions: readonly string[],
+): { ok: true; value: ParsedArgs } | { ok: false; error: Bilingual } {
+  const positional: string[] = []
+  const options: Record<string, string> = {}
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (!arg.startsWith('--')) {
+      positional.push(arg)
+      continue
+    }
+    const eq = arg.indexOf('=')
+    const name = arg.slice(2, eq === -1 ? undefined : eq)
+    if (!valueOptions.includes(name)) {
+      return { ok: false, error: both('routing.cli.unknownOption', { command, option: `--${name}` }) }
+    }
+    const value = eq === -1 ? args[++i] : arg.slice(eq + 1)
+    if (value === undefined || value === '') {
+      return { ok: false, error: both('routing.cli.missingValue', { command, option: `--${name}` }) }
+    }
+    options[name] = value
+  }
+  return { ok: true, value: { positional, options } }
+}
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/
+
+/** Parses an ISO 8601 date or date-time (`--now`), or returns undefined. */
+export function parseIsoTime(text: string): Date | undefined {
+  if (!ISO_TIME.test(text)) return undefined
+  const date = new Date(text)
+  return Number.isNaN(date.getTime()) ? undefined : date
+}
+
+/** Reads a file, or standard input for `-`; a problem becomes a bilingual message, never a stack trace. */
+export async function readInput(
+  ctx: CliContext,
+  file: string,
+): Promise<{ ok: true; text: string } | { ok: false; error: Bilingual }> {
+  if (file === '-') return { ok: true, text: await ctx.readStdin() }
+  try {
+    return { ok: true, text: await readFile(file, 'utf8') }
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    if (code === 'ENOENT') return { ok: false, error: both('routing.cli.fileNotFound', { file }) }
+    return { ok: false, error: both('routing.cli.fileUnreadable', { file, code: String(code ?? 'error') }) }
+  }
+}
+
+/**
+ * The shared front half of `route` and `validate`: reads the intake named by the one positional
+ * argument (`-` is standard input) and validates it. Problems are printed; the exit code is returned.
+ */
+export async function readIntakeArgument(
+  ctx: CliContext,
+  command: string,
+  positional: readonly string[],
+): Promise<{ ok: true; intake: Intake } | { ok: false; code: number; errors?: ValidationError[] }> {
+  const [file, ...extra] = positional
+  if (file === undefined) {
+    printMessage(ctx, both('routing.cli.missingInput', { command }))
+    return { ok: false, code: EXIT.usage }
+  }
+  if (extra.length > 0) {
+    printMessage(ctx, both('routing.cli.tooManyArguments', { command, extra: extra.join(' ') }))
+    return { ok: false, code: EXIT.usage }
+  }
+  const input = await readInput(ctx, file)
+  if (!input.ok) {
+    printMessage(ctx, input.error)
+    return { ok: false, code: EXIT.badInput }
+  }
+  let data: unknown
+  try {
+    data = JSON.parse(input.text)
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error)
+    const errors = [{ path: 'intake', ...both('validation.invalidJson', { detail }) }]
+    return { ok: false, code: EXIT.badInput, errors }
+  }
+  const parsed = parseIntake(unwrapSample(data))
+  if (!parsed.ok) return { ok: false, code: EXIT.badInput, errors: parsed.errors }
+  return { ok: true, intake: parsed.value }
+}
+
+/**
+ * Accepts a sample file as well as a bare intake: `{ "intake": {…}, "expected": {…} }` (the shape of
+ * the shared fixtures) is read as its `intake`. Anything else is validated as an intake, strictly.
+ */
+export function unwrapSample(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return data
+  const keys = Object.keys(data)
+  const wrapped = keys.includes('intake') && keys.every((k) => k === 'intake' || k === 'expected')
+  return wrapped ? (data as { intake: unknown }).intake : data
+}

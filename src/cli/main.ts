@@ -1,0 +1,31 @@
+import { systemClock } from '../ports/clock'
+import { runCli } from './run'
+import type { CommandEntry } from './types'
+
+/**
+ * The `ret` command line (`npm run --silent ret -- <command> …`). The registry: one file per command
+ * in src/cli/commands/, each exporting `command: CliCommand`, loaded only when it runs.
+ * To add a command, add one line here and its summary under a copy key.
+ */
+export const COMMANDS: CommandEntry[] = [
+  {
+    name: 'help',
+    summary: 'routing.cli.help',
+    load: async () => ({ command: (await import('./commands/help')).buildHelpCommand(COMMANDS) }),
+  },
+  { name: 'route', summary: 'routing.cli.route', load: () => import('./commands/route') },
+  { name: 'validate', summary: 'routing.cli.validate', load: () => import('./commands/validate') },
+]
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Uint8Array))
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+process.exitCode = await runCli(process.argv.slice(2), COMMANDS, {
+  stdout: (text) => process.stdout.write(`${text}\n`),
+  stderr: (text) => process.stderr.write(`${text}\n`),
+  readStdin,
+  now: systemClock,
+})
