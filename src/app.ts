@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { logger } from './logger'
+import { buildWebRoutes } from './routes/web'
 import { buildApiCasesRoutes } from './routes/api-cases'
 
 /** Per-request values set by middleware. */
@@ -21,6 +22,8 @@ export function buildApp() {
   })
 
   app.get('/healthz', (c) => c.json({ ok: true }))
+
+  app.route('/', buildWebRoutes())
 
   app.route('/api/v1', buildApiCasesRoutes())
 

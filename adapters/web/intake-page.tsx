@@ -1,0 +1,451 @@
+/** @jsxImportSource hono/jsx */
+import { label, t } from '../../src/domain/copy'
+import type {
+  ActionView,
+  FieldError,
+  FieldView,
+  NoticeView,
+  ReviewSection,
+  ScreenView,
+} from '../../src/domain/dialogue-types'
+import type { Lang } from '../../src/domain/enums'
+import type { RoutingDecision } from '../../src/domain/types'
+import { CsrfField, Layout, type PageContext } from './layout'
+
+/** The HTML id of a form field (intake paths contain dots and brackets). */
+export function fieldId(name: string): string {
+  return `f-${name.replace(/[^A-Za-z0-9_-]+/g, '-')}`
+}
+
+/** Marks checkbox groups in the form: an unticked group sends nothing, the marker says it was there. */
+export const MULTI_MARKER = '_multi'
+
+type Errors = Map<string, string>
+
+function describedBy(id: string, hint: boolean, error: boolean): string | undefined {
+  const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean)
+  return ids.length > 0 ? ids.join(' ') : undefined
+}
+
+function FieldLabelText({ field, lang }: { field: FieldView; lang: Lang }) {
+  return (
+    <>
+      {field.label}
+      {field.required ? null : <span class="optional"> {t(lang, 'web.intake.optional')}</span>}
+    </>
+  )
+}
+
+function HintAndError({ id, hint, error }: { id: string; hint?: string; error?: string }) {
+  return (
+    <>
+      {hint ? (
+        <p class="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p class="field-error" id={`${id}-error`}>
+          <span class="visually-hidden">! </span>
+          {error}
+        </p>
+      ) : null}
+    </>
+  )
+}
+
+function scalar(value: FieldView['value']): string {
+  return typeof value === 'string' ? value : ''
+}
+
+function inputType(kind: FieldView['kind']): string {
+  switch (kind) {
+    case 'email':
+      return 'email'
+    case 'tel':
+      return 'tel'
+    case 'date':
+      return 'date'
+    case 'month':
+      return 'month'
+    default:
+      return 'text'
+  }
+}
+
+function ChoiceGroup({
+  field,
+  name,
+  lang,
+  error,
+  type,
+}: {
+  field: FieldView
+  name: string
+  lang: Lang
+  error?: string
+  type: 'radio' | 'checkbox'
+}) {
+  const id = fieldId(name)
+  const options =
+    field.options ??
+    (field.kind === 'boolean'
+      ? [
+          { value: 'true', label: t(lang, 'web.intake.yes') },
+          { value: 'false', label: t(lang, 'web.intake.no') },
+        ]
+      : [])
+  const selected = Array.isArray(field.value)
+    ? (field.value as unknown[]).filter((v): v is string => typeof v === 'string')
+    : [scalar(field.value)]
+  return (
+    <div class={error ? 'field has-error' : 'field'}>
+      <fieldset aria-describedby={describedBy(id, Boolean(field.hint), Boolean(error))}>
+        <legend>
+          <FieldLabelText field={field} lang={lang} />
+        </legend>
+        <HintAndError id={id} hint={field.hint} error={error} />
+        {type === 'checkbox' ? <input type="hidden" name={MULTI_MARKER} value={name} /> : null}
+        {options.map((option, i) => {
+          const optionId = i === 0 ? id : `${id}-${i}`
+          return (
+            <div class="choice">
+              <input
+                type={type}
+                id={optionId}
+                name={name}
+                value={option.value}
+                checked={selected.includes(option.value)}
+                aria-invalid={error ? 'true' : undefined}
+              />
+              <label for={optionId}>{option.label}</label>
+            </div>
+          )
+        })}
+      </fieldset>
+    </div>
+  )
+}
+
+function ScalarField({
+  field,
+  name,
+  lang,
+  error,
+}: {
+  field: FieldView
+  name: string
+  lang: Lang
+  error?: string
+}) {
+  const id = fieldId(name)
+  const common = {
+    id,
+    name,
+    'aria-describedby': describedBy(id, Boolean(field.hint), Boolean(error)),
+    'aria-invalid': error ? 'true' : undefined,
+    'aria-required': field.required ? 'true' : undefined,
+  }
+  let control: unknown
+  if (field.kind === 'textarea') {
+    control = (
+      <textarea {...common} rows={6} maxlength={5000}>
+        {scalar(field.value)}
+      </textarea>
+    )
+  } else if (field.kind === 'select') {
+    const value = scalar(field.value)
+    control = (
+      <select {...common}>
+        <option value="">{t(lang, 'web.intake.choose')}</option>
+        {(field.options ?? []).map((o) => (
+          <option value={o.value} selected={o.value === value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    )
+  } else {
+    const numeric = field.kind === 'year' || field.kind === 'integer'
+    control = (
+      <input
+        {...common}
+        type={inputType(field.kind)}
+        value={scalar(field.value)}
+        class={numeric ? 'short' : undefined}
+        inputmode={numeric ? 'numeric' : undefined}
+        autocomplete={field.kind === 'email' ? 'email' : field.kind === 'tel' ? 'tel' : 'off'}
+        spellcheck={field.kind === 'text' ? undefined : false}
+      />
+    )
+  }
+  return (
+    <div class={error ? 'field has-error' : 'field'}>
+      <label for={id}>
+        <FieldLabelText field={field} lang={lang} />
+      </label>
+      <HintAndError id={id} hint={field.hint} error={error} />
+      {control}
+    </div>
+  )
+}
+
+/** Item field names may be relative (`what`) or full (`help.history[0].what`); rows use the relative part. */
+function relativeName(listName: string, itemName: string): string {
+  const full = itemName.match(/^(.*)\[\d+\]\.(.+)$/)
+  if (full && full[1] === listName) return full[2] ?? itemName
+  return itemName.startsWith(`${listName}.`) ? itemName.slice(listName.length + 1) : itemName
+}
+
+function ListField({ field, lang, errors }: { field: FieldView; lang: Lang; errors: Errors }) {
+  const id = fieldId(field.name)
+  const rows = Array.isArray(field.value)
+    ? (field.value as unknown[]).filter(
+        (r): r is Record<string, string> => typeof r === 'object' && r !== null,
+      )
+    : []
+  // A row with every field empty is ignored by the dialogue, so one empty row is always safe to show.
+  const count = Math.max(1, rows.length)
+  const error = field.error ?? errors.get(field.name)
+  const add = field.actions?.find((a) => a.id.startsWith('add:'))
+  return (
+    <div class={error ? 'field has-error' : 'field'}>
+      <fieldset aria-describedby={describedBy(id, Boolean(field.hint), Boolean(error))}>
+        <legend>
+          <FieldLabelText field={field} lang={lang} />
+        </legend>
+        <HintAndError id={id} hint={field.hint} error={error} />
+        {Array.from({ length: count }, (_, i) => {
+          const remove = field.actions?.find((a) => a.id === `remove:${field.name}:${i}`)
+          return (
+            <fieldset class="row">
+              <legend>{t(lang, 'web.intake.row', { n: i + 1 })}</legend>
+              {(field.itemFields ?? []).map((item) => {
+                const rel = relativeName(field.name, item.name)
+                const name = `${field.name}[${i}].${rel}`
+                const value = rows[i]?.[rel] ?? ''
+                return <FieldControl field={{ ...item, name, value }} lang={lang} errors={errors} />
+              })}
+              {remove ? (
+                <button type="submit" name="_action" value={remove.id}>
+                  {remove.label}
+                  <span class="visually-hidden"> ({t(lang, 'web.intake.row', { n: i + 1 })})</span>
+                </button>
+              ) : null}
+            </fieldset>
+          )
+        })}
+        {add ? (
+          <button type="submit" name="_action" value={add.id}>
+            {add.label}
+          </button>
+        ) : null}
+      </fieldset>
+    </div>
+  )
+}
+
+function FieldControl({ field, lang, errors }: { field: FieldView; lang: Lang; errors: Errors }) {
+  if (field.kind === 'list') return <ListField field={field} lang={lang} errors={errors} />
+  const error = field.error ?? errors.get(field.name)
+  if (field.kind === 'radio' || field.kind === 'boolean')
+    return <ChoiceGroup field={field} name={field.name} lang={lang} error={error} type="radio" />
+  if (field.kind === 'checkboxes')
+    return <ChoiceGroup field={field} name={field.name} lang={lang} error={error} type="checkbox" />
+  return <ScalarField field={field} name={field.name} lang={lang} error={error} />
+}
+
+/** Danger notices interrupt (role=alert); warnings and information are labelled notes. */
+export function Notice({ notice }: { notice: NoticeView }) {
+  const id = `notice-${notice.id.replace(/[^A-Za-z0-9_-]+/g, '-')}`
+  return (
+    <section
+      class={`notice notice-${notice.tone}`}
+      role={notice.tone === 'danger' ? 'alert' : 'note'}
+      aria-labelledby={id}
+    >
+      <h2 id={id}>{notice.title}</h2>
+      {notice.body.map((p) => (
+        <p>{p}</p>
+      ))}
+    </section>
+  )
+}
+
+/** The error summary: announced, focused on load, each message a link to its field. */
+export function ErrorSummary({ errors, lang }: { errors: FieldError[]; lang: Lang }) {
+  if (errors.length === 0) return null
+  return (
+    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1} autofocus>
+      <h2 id="error-summary-title">{t(lang, 'web.intake.errorSummaryTitle')}</h2>
+      <ul>
+        {errors.map((e) => (
+          <li>{e.field ? <a href={`#${fieldId(e.field)}`}>{e[lang]}</a> : e[lang]}</li>
+        ))}
+      </ul>
+    </div>
+  )
+}
+
+function ActionButton({ action }: { action: ActionView }) {
+  return (
+    <button type="submit" name="_action" value={action.id} class={action.primary ? 'primary' : undefined}>
+      {action.label}
+    </button>
+  )
+}
+
+function Decision({ decision, lang }: { decision: RoutingDecision; lang: Lang }) {
+  const none = t(lang, 'web.intake.review.none')
+  return (
+    <section class="decision" aria-labelledby="decision-title">
+      <h2 id="decision-title">{t(lang, 'web.intake.review.decision')}</h2>
+      <p class="primary-route">{label(lang, 'intervention', decision.primary)}</p>
+      <h3>{t(lang, 'web.intake.review.reasons')}</h3>
+      {decision.reasons.length > 0 ? (
+        <ul>
+          {decision.reasons.map((r) => (
+            <li>{r[lang]}</li>
+          ))}
+        </ul>
+      ) : (
+        <p>{none}</p>
+      )}
+      <h3>{t(lang, 'web.intake.review.alternatives')}</h3>
+      <p>
+        {decision.alternatives.length > 0
+          ? decision.alternatives.map((a) => label(lang, 'intervention', a)).join(', ')
+          : none}
+      </p>
+      {decision.gates.length > 0 ? (
+        <>
+          <h3>{t(lang, 'web.intake.review.gates')}</h3>
+          <ul>
+            {decision.gates.map((g) => (
+              <li>{g[lang]}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {decision.missing.length > 0 ? (
+        <>
+          <h3>{t(lang, 'web.intake.review.missing')}</h3>
+          <ul>
+            {decision.missing.map((m) => {
+              const text = t(lang, `routing.missing.${m}`)
+              return <li>{text === `routing.missing.${m}` ? m : text}</li>
+            })}
+          </ul>
+        </>
+      ) : null}
+      <p>{t(lang, 'web.intake.review.chairDecides')}</p>
+    </section>
+  )
+}
+
+function ReviewAnswers({
+  sections,
+  actions,
+  lang,
+}: {
+  sections: ReviewSection[]
+  actions: ActionView[]
+  lang: Lang
+}) {
+  return (
+    <section aria-labelledby="answers-title">
+      <h2 id="answers-title">{t(lang, 'web.intake.review.answers')}</h2>
+      {sections.map((section) => {
+        const edit = actions.find((a) => a.id === `edit:${section.stepId}`)
+        const headingId = `review-${section.stepId.replace(/[^A-Za-z0-9_-]+/g, '-')}`
+        return (
+          <section aria-labelledby={headingId}>
+            <div class="section-head">
+              <h3 id={headingId}>{section.title}</h3>
+              {edit ? (
+                <button type="submit" name="_action" value={edit.id}>
+                  {t(lang, 'web.intake.edit')}
+                  <span class="visually-hidden"> {section.title}</span>
+                </button>
+              ) : null}
+            </div>
+            <dl class="answers">
+              {section.rows.map((row) => (
+                <div>
+                  <dt>{row.label}</dt>
+                  <dd>{row.value === '' ? t(lang, 'web.intake.empty') : row.value}</dd>
+                </div>
+              ))}
+            </dl>
+          </section>
+        )
+      })}
+    </section>
+  )
+}
+
+/**
+ * One step of the intake (or a notice, or the review) as a page: progress, error summary, notices,
+ * fields with labels/hints/errors tied by `aria-describedby`, then the actions (primary first, so
+ * Enter submits "next").
+ */
+export function IntakePage({ ctx, view }: { ctx: PageContext; view: ScreenView }) {
+  const lang = view.lang
+  const errors: Errors = new Map(view.errors.map((e) => [e.field, e[lang]]))
+  const actions = [...view.actions].sort((a, b) => Number(Boolean(b.primary)) - Number(Boolean(a.primary)))
+  const pageCtx = { ...ctx, lang }
+  const editIds = new Set((view.review?.sections ?? []).map((s) => `edit:${s.stepId}`))
+  const title = view.errors.length > 0 ? `${t(lang, 'web.errors.title')}: ${view.title}` : view.title
+  return (
+    <Layout ctx={pageCtx} title={title}>
+      {view.progress.total > 0 ? (
+        <>
+          <p class="progress" id="progress">
+            {view.progress.label}
+          </p>
+          <progress max={view.progress.total} value={view.progress.current} aria-labelledby="progress" />
+        </>
+      ) : null}
+      <h1>{view.title}</h1>
+      <ErrorSummary errors={view.errors} lang={lang} />
+      {view.intro ? <p class="intro">{view.intro}</p> : null}
+      {view.notices.map((n) => (
+        <Notice notice={n} />
+      ))}
+      <form method="post" action="/intake" novalidate aria-labelledby="intake-form-title">
+        <h2 id="intake-form-title" class="visually-hidden">
+          {t(lang, 'web.intake.formLabel')}
+        </h2>
+        <CsrfField ctx={pageCtx} />
+        <input type="hidden" name="_step" value={view.stepId} />
+        <input type="hidden" name="_phase" value={view.phase} />
+        {view.fields.map((field) => (
+          <FieldControl field={field} lang={lang} errors={errors} />
+        ))}
+        {view.review ? (
+          <>
+            <ReviewAnswers sections={view.review.sections} actions={view.actions} lang={lang} />
+            {view.review.summary.length > 0 ? (
+              <section aria-labelledby="summary-title">
+                <h2 id="summary-title">{t(lang, 'web.intake.review.summary')}</h2>
+                <ul>
+                  {view.review.summary.map((s) => (
+                    <li>{s}</li>
+                  ))}
+                </ul>
+              </section>
+            ) : null}
+            {view.review.decision ? <Decision decision={view.review.decision} lang={lang} /> : null}
+          </>
+        ) : null}
+        <div class="actions">
+          {actions
+            .filter((a) => !editIds.has(a.id))
+            .map((a) => (
+              <ActionButton action={a} />
+            ))}
+        </div>
+      </form>
+    </Layout>
+  )
+}

@@ -1,0 +1,115 @@
+import type { Context, MiddlewareHandler } from 'hono'
+import { getCookie, setCookie } from 'hono/cookie'
+import type { PageContext } from '../../adapters/web/render'
+import type { AppVariables } from '../app'
+import { buildCsrfSecret, buildCsrfToken, CSRF_COOKIE } from '../auth/csrf'
+import { randomToken } from '../auth/hmac'
+import { buildWebActor, readWebIdentity } from '../auth/identity'
+import { SESSION_COOKIE } from '../auth/session'
+import { type Config, loadConfig } from '../config'
+import type { Lang } from '../domain/enums'
+import type { Actor } from '../domain/types'
+
+/** The language preference cookie (nl default). */
+export const LANG_COOKIE = 'ret_lang'
+
+/** Per-request values of the web surface. */
+export type WebVariables = AppVariables & {
+  config: Config
+  actor: Actor | null
+  lang: Lang
+  nonce: string
+  csrfSecret: string
+  csrfToken: string
+}
+export type WebEnv = { Bindings: Env; Variables: WebVariables }
+export type WebContext = Context<WebEnv>
+
+/** Whether the request came over HTTPS (cookies are then `Secure`). */
+export function isHttps(c: Context): boolean {
+  return new URL(c.req.url).protocol === 'https:'
+}
+
+/** Sets a cookie the web surface owns: HttpOnly, SameSite=Lax, path /, Secure over HTTPS. */
+export function setWebCookie(c: Context, name: string, value: string, maxAge: number): void {
+  setCookie(c, name, value, { httpOnly: true, sameSite: 'Lax', path: '/', secure: isHttps(c), maxAge })
+}
+
+const configs = new WeakMap<object, Config>()
+
+function configOf(env: Env): Config {
+  let config = configs.get(env)
+  if (!config) {
+    config = loadConfig(env as unknown as Record<string, unknown>)
+    configs.set(env, config)
+  }
+  return config
+}
+
+/**
+ * Security headers for every web page: a strict CSP (the one stylesheet by nonce, no scripts at all),
+ * no framing, no referrer, no caching (pages carry personal data).
+ */
+export function buildSecurityHeaders(nonce: string): Record<string, string> {
+  return {
+    'Content-Security-Policy': [
+      "default-src 'none'",
+      `style-src 'nonce-${nonce}'`,
+      "img-src 'self' data:",
+      "form-action 'self'",
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+    ].join('; '),
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'no-referrer',
+    'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cache-Control': 'no-store',
+  }
+}
+
+/**
+ * Builds the web context of a request: configuration, language (cookie, Dutch default), CSP nonce,
+ * the browser's CSRF secret and token, and the signed-in actor (dev session or Cloudflare Access JWT).
+ * Afterwards it adds the security headers.
+ */
+export function webContext(): MiddlewareHandler<WebEnv> {
+  return async function webContext(c, next) {
+    const config = configOf(c.env)
+    c.set('config', config)
+    const lang: Lang = getCookie(c, LANG_COOKIE) === 'en' ? 'en' : 'nl'
+    c.set('lang', lang)
+    const nonce = randomToken(16)
+    c.set('nonce', nonce)
+    let csrfSecret = getCookie(c, CSRF_COOKIE)
+    if (!csrfSecret || !/^[A-Za-z0-9_-]{16,64}$/.test(csrfSecret)) {
+      csrfSecret = buildCsrfSecret()
+      setWebCookie(c, CSRF_COOKIE, csrfSecret, 60 * 60 * 24 * 30)
+    }
+    c.set('csrfSecret', csrfSecret)
+    const key = config.LINK_SIGNING_KEY ?? ''
+    c.set('csrfToken', key ? await buildCsrfToken(key, csrfSecret) : '')
+    const identity = await readWebIdentity(
+      config,
+      { sessionCookie: getCookie(c, SESSION_COOKIE), accessJwt: c.req.header('Cf-Access-Jwt-Assertion') },
+      new Date(),
+    )
+    c.set('actor', identity ? buildWebActor(config, identity, lang) : null)
+    await next()
+    for (const [name, value] of Object.entries(buildSecurityHeaders(nonce))) c.res.headers.set(name, value)
+  }
+}
+
+/** The page context for rendering. `lang` overrides the request language (a draft has its own). */
+export function pageContext(c: WebContext, lang?: Lang): PageContext {
+  const actor = c.get('actor')
+  return {
+    lang: lang ?? c.get('lang'),
+    csrf: c.get('csrfToken'),
+    nonce: c.get('nonce'),
+    devMode: c.get('config').DEV_MODE,
+    user: actor ? { name: actor.name, roles: actor.roles } : null,
+    path: new URL(c.req.url).pathname,
+  }
+}
