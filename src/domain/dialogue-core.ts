@@ -1,4 +1,4 @@
-import { type Condition, evaluate, getPath } from './conditions'
+import { type Condition, evaluate } from './conditions'
 import { defaultOf, type RawValues, rowKey, toFormValue } from './dialogue-fields'
 import type { DraftFlow, DraftState } from './dialogue-types'
 import type { Lang } from './enums'
@@ -11,9 +11,21 @@ import type { GateNotice, IntakeScript, ScriptField, ScriptStep } from './script
  * and the canonical intake they make.
  */
 
+const splits = new Map<string, string[]>()
+
+/** A dotted path split into its parts (cached: the same few dozen paths are read on every step). */
+function partsOf(dotted: string): string[] {
+  let parts = splits.get(dotted)
+  if (!parts) {
+    parts = dotted.split('.')
+    splits.set(dotted, parts)
+  }
+  return parts
+}
+
 /** Sets a dotted path in a nested object, creating objects on the way. */
 export function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
-  const parts = dotted.split('.')
+  const parts = partsOf(dotted)
   let node = target
   for (let i = 0; i < parts.length - 1; i++) {
     const part = parts[i]!
@@ -22,6 +34,39 @@ export function setPath(target: Record<string, unknown>, dotted: string, value: 
     node = node[part] as Record<string, unknown>
   }
   node[parts[parts.length - 1]!] = value
+}
+
+/**
+ * Returns a copy of `root` with a dotted path set, copying only the objects on the path: the original
+ * (a cached walk context) stays untouched.
+ */
+export function withPath(
+  root: Record<string, unknown>,
+  dotted: string,
+  value: unknown,
+): Record<string, unknown> {
+  const parts = partsOf(dotted)
+  const copy = { ...root }
+  let node = copy
+  for (let i = 0; i < parts.length - 1; i++) {
+    const part = parts[i]!
+    const next = node[part]
+    const child = next !== null && typeof next === 'object' && !Array.isArray(next) ? { ...next } : {}
+    node[part] = child
+    node = child as Record<string, unknown>
+  }
+  node[parts[parts.length - 1]!] = value
+  return copy
+}
+
+/** Reads a dotted path (same as conditions' getPath, with cached splits). */
+export function readPath(context: unknown, dotted: string): unknown {
+  let node: unknown = context
+  for (const part of partsOf(dotted)) {
+    if (node === null || typeof node !== 'object') return undefined
+    node = (node as Record<string, unknown>)[part]
+  }
+  return node
 }
 
 /** Whether an optional condition holds (no condition = always). */
@@ -112,6 +157,35 @@ export function walk(
   lang: Lang,
   now: Date,
 ): Walk {
+  // Answers objects are never mutated (every change makes a new one), so a walk can be reused by the
+  // view that follows a step. The result is shared: callers must not change it.
+  const year = now.getUTCFullYear()
+  const cached = walks.get(answers)
+  if (
+    cached &&
+    cached.script === script &&
+    cached.flow === flow &&
+    cached.lang === lang &&
+    cached.year === year
+  )
+    return cached.walk
+  const result = walkUncached(script, answers, flow, lang, now)
+  walks.set(answers, { script, flow, lang, year, walk: result })
+  return result
+}
+
+const walks = new WeakMap<
+  Record<string, unknown>,
+  { script: IntakeScript; flow: DraftFlow; lang: Lang; year: number; walk: Walk }
+>()
+
+function walkUncached(
+  script: IntakeScript,
+  answers: Record<string, unknown>,
+  flow: DraftFlow,
+  lang: Lang,
+  now: Date,
+): Walk {
   const context: Record<string, unknown> = { $flow: flow }
   const steps: ScriptStep[] = []
   const fields = new Set<string>()
@@ -182,7 +256,7 @@ export function buildIntakeWith(script: IntakeScript, state: DraftState, now: Da
   const intake: Record<string, unknown> = { language: state.lang }
   for (const step of script.steps) {
     for (const field of step.fields) {
-      const value = getPath(w.context, field.path)
+      const value = readPath(w.context, field.path)
       if (value !== undefined) setPath(intake, field.path, value)
     }
   }

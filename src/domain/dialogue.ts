@@ -5,9 +5,9 @@ import {
   indexOf,
   isComplete,
   rawFromAnswers,
-  setPath,
   type Walk,
   walk,
+  withPath,
 } from './dialogue-core'
 import {
   fieldError,
@@ -187,10 +187,9 @@ export function parseStepValues(
   script: IntakeScript,
   now: Date,
 ): { values: Record<string, unknown>; cleared: string[]; errors: FieldError[] } {
-  // Conditions inside the step read what is being answered now, not an earlier answer of this step.
-  const others: Record<string, unknown> = { ...state.answers }
-  for (const f of step.fields) delete others[f.path]
-  const context = walk(script, others, state.flow, state.lang, now).context
+  // Conditions inside the step read what is being answered now (set below, in field order), not an
+  // earlier answer of this step; the cached walk context itself is never changed (copy on write).
+  let context = walk(script, state.answers, state.flow, state.lang, now).context
   const today = localToday(now)
   const values: Record<string, unknown> = {}
   const cleared: string[] = []
@@ -206,7 +205,7 @@ export function parseStepValues(
       continue
     }
     values[field.path] = result.value
-    setPath(context, field.path, result.value)
+    context = withPath(context, field.path, result.value)
     if (field.path === 'child.birthYear' && typeof result.value === 'number')
       context.$age = ageOf(result.value, now)
   }
@@ -304,6 +303,8 @@ function onSave(
   if (!step || values === null || typeof values !== 'object') return unchanged(state)
   const raw = rawValuesFor(step, values, LIMITS.longText + 1)
   const rows = state.pending?.stepId === stepId ? state.pending.rows : {}
+  if (state.pending?.stepId === stepId && JSON.stringify(state.pending.values) === JSON.stringify(raw))
+    return unchanged(state)
   return changed(state, { pending: { stepId, values: raw, rows } }, now)
 }
 

@@ -235,6 +235,28 @@ describe('dialogue: stale and repeated events change nothing', () => {
     expect(result.effects).toEqual([])
   })
 
+  it('a refused answer leaves no trace in the state or the view', () => {
+    const state = answerFrom(draft(), ro3, (s) => s.stepId === 'legal')
+    const before = JSON.stringify(screen(state))
+    const values = {
+      ...formValuesFor(stepDef('legal'), ro3),
+      'legal.consent.date': 'gisteren',
+      'legal.framework': 'ots',
+    }
+    const result = step(state, { type: 'answer', stepId: 'legal', values }, script, NOW)
+    expect(result.errors.map((e) => e.field)).toEqual(['legal.consent.date'])
+    expect(result.state).toBe(state)
+    expect(JSON.stringify(screen(state))).toBe(before)
+    expect(buildIntake(answerFrom(state, ro3), NOW)).toEqual({ ok: true, value: ro3 })
+  })
+
+  it('saving the same input twice changes the state once', () => {
+    const state = answerFrom(draft(), ro3, (s) => s.stepId === 'child')
+    const event = { type: 'save' as const, stepId: 'child', values: { 'child.birthYear': '201' } }
+    const once = step(state, event, script, NOW).state
+    expect(step(once, event, script, NOW).state).toBe(once)
+  })
+
   it('a repeated submit re-emits the same createCase; after submitted it does nothing', () => {
     const review = toReview(ro3)
     const first = step(review, { type: 'submit' }, script, NOW)
