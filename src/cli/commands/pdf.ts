@@ -1,0 +1,93 @@
+import { writeFile } from 'node:fs/promises'
+import { PDFDocument } from 'pdf-lib'
+import { loadPdfFontsFromDisk } from '../../../adapters/pdf/fonts-node'
+import { renderReportPdf } from '../../../adapters/pdf/render'
+import { type Bilingual, both } from '../../domain/copy'
+import { buildReport, pdfFileName } from '../../domain/report'
+import { route } from '../../domain/routing'
+import { DEFAULT_RULES } from '../../domain/rules'
+import { parseArgs, parseIsoTime, printErrors, printMessage, readIntakeArgument } from '../io'
+import { type CliCommand, type CliContext, EXIT } from '../types'
+
+/** The reference a PDF made outside a case gets. */
+export const CONCEPT_REFERENCE = 'RET-CONCEPT'
+
+const REFERENCE = /^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$/
+
+/** Where the command writes; injectable so tests need no disk. */
+export interface PdfCommandDeps {
+  writeFile: (path: string, bytes: Uint8Array) => Promise<void>
+}
+
+function printOut(ctx: CliContext, message: Bilingual): void {
+  if (ctx.lang !== 'en') ctx.stdout(message.nl)
+  if (ctx.lang !== 'nl') ctx.stdout(message.en)
+}
+
+/** `-o file` is the short form of `--out file`. */
+function expandShort(args: readonly string[]): string[] {
+  return args.map((arg) => (arg === '-o' ? '--out' : arg))
+}
+
+/**
+ * `ret pdf <intake.json|-> [-o out.pdf] [--lang nl|en] [--now <ISO>] [--reference RET-…]`: renders the
+ * intake PDF offline, routed with the default rules. The PDF is Dutch unless `--lang en`; without `-o`
+ * it is written to `<reference>.pdf` (default reference `RET-CONCEPT`) in the current directory.
+ */
+export function buildPdfCommand(deps: PdfCommandDeps = { writeFile }): CliCommand {
+  return {
+    async run(args, ctx) {
+      const parsed = parseArgs('pdf', expandShort(args), ['out', 'now', 'reference'])
+      if (!parsed.ok) {
+        printMessage(ctx, parsed.error)
+        printMessage(ctx, both('pdf.cli.usage'))
+        return EXIT.usage
+      }
+      const { options, positional } = parsed.value
+      let now = ctx.now()
+      if (options.now !== undefined) {
+        const fixed = parseIsoTime(options.now)
+        if (!fixed) {
+          printMessage(ctx, both('routing.cli.badNow'))
+          return EXIT.usage
+        }
+        now = fixed
+      }
+      const reference = options.reference ?? CONCEPT_REFERENCE
+      if (!REFERENCE.test(reference)) {
+        printMessage(ctx, both('pdf.cli.badReference'))
+        return EXIT.usage
+      }
+      const input = await readIntakeArgument(ctx, 'pdf', positional)
+      if (!input.ok) {
+        if (input.errors) printErrors(ctx, input.errors, both('routing.cli.invalidIntake'))
+        return input.code
+      }
+
+      const lang = ctx.lang ?? 'nl'
+      const model = buildReport({
+        intake: input.intake,
+        decision: route(input.intake, DEFAULT_RULES, now),
+        reference,
+        submittedAt: null,
+        generatedAt: now,
+        lang,
+      })
+      const bytes = await renderReportPdf(model, loadPdfFontsFromDisk())
+      const file = options.out ?? pdfFileName(reference)
+      try {
+        await deps.writeFile(file, bytes)
+      } catch (error) {
+        const code = String((error as { code?: unknown }).code ?? 'error')
+        printMessage(ctx, both('pdf.cli.writeFailed', { file, code }))
+        return EXIT.badInput
+      }
+      const pages = (await PDFDocument.load(bytes, { updateMetadata: false })).getPageCount()
+      printOut(ctx, both('pdf.cli.written', { file, pages, kb: Math.ceil(bytes.length / 1024) }))
+      return EXIT.ok
+    },
+  }
+}
+
+/** The registered command (src/cli/main.ts). */
+export const command: CliCommand = buildPdfCommand()
