@@ -298,7 +298,7 @@ describe('queue consumer', () => {
     expect(seen).toEqual([job.id])
     expect(flaky).toBe(1)
     expect(result.explicitAcks.sort()).toEqual(['m0', 'm1', 'm2', 'm3', 'm4'])
-    expect(result.retryMessages.map((m) => m.msgId)).toEqual(['m5'])
+    expect(result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(['m5'])
     // Third attempt: 30 s · 2² = 120 s.
     expect(retry).toHaveBeenCalledWith({ delaySeconds: 120 })
 
