@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { logger } from './logger'
 import { buildWebRoutes } from './routes/web'
+import { buildApiRoutes } from './routes/api'
 import { buildApiCasesRoutes } from './routes/api-cases'
 
 /** Per-request values set by middleware. */
@@ -25,6 +26,7 @@ export function buildApp() {
 
   app.route('/', buildWebRoutes())
 
+  app.route('/api/v1', buildApiRoutes())
   app.route('/api/v1', buildApiCasesRoutes())
 
   app.notFound((c) => c.json({ error: { nl: 'Niet gevonden.', en: 'Not found.' } }, 404))
