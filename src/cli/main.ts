@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { systemClock } from '../ports/clock'
 import { runCli } from './run'
 import type { CommandEntry } from './types'
@@ -24,9 +26,22 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8')
 }
 
-process.exitCode = await runCli(process.argv.slice(2), COMMANDS, {
-  stdout: (text) => process.stdout.write(`${text}\n`),
-  stderr: (text) => process.stderr.write(`${text}\n`),
-  readStdin,
-  now: systemClock,
-})
+/** True when this file is the program being run (not imported, e.g. by a test). */
+function isEntryPoint(): boolean {
+  const script = process.argv[1]
+  if (!script) return false
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url))
+  } catch {
+    return false
+  }
+}
+
+if (isEntryPoint()) {
+  process.exitCode = await runCli(process.argv.slice(2), COMMANDS, {
+    stdout: (text) => process.stdout.write(`${text}\n`),
+    stderr: (text) => process.stderr.write(`${text}\n`),
+    readStdin,
+    now: systemClock,
+  })
+}

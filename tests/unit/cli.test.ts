@@ -4,6 +4,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { COMMANDS } from '../../src/cli/main'
+import { runCli } from '../../src/cli/run'
+import type { CommandEntry } from '../../src/cli/types'
+import { t } from '../../src/domain/copy'
 import { parseIntake } from '../../src/domain/intake'
 import { route, toRoutingOutput } from '../../src/domain/routing'
 import { DEFAULT_RULES } from '../../src/domain/rules'
@@ -46,16 +50,32 @@ function noStackTrace(run: Run) {
   expect(run.stderr).not.toMatch(/Error:/)
 }
 
-describe('ret route / validate on every shared sample', () => {
+/** Runs the command line in this process with captured streams (fast: for the many edge cases). */
+async function retHere(
+  args: string[],
+  stdin = '',
+  entries: readonly CommandEntry[] = COMMANDS,
+): Promise<Run> {
+  const out: string[] = []
+  const err: string[] = []
+  const code = await runCli(args, entries, {
+    stdout: (text) => out.push(`${text}\n`),
+    stderr: (text) => err.push(`${text}\n`),
+    readStdin: async () => stdin,
+    now: () => new Date(NOW),
+  })
+  return { code, stdout: out.join(''), stderr: err.join('') }
+}
+
+describe('ret route / validate on every shared sample (the real command)', () => {
   for (const sample of loadSamples()) {
     it(`${sample.name}: route prints the expected routing; validate prints ok`, {
       timeout: 60_000,
     }, async () => {
       const intakeFile = file(sample.name, JSON.stringify(sample.intake))
-      const [routed, wrapped, valid] = await Promise.all([
+      const [routed, valid] = await Promise.all([
         ret(['route', intakeFile, '--now', NOW]),
-        ret(['route', SAMPLES_DIR + sample.name, '--now', NOW]),
-        ret(['validate', intakeFile]),
+        ret(['validate', SAMPLES_DIR + sample.name]),
       ])
       expect(routed.stderr).toBe('')
       expect(routed.code).toBe(0)
@@ -71,31 +91,18 @@ describe('ret route / validate on every shared sample', () => {
       const expected = toRoutingOutput(route(parsed.value, DEFAULT_RULES, new Date(NOW)))
       expect(routed.stdout).toBe(`${JSON.stringify(expected, null, 2)}\n`)
       // A sample file ({ intake, expected }) is read as its intake.
-      expect(wrapped.code).toBe(0)
-      expect(wrapped.stdout).toBe(routed.stdout)
       expect(valid).toEqual({ code: 0, stdout: 'ok\n', stderr: '' })
+      const wrapped = await retHere(['route', SAMPLES_DIR + sample.name, '--now', NOW])
+      expect(wrapped).toEqual(routed)
     })
   }
 })
 
-describe('ret: bad input', { timeout: 60_000 }, () => {
+describe('ret: bad input (the real command)', { timeout: 60_000 }, () => {
   it('reads the intake from standard input with -', async () => {
     const run = await ret(['route', '-', '--now=2026-01-01'], JSON.stringify(loadSample('rop').intake))
     expect(run.code).toBe(0)
     expect(JSON.parse(run.stdout).primary).toBe('ROP')
-  })
-
-  it('uses --now for the age: 22 in 2026 fires the 18-/18+ rule, 23 in 2027 does not', async () => {
-    const intake = structuredClone(loadSample('rst').intake) as { child: { birthYear: number } }
-    intake.child.birthYear = 2004
-    const path = file('age.json', JSON.stringify(intake))
-    const [in2026, in2027] = await Promise.all([
-      ret(['route', path, '--now', '2026-06-01T12:00:00Z']),
-      ret(['route', path, '--now', '2027-06-01T12:00:00Z']),
-    ])
-    const rules = (run: Run) => JSON.parse(run.stdout).reasons.map((r: { rule: string }) => r.rule)
-    expect(rules(in2026)).toContain('et_transition_18')
-    expect(rules(in2027)).not.toContain('et_transition_18')
   })
 
   it('validate lists every error as `path: message`, Dutch then English, exit 1', async () => {
@@ -115,93 +122,170 @@ describe('ret: bad input', { timeout: 60_000 }, () => {
     ])
   })
 
-  it('--lang en prints English only', async () => {
-    const run = await ret(['validate', '-', '--lang', 'en'], '{"language":"fr"}')
+  it('text that is not JSON: a clear message, exit 1, no stack trace', async () => {
+    const run = await ret(['route', file('broken.json', '{ "language": ')])
     expect(run.code).toBe(1)
-    expect(run.stderr).toContain('language: invalid value. Choose one of: nl, en.')
-    expect(run.stderr).toContain('acuteDanger: this field is required.')
-    expect(run.stderr).not.toMatch(/verplicht|ongeldige/)
+    expect(run.stdout).toBe('')
+    expect(run.stderr).toMatch(/^De intake klopt niet:\nintake: De invoer is geen geldige JSON/)
+    expect(run.stderr).toMatch(/\nThe intake is not valid:\nintake: The input is not valid JSON/)
+    noStackTrace(run)
+  })
+
+  it('a missing file: a clear message, exit 1', async () => {
+    const missing = join(tmp, 'no-such-file.json')
+    const run = await ret(['route', missing])
+    expect(run).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `Bestand niet gevonden: ${missing}\nFile not found: ${missing}\n`,
+    })
+  })
+
+  it('an unknown command: exit 2 with a message', async () => {
+    const run = await ret(['frobnicate', '--lang', 'en'])
+    expect(run).toEqual({ code: 2, stdout: '', stderr: 'Unknown command "frobnicate". See ret help.\n' })
+  })
+
+  it('help lists the commands', async () => {
+    const run = await ret(['help'])
+    expect(run.code).toBe(0)
+    for (const name of ['help', 'route', 'validate']) expect(run.stdout).toMatch(new RegExp(`\\n  ${name} `))
+  })
+})
+
+describe('ret: edge cases (in process)', () => {
+  it('uses --now for the age: 22 in 2026 fires the 18-/18+ rule, 23 in 2027 does not', async () => {
+    const intake = structuredClone(loadSample('rst').intake) as { child: { birthYear: number } }
+    intake.child.birthYear = 2004
+    const text = JSON.stringify(intake)
+    const rules = (run: Run) => JSON.parse(run.stdout).reasons.map((r: { rule: string }) => r.rule)
+    expect(rules(await retHere(['route', '-', '--now', '2026-06-01T12:00:00Z'], text))).toContain(
+      'et_transition_18',
+    )
+    expect(rules(await retHere(['route', '-', '--now', '2027-06-01T12:00:00Z'], text))).not.toContain(
+      'et_transition_18',
+    )
+    // Without --now the context's clock (here fixed in 2026) counts.
+    expect(rules(await retHere(['route', '-'], text))).toContain('et_transition_18')
+  })
+
+  it('--lang en prints English only, --lang nl Dutch only', async () => {
+    const en = await retHere(['validate', '-', '--lang', 'en'], '{"language":"fr"}')
+    expect(en.code).toBe(1)
+    expect(en.stderr).toContain('language: invalid value. Choose one of: nl, en.')
+    expect(en.stderr).toContain('acuteDanger: this field is required.')
+    expect(en.stderr).not.toMatch(/verplicht|ongeldige/)
+    const nl = await retHere(['--lang=nl', 'validate', '-'], '{"language":"fr"}')
+    expect(nl.stderr).toContain('acuteDanger: dit veld is verplicht.')
+    expect(nl.stderr).not.toMatch(/required/)
   })
 
   it('route on an invalid intake: a heading and the errors on stderr, nothing on stdout, exit 1', async () => {
-    const run = await ret(['route', '-', '--now', NOW], '{"language":"nl"}')
+    const run = await retHere(['route', '-', '--now', NOW], '{"language":"nl"}')
     expect(run.code).toBe(1)
     expect(run.stdout).toBe('')
     expect(run.stderr).toMatch(/^De intake klopt niet:\n/)
     expect(run.stderr).toContain('\nThe intake is not valid:\n')
     expect(run.stderr).toContain('referrer: dit veld is verplicht.')
-    noStackTrace(run)
   })
 
-  it('text that is not JSON: a clear message, exit 1', async () => {
-    const run = await ret(['route', file('broken.json', '{ "language": ')])
-    expect(run.code).toBe(1)
-    expect(run.stderr).toMatch(/intake: De invoer is geen geldige JSON/)
-    expect(run.stderr).toMatch(/intake: The input is not valid JSON/)
-    noStackTrace(run)
-    const empty = await ret(['validate', '-'], '')
+  it('empty input, JSON that is not an object, an array', async () => {
+    const empty = await retHere(['validate', '-'], '')
     expect(empty.code).toBe(1)
     expect(empty.stderr).toMatch(/geen geldige JSON/)
-  })
-
-  it('JSON that is not an object, and an array', async () => {
-    const [text, array] = await Promise.all([ret(['validate', '-'], '"hallo"'), ret(['validate', '-'], '[]')])
-    for (const run of [text, array]) {
+    for (const text of ['"hallo"', '[]', 'null']) {
+      const run = await retHere(['validate', '-'], text)
       expect(run.code).toBe(1)
       expect(run.stderr).toContain('De intake moet een JSON-object zijn.')
     }
   })
 
-  it('a missing file or a directory: a clear message, exit 1', async () => {
-    const [missing, dir] = await Promise.all([
-      ret(['route', join(tmp, 'no-such-file.json')]),
-      ret(['validate', tmp, '--lang', 'nl']),
-    ])
-    expect(missing.code).toBe(1)
-    expect(missing.stderr).toBe(
-      `Bestand niet gevonden: ${join(tmp, 'no-such-file.json')}\nFile not found: ${join(tmp, 'no-such-file.json')}\n`,
+  it('a wrapper with other keys than intake/expected is validated as an intake (strictly)', async () => {
+    const run = await retHere(
+      ['validate', '-', '--lang', 'en'],
+      JSON.stringify({ ...loadSample('rop'), name: 'x' }),
     )
-    expect(dir.code).toBe(1)
-    expect(dir.stderr).toBe(`Het bestand ${tmp} kan niet worden gelezen (EISDIR).\n`)
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('intake: unknown field')
   })
 
-  it('wrong use of the command line: exit 2 with a message', async () => {
-    const runs = await Promise.all([
-      ret(['route']),
-      ret(['route', 'a.json', 'b.json']),
-      ret(['route', 'a.json', '--now', 'morgen']),
-      ret(['route', 'a.json', '--now']),
-      ret(['route', 'a.json', '--verbose']),
-      ret(['frobnicate']),
-      ret(['help', '--lang', 'de']),
-    ])
-    for (const run of runs) {
-      expect(run.code).toBe(2)
+  it('a directory: a clear message, exit 1', async () => {
+    const dir = await retHere(['validate', tmp, '--lang', 'nl'])
+    expect(dir).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `Het bestand ${tmp} kan niet worden gelezen (EISDIR).\n`,
+    })
+  })
+
+  it('wrong use of the command line: exit 2 with a message in both languages', async () => {
+    const cases: [string[], RegExp][] = [
+      [['route'], /route: geef een bestand op/],
+      [['validate'], /validate: geef een bestand op/],
+      [['route', 'a.json', 'b.json'], /te veel argumenten \(b\.json\)/],
+      [['route', 'a.json', '--now', 'morgen'], /--now: .*ISO 8601/],
+      [['route', 'a.json', '--now', '2026-13-45'], /--now: .*ISO 8601/],
+      [['route', 'a.json', '--now'], /--now heeft een waarde nodig/],
+      [['route', 'a.json', '--verbose'], /route: onbekende optie --verbose/],
+      [['validate', 'a.json', '--now', NOW], /validate: onbekende optie --now/],
+      [['frobnicate'], /Onbekend commando „frobnicate”/],
+      [['help', '--lang', 'de'], /--lang: kies nl of en/],
+      [['help', '--lang'], /--lang: kies nl of en/],
+    ]
+    for (const [args, message] of cases) {
+      const run = await retHere(args)
+      expect(run.code, args.join(' ')).toBe(2)
       expect(run.stdout).toBe('')
-      expect(run.stderr.trim().split('\n')).toHaveLength(2)
-      noStackTrace(run)
+      expect(run.stderr).toMatch(message)
+      expect(run.stderr.trim().split('\n'), args.join(' ')).toHaveLength(2)
     }
-    const [missing, extra, badNow, noValue, unknownOption, unknownCommand, badLang] = runs.map(
-      (r) => r.stderr,
-    )
-    expect(missing).toMatch(/route: geef een bestand op/)
-    expect(extra).toMatch(/te veel argumenten \(b\.json\)/)
-    expect(badNow).toMatch(/--now: .*ISO 8601/)
-    expect(noValue).toMatch(/--now heeft een waarde nodig/)
-    expect(unknownOption).toMatch(/onbekende optie --verbose/)
-    expect(unknownCommand).toMatch(/Onbekend commando „frobnicate”/)
-    expect(unknownCommand).toMatch(/Unknown command "frobnicate"/)
-    expect(badLang).toMatch(/--lang: kies nl of en/)
   })
 
-  it('help lists the commands in both languages, or one with --lang', async () => {
-    const [both, en, none] = await Promise.all([ret(['help']), ret(['help', '--lang', 'en']), ret([])])
+  it('a failing command: a bilingual message without a stack trace, exit 1', async () => {
+    const broken: CommandEntry[] = [
+      {
+        name: 'boom',
+        summary: 'routing.cli.help',
+        load: async () => ({
+          command: {
+            run: async () => {
+              throw new Error('disk full')
+            },
+          },
+        }),
+      },
+    ]
+    const run = await retHere(['boom'], '', broken)
+    expect(run).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'Het commando is mislukt: disk full\nThe command failed: disk full\n',
+    })
+  })
+
+  it('help in both languages, one language with --lang, and without a command', async () => {
+    const [both, en, none, dashH] = [
+      await retHere(['help']),
+      await retHere(['help', '--lang', 'en']),
+      await retHere([]),
+      await retHere(['--help']),
+    ]
     expect(both.code).toBe(0)
     expect(both.stdout).toMatch(/^Gebruik: ret <commando>/)
     expect(both.stdout).toContain('\nUsage: ret <command>')
-    for (const name of ['help', 'route', 'validate']) expect(both.stdout).toMatch(new RegExp(`\\n  ${name} `))
     expect(en.stdout).not.toContain('Gebruik')
     expect(en.stdout).toContain('routes an intake')
     expect(none).toEqual(both)
+    expect(dashH).toEqual(both)
+    const one = await retHere(['help', 'validate', '--lang', 'en'])
+    expect(one.stdout).toContain('validate')
+    expect(one.stdout).not.toMatch(/\n {2}route /)
+  })
+
+  it('registers every command with a summary in both languages', () => {
+    for (const entry of COMMANDS) {
+      expect(t('nl', entry.summary), entry.name).not.toBe(entry.summary)
+      expect(t('en', entry.summary), entry.name).not.toBe(entry.summary)
+    }
   })
 })
