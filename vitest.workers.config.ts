@@ -25,7 +25,8 @@ export default defineConfig({
           // Slack: requests are signed inside the tests; the Web API is answered by msw.
           SLACK_SIGNING_SECRET: 'test-slack-signing-secret-0123456789',
           SLACK_BOT_TOKEN: 'xoxb-test-bot-token',
-          SLACK_TRIAGE_CHANNEL: 'C0TRIAGE01',
+          // No triage channel by default, so other areas' tests post no cards; Slack tests set it per request.
+          SLACK_TRIAGE_CHANNEL: '',
           SLACK_API_URL: 'https://slack.example.test/api/',
           SLACK_TEAM_IDS: 'T0RETDRNT',
           SLACK_CHAIR_USER_IDS: 'U0CHAIR001,U0CHAIR002',

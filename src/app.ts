@@ -4,6 +4,7 @@ import { logger } from './logger'
 import { buildWebRoutes } from './routes/web'
 import { buildApiRoutes } from './routes/api'
 import { buildApiCasesRoutes } from './routes/api-cases'
+import { buildSlackRoutes } from './routes/slack'
 
 /** Per-request values set by middleware. */
 export type AppVariables = { requestId: string }
@@ -28,6 +29,8 @@ export function buildApp() {
 
   app.route('/api/v1', buildApiRoutes())
   app.route('/api/v1', buildApiCasesRoutes())
+
+  app.route('/slack', buildSlackRoutes())
 
   app.notFound((c) => c.json({ error: { nl: 'Niet gevonden.', en: 'Not found.' } }, 404))
 

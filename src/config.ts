@@ -59,6 +59,8 @@ export const ConfigSchema = z.object({
   SLACK_TEAM_IDS: list,
   /** Slack user ids allowed to act as chair (comma separated), besides `slack:team:user` in CHAIRS. */
   SLACK_CHAIR_USER_IDS: list,
+  /** Language of the case cards in the shared triage channel (replies to a person follow their locale). */
+  SLACK_CHANNEL_LANG: z.enum(['nl', 'en']).default('nl'),
 })
 
 export type Config = z.output<typeof ConfigSchema>

@@ -20,5 +20,6 @@ declare namespace Cloudflare {
     SLACK_API_URL?: string
     SLACK_TEAM_IDS?: string
     SLACK_CHAIR_USER_IDS?: string
+    SLACK_CHANNEL_LANG?: string
   }
 }

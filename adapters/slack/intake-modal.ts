@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { t } from '../../src/domain/copy'
+import { eventFromAction } from '../../src/domain/dialogue'
 import type { DialogueEvent, DraftPhase, FieldView, ScreenView } from '../../src/domain/dialogue-types'
 import type { Lang } from '../../src/domain/enums'
 import { readViewState, type SlackView } from './payloads'
@@ -27,8 +28,6 @@ const MAX = {
   options: 100,
   blocks: 100,
 }
-/** Blank rows offered for list fields (Slack modals cannot add rows without a round-trip). */
-const BLANK_LIST_ROWS = 2
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`
@@ -118,10 +117,9 @@ function inputBlock(field: FieldView, blockId: string, labelText: string, lang: 
   return block
 }
 
-/** The Slack block id of a list cell: the dialogue's own field name for that row. */
+/** The Slack block id of a list cell: the dialogue's own field name for that row (`help.history[0].what`). */
 export function listCellName(listName: string, row: number, itemName: string): string {
-  const leaf = itemName.includes('.') ? (itemName.split('.').pop() ?? itemName) : itemName
-  return `${listName}[${row}].${leaf}`
+  return `${listName}[${row}].${itemName}`
 }
 
 function fieldBlocks(field: FieldView, lang: Lang): SlackBlock[] {
@@ -131,21 +129,28 @@ function fieldBlocks(field: FieldView, lang: Lang): SlackBlock[] {
     return blocks
   }
   const rows = Array.isArray(field.value) ? (field.value as Record<string, string>[]) : []
-  const rowCount = Math.min(rows.length + BLANK_LIST_ROWS, field.maxItems ?? rows.length + BLANK_LIST_ROWS)
+  // The dialogue decides how many rows to show; with none, one empty row (an all-empty row is ignored).
+  const rowCount = Math.max(rows.length, 1)
   const blocks: SlackBlock[] = [
     { type: 'section', text: mrkdwn(`*${field.label}*${field.hint ? `\n${field.hint}` : ''}`) },
   ]
   for (let row = 0; row < rowCount; row++) {
     blocks.push({ type: 'context', elements: [mrkdwn(t(lang, 'slack.intake.row', { n: row + 1 }))] })
     for (const item of field.itemFields ?? []) {
-      const leaf = item.name.includes('.') ? (item.name.split('.').pop() ?? item.name) : item.name
-      const current = rows[row]?.[leaf] ?? rows[row]?.[item.name] ?? null
-      // Rows are optional as a whole: a blank row is simply not sent.
+      const current = rows[row]?.[item.name] || null
+      // Cells are optional in Slack: the dialogue checks rows as a whole when the step is answered.
       const cell: FieldView = { ...item, value: current, required: false }
       blocks.push(inputBlock(cell, listCellName(field.name, row, item.name), item.label, lang))
     }
   }
   if (field.error) blocks.push({ type: 'context', elements: [mrkdwn(`:warning: ${field.error}`)] })
+  const listActions = (field.actions ?? []).map((a) => ({
+    type: 'button',
+    action_id: `${INTAKE_ACTION_PREFIX}${a.id}`,
+    text: plain(a.label, MAX.option),
+    value: a.id,
+  }))
+  if (listActions.length > 0) blocks.push({ type: 'actions', elements: listActions.slice(0, 25) })
   return blocks
 }
 
@@ -244,50 +249,30 @@ export function readIntakeMetadata(
   }
 }
 
-/** The event a named modal action stands for. */
-export function intakeEventForAction(actionId: string, stepId: string): DialogueEvent | null {
-  if (actionId === 'next') return null
-  if (actionId === 'submit') return { type: 'submit' }
-  if (actionId === 'back') return { type: 'back' }
-  if (actionId === 'cancel') return { type: 'cancel' }
-  if (actionId.startsWith('edit:')) return { type: 'edit', stepId: actionId.slice(5) || stepId }
-  if (actionId.startsWith('choose:')) {
-    const [, noticeId, ...choice] = actionId.split(':')
-    return noticeId && choice.length > 0 ? { type: 'choose', noticeId, choice: choice.join(':') } : null
-  }
-  if (actionId === 'lang:nl' || actionId === 'lang:en')
-    return { type: 'setLang', lang: actionId.slice(5) as Lang }
-  return null
-}
-
 export type IntakeSubmission =
   | { ok: true; event: DialogueEvent; meta: IntakeMetadata }
   | { ok: false; code: 'not_intake' | 'no_action' }
 
+/** The form values of an intake view as the dialogue takes them: strings as typed, arrays for multi-selects. */
+export function readIntakeValues(view: Pick<SlackView, 'state'>): Record<string, unknown> {
+  const values: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(readViewState(view.state.values))) values[name] = value ?? ''
+  return values
+}
+
 /**
- * Reads a view_submission of the intake modal into a DialogueEvent: the form values as an `answer`
- * (strings as typed, arrays for multi-selects, blank list rows dropped), or the submit / choice the
- * Submit button stood for.
+ * Reads a view_submission of the intake modal into a DialogueEvent: the action the Submit button
+ * stood for ('next' → an `answer` with the form values, 'submit', a notice's choice).
  */
 export function parseIntakeModalSubmission(view: SlackView): IntakeSubmission {
   const meta = readIntakeMetadata(view)
   if (!meta) return { ok: false, code: 'not_intake' }
   if (meta.a === null) return { ok: false, code: 'no_action' }
-  if (meta.a !== 'next') {
-    const event = intakeEventForAction(meta.a, meta.s)
-    return event ? { ok: true, event, meta } : { ok: false, code: 'no_action' }
-  }
-  const state = readViewState(view.state.values)
-  const values: Record<string, unknown> = {}
-  for (const [name, value] of Object.entries(state)) {
-    // Blank list cells are left out so an empty row is not an (invalid) half-filled entry.
-    if (/\[\d+\]\./.test(name) && (value === null || value === '')) continue
-    values[name] = value ?? ''
-  }
-  return { ok: true, event: { type: 'answer', stepId: meta.s, values }, meta }
+  const event = eventFromAction(meta.a, meta.s, readIntakeValues(view))
+  return event ? { ok: true, event, meta } : { ok: false, code: 'no_action' }
 }
 
-/** Reads a button click inside the intake modal (back, edit, choose, cancel) into a DialogueEvent. */
+/** Reads a button inside the intake modal (back, edit, choose, add/remove row, cancel) into a DialogueEvent. */
 export function parseIntakeModalAction(
   actionId: string,
   view: SlackView,
@@ -295,8 +280,17 @@ export function parseIntakeModalAction(
   if (!actionId.startsWith(INTAKE_ACTION_PREFIX)) return null
   const meta = readIntakeMetadata(view)
   if (!meta) return null
-  const event = intakeEventForAction(actionId.slice(INTAKE_ACTION_PREFIX.length), meta.s)
+  const event = eventFromAction(actionId.slice(INTAKE_ACTION_PREFIX.length), meta.s, readIntakeValues(view))
   return event ? { event, meta } : null
+}
+
+/** Closing the modal ("Later verder") on a step keeps what was typed, unvalidated (`save`). */
+export function parseIntakeModalClosed(
+  view: SlackView,
+): { event: DialogueEvent; meta: IntakeMetadata } | null {
+  const meta = readIntakeMetadata(view)
+  if (meta === null || meta.p !== 'step') return null
+  return { event: { type: 'save', stepId: meta.s, values: readIntakeValues(view) }, meta }
 }
 
 /**

@@ -3,6 +3,7 @@ import {
   buildIntakeErrors,
   buildIntakeModal,
   parseIntakeModalAction,
+  parseIntakeModalClosed,
   parseIntakeModalSubmission,
 } from '../../adapters/slack/intake-modal'
 import type { ViewSubmissionPayload } from '../../adapters/slack/payloads'
@@ -62,9 +63,14 @@ function screen(overrides: Partial<ScreenView> = {}): ScreenView {
         kind: 'list',
         label: 'Eerdere hulp',
         required: false,
-        value: [{ what: 'Ambulante gezinsbehandeling' }],
+        value: [{ what: 'Ambulante gezinsbehandeling' }, { what: '' }],
         maxItems: 50,
         itemFields: [{ name: 'what', kind: 'text', label: 'Wat', required: true, value: null }],
+        actions: [
+          { id: 'remove:help.history:0', label: 'Verwijder rij 1' },
+          { id: 'remove:help.history:1', label: 'Verwijder rij 2' },
+          { id: 'add:help.history', label: 'Rij toevoegen' },
+        ],
       },
     ],
     notices: [],
@@ -120,14 +126,21 @@ describe('intake modal', () => {
     expect(block(view.blocks, 'help.history[0].what').element).toMatchObject({
       initial_value: 'Ambulante gezinsbehandeling',
     })
-    expect(block(view.blocks, 'help.history[2].what').optional).toBe(true)
+    expect(block(view.blocks, 'help.history[1].what').optional).toBe(true)
+    expect(view.blocks.some((b) => b.block_id === 'help.history[2].what')).toBe(false)
     const buttons = view.blocks
       .filter((b) => b.type === 'actions')
       .flatMap((b) => b.elements as { action_id: string }[])
-    expect(buttons.map((b) => b.action_id)).toEqual(['ret:intake:back', 'ret:intake:cancel'])
+    expect(buttons.map((b) => b.action_id)).toEqual([
+      'ret:intake:remove:help.history:0',
+      'ret:intake:remove:help.history:1',
+      'ret:intake:add:help.history',
+      'ret:intake:back',
+      'ret:intake:cancel',
+    ])
   })
 
-  it('reads a real-shaped submission into an answer event, dropping blank list rows', () => {
+  it('reads a real-shaped submission into an answer event (blank cells as empty strings)', () => {
     const payload = slackFixture<ViewSubmissionPayload>('view-submission-intake.json')
     const parsed = parseIntakeModalSubmission(payload.view)
     expect(parsed).toEqual({
@@ -144,6 +157,7 @@ describe('intake modal', () => {
           'help.caseDirector': 'false',
           'legal.consent.date': '2026-11-20',
           'help.history[0].what': 'Ambulante gezinsbehandeling',
+          'help.history[1].what': '',
         },
       },
     })
@@ -204,6 +218,27 @@ describe('intake modal', () => {
         state: { values: {} },
       })?.event,
     ).toEqual({ type: 'choose', noticeId: 'gp', choice: 'stop' })
+  })
+
+  it('turns add-row and closing the modal into addRow and save with the typed values', () => {
+    const built = buildIntakeModal(screen())
+    const view = {
+      id: 'V1',
+      callback_id: built.callback_id,
+      private_metadata: built.private_metadata,
+      state: { values: { 'child.pseudonym': { value: { type: 'plain_text_input', value: 'K.' } } } },
+    }
+    expect(parseIntakeModalAction('ret:intake:add:help.history', view)?.event).toEqual({
+      type: 'addRow',
+      stepId: 'child',
+      path: 'help.history',
+      values: { 'child.pseudonym': 'K.' },
+    })
+    expect(parseIntakeModalClosed(view)?.event).toEqual({
+      type: 'save',
+      stepId: 'child',
+      values: { 'child.pseudonym': 'K.' },
+    })
   })
 
   it('refuses views that are not intake views or carry broken metadata', () => {

@@ -1,0 +1,103 @@
+import { buildCaseCard, buildThreadText } from '../../adapters/slack/cards'
+import { SlackApiError } from '../../adapters/slack/web-api'
+import type { CaseEvent } from '../domain/lifecycle'
+import { logger } from '../logger'
+import { eventAad } from '../ports/cipher'
+import type { Deps } from '../services/deps'
+import { buildSlackDeps, type SlackDeps } from '../services/slack-deps'
+import { loadCardSummary } from '../services/slack-triage'
+import { registerJobHandler } from './handlers'
+import { TemporaryError } from './queue'
+
+/**
+ * The chairs' case card in Slack: posted once when a case is submitted (`slack.post-card`), redrawn in
+ * place with chat.update on every change (`slack.update-card`), with each timeline event as a line in
+ * the card's thread. Both handlers converge on the case as it is now, so retries and out-of-order
+ * jobs end in the same card.
+ */
+
+/** A claimed post that never finished may be taken over after this long. */
+const STALE_CLAIM_MS = 2 * 60_000
+
+function asJobError(error: unknown): Error {
+  if (error instanceof SlackApiError && error.temporary) return new TemporaryError(error.code)
+  return error instanceof Error ? error : new Error('slack_card_failed')
+}
+
+/**
+ * Brings a case's card up to date: posts it if there is none yet (claimed first, so a case never gets
+ * two cards), otherwise updates it in place; then posts the timeline events the thread does not show yet.
+ */
+export async function processSlackCard(deps: Deps, slack: SlackDeps, reference: string): Promise<void> {
+  if (!slack.channel) {
+    logger.warn('slack_card_skipped', { reference, code: 'no_channel' })
+    return
+  }
+  const record = await deps.store.getByReference(reference)
+  if (!record) return
+  const card = buildCaseCard(await loadCardSummary(deps, record), slack.channelLang)
+  const now = deps.clock()
+  let row = await slack.messages.get(reference)
+
+  try {
+    if (!row?.ts) {
+      const staleBefore = new Date(now.getTime() - STALE_CLAIM_MS).toISOString()
+      if (!(await slack.messages.claim(reference, slack.channel, now.toISOString(), staleBefore))) {
+        // Another worker is posting this card right now: come back when it has its ts.
+        throw new TemporaryError('slack_card_in_flight')
+      }
+      let posted: { channel: string; ts: string }
+      try {
+        posted = await slack.api.postMessage(slack.channel, card)
+      } catch (error) {
+        await slack.messages.release(reference)
+        throw error
+      }
+      await slack.messages.setPosted(reference, posted.channel, posted.ts, now.toISOString())
+      row = { reference, channel: posted.channel, ts: posted.ts, claimedAt: now.toISOString(), threadSeq: 0 }
+      logger.info('slack_card_posted', { reference })
+    } else {
+      await slack.api.updateMessage(row.channel, row.ts, card)
+    }
+
+    const threadTs = row.ts
+    if (!threadTs) return
+    const shown = row.threadSeq
+    const events = (await deps.store.listEvents(record.id)).filter((e) => e.seq > shown)
+    for (const stored of events) {
+      // The thread line reads only structural fields (intervention, item codes, lead, date) of the
+      // decrypted event data; reasons, questions and advice never leave this function.
+      const data =
+        stored.dataEnc === null
+          ? {}
+          : await deps.cipher.decryptJson<Record<string, unknown>>(
+              stored.dataEnc,
+              eventAad(record.id, stored.seq),
+            )
+      const event: CaseEvent = {
+        type: stored.type as CaseEvent['type'],
+        at: stored.at,
+        actorKey: stored.actorKey,
+        surface: stored.surface,
+        from: stored.from,
+        to: stored.to,
+        data,
+      }
+      await slack.api.postMessage(row.channel, {
+        text: buildThreadText(event, slack.channelLang),
+        thread_ts: threadTs,
+      })
+      await slack.messages.setThreadSeq(reference, stored.seq, now.toISOString())
+    }
+  } catch (error) {
+    throw asJobError(error)
+  }
+}
+
+registerJobHandler('case.submitted', 'slack.post-card', async (job, { deps, env }) => {
+  await processSlackCard(deps, buildSlackDeps(env, deps.config), job.reference)
+})
+
+registerJobHandler('case.changed', 'slack.update-card', async (job, { deps, env }) => {
+  await processSlackCard(deps, buildSlackDeps(env, deps.config), job.reference)
+})

@@ -1,0 +1,57 @@
+import { D1SlackMessageStore, type SlackMessageStore } from '../../adapters/slack/message-store'
+import { buildSlackWebApi, type SlackWebApi } from '../../adapters/slack/web-api'
+import { buildDurableDraftStore } from '../../adapters/storage/draft-object'
+import type { Config } from '../config'
+import type { Lang } from '../domain/enums'
+import type { Actor, Role } from '../domain/types'
+import type { DraftStore } from '../ports/draft-store'
+
+/** Short-lived links to a case view and its PDF, issued to one person (audited by the issuer). */
+export type IssueCaseLinks = (
+  reference: string,
+  actor: Actor,
+) => Promise<{ caseUrl: string; pdfUrl: string | null; expiresAt: string } | null>
+
+/** What the Slack use cases need besides the core `Deps`. */
+export interface SlackDeps {
+  api: SlackWebApi
+  messages: SlackMessageStore
+  drafts: DraftStore
+  /** Triage channel id ('' = not configured: cards are not posted). */
+  channel: string
+  /** Language of channel posts. */
+  channelLang: Lang
+  /** The details link issuer; null until a link service is wired. */
+  issueLinks: IssueCaseLinks | null
+}
+
+/** Builds the Slack dependencies from the Worker's bindings; `overrides` replaces parts in tests. */
+export function buildSlackDeps(env: Env, config: Config, overrides: Partial<SlackDeps> = {}): SlackDeps {
+  return {
+    api: buildSlackWebApi({ token: config.SLACK_BOT_TOKEN ?? '', baseUrl: config.SLACK_API_URL }),
+    messages: new D1SlackMessageStore(env.DB),
+    drafts: buildDurableDraftStore(env.DRAFTS),
+    channel: config.SLACK_TRIAGE_CHANNEL,
+    channelLang: config.SLACK_CHANNEL_LANG,
+    issueLinks: null,
+    ...overrides,
+  }
+}
+
+/** Whether a Slack workspace may use the app (allow-list; empty = none). */
+export function isAllowedSlackTeam(config: Config, teamId: string | null | undefined): boolean {
+  return !!teamId && config.SLACK_TEAM_IDS.includes(teamId)
+}
+
+/**
+ * The actor of a Slack user. Everyone may refer; chair comes from `SLACK_CHAIR_USER_IDS` or a
+ * `slack:<team>:<user>` key in `CHAIRS`; coordinator and admin from their lists.
+ */
+export function buildSlackActor(config: Config, teamId: string, userId: string, lang: Lang): Actor {
+  const key = `slack:${teamId}:${userId}`
+  const roles = new Set<Role>(['referrer'])
+  if (config.SLACK_CHAIR_USER_IDS.includes(userId) || config.CHAIRS.includes(key)) roles.add('chair')
+  if (config.COORDINATORS.includes(key)) roles.add('coordinator')
+  if (config.ADMINS.includes(key)) roles.add('admin')
+  return { surface: 'slack', tenant: teamId, userId, name: '', roles: [...roles], lang }
+}

@@ -1,0 +1,193 @@
+import { buildHelpMessage, buildStatusMessage, buildTextMessage } from '../../adapters/slack/cards'
+import {
+  buildIntakeErrors,
+  buildIntakeModal,
+  parseIntakeModalAction,
+  parseIntakeModalClosed,
+  parseIntakeModalSubmission,
+} from '../../adapters/slack/intake-modal'
+import { parseRetCommandText, type SlackView, type SlashCommand } from '../../adapters/slack/payloads'
+import type { SlackModalErrors, SlackModalView } from '../../adapters/slack/types'
+import type { MessageBody } from '../../adapters/slack/web-api'
+import { t } from '../domain/copy'
+import type { ScreenView } from '../domain/dialogue-types'
+import type { Lang } from '../domain/enums'
+import { actorKey } from '../domain/lifecycle'
+import { logger } from '../logger'
+import { draftKey } from '../ports/draft-store'
+import type { Deps } from './deps'
+import { runDialogueEvent } from './dialogue'
+import { buildSlackActor, isAllowedSlackTeam, type SlackDeps } from './slack-deps'
+import { resolveSlackLang } from './slack-triage'
+
+/**
+ * Referrers in Slack: `/ret` opens the intake as a modal flow on the same dialogue state machine as
+ * every other surface (one draft per `slack:<team>:<user>`); `/ret status <ref>` shows that case's
+ * status to its referrer; `/ret help`.
+ */
+
+async function reply(slack: SlackDeps, command: SlashCommand, message: MessageBody): Promise<void> {
+  try {
+    if (command.response_url) await slack.api.respond(command.response_url, message)
+    else if (command.channel_id) await slack.api.postEphemeral(command.channel_id, command.user_id, message)
+  } catch (error) {
+    logger.warn('slack_reply_failed', { code: error instanceof Error ? error.name : 'unknown' })
+  }
+}
+
+/** Handles one `/ret` command after it was acknowledged. */
+export async function runSlackCommand(
+  deps: Deps,
+  slack: SlackDeps,
+  command: SlashCommand,
+  options: { requestId?: string } = {},
+): Promise<void> {
+  const parsed = parseRetCommandText(command.text)
+  const lang = await resolveSlackLang(slack, command.user_id, parsed.lang)
+  if (!isAllowedSlackTeam(deps.config, command.team_id)) {
+    await reply(slack, command, buildTextMessage(t(lang, 'slack.reply.teamNotAllowed')))
+    return
+  }
+  const actor = buildSlackActor(deps.config, command.team_id, command.user_id, lang)
+  switch (parsed.kind) {
+    case 'help':
+      await reply(slack, command, buildHelpMessage(lang))
+      return
+    case 'unknown':
+      await reply(slack, command, buildTextMessage(t(lang, 'slack.reply.unknownCommand')))
+      return
+    case 'status': {
+      if (!parsed.reference) {
+        await reply(slack, command, buildTextMessage(t(lang, 'slack.reply.statusUsage')))
+        return
+      }
+      const record = await deps.store.getByReference(parsed.reference)
+      // Only the case's own referrer (or a chair/admin) learns anything, even whether it exists.
+      const mine =
+        record !== null &&
+        (record.referrerKey === actorKey(actor) ||
+          actor.roles.includes('chair') ||
+          actor.roles.includes('admin'))
+      await reply(
+        slack,
+        command,
+        mine && record
+          ? buildStatusMessage(record, lang)
+          : buildTextMessage(t(lang, 'slack.reply.unknownCase', { reference: parsed.reference })),
+      )
+      return
+    }
+    case 'intake': {
+      const key = draftKey(actor)
+      const turn = await runDialogueEvent(deps, slack.drafts, {
+        key,
+        actor,
+        event: { type: 'start', lang },
+        ...(options.requestId ? { requestId: options.requestId } : {}),
+      })
+      if (!turn.view) return
+      try {
+        await slack.api.openView(command.trigger_id, buildIntakeModal(turn.view))
+      } catch (error) {
+        logger.warn('slack_intake_open_failed', {
+          code: error instanceof Error ? error.message.slice(0, 80) : 'unknown',
+        })
+        await reply(slack, command, buildTextMessage(t(lang, 'slack.reply.intakeFailed')))
+      }
+      return
+    }
+  }
+}
+
+/** What a view_submission of the intake modal answers. */
+export type IntakeSubmitResponse =
+  | SlackModalErrors
+  | { response_action: 'update'; view: SlackModalView }
+  | { response_action: 'clear' }
+  | null
+
+function closedView(lang: Lang, textKey: string, params: Record<string, string> = {}): SlackModalView {
+  return {
+    type: 'modal',
+    callback_id: 'ret:intake:done',
+    title: { type: 'plain_text', text: t(lang, 'slack.intake.title').slice(0, 24) },
+    close: { type: 'plain_text', text: t(lang, 'slack.modal.cancel').slice(0, 24) },
+    private_metadata: '',
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: t(lang, textKey, params) } }],
+  }
+}
+
+function nextView(screen: ScreenView | null, lang: Lang): SlackModalView {
+  if (!screen) return closedView(lang, 'slack.intake.cancelled')
+  return buildIntakeModal(screen)
+}
+
+/**
+ * The intake modal's Submit: applies the event through the draft's single writer and answers with the
+ * next screen (`response_action: update`), or with field errors shown under their inputs.
+ */
+export async function runSlackIntakeSubmit(
+  deps: Deps,
+  slack: SlackDeps,
+  input: { teamId: string; userId: string; view: SlackView; requestId?: string },
+): Promise<IntakeSubmitResponse> {
+  const parsed = parseIntakeModalSubmission(input.view)
+  if (!parsed.ok) return null
+  const lang = parsed.meta.l
+  if (!isAllowedSlackTeam(deps.config, input.teamId)) {
+    return { response_action: 'update', view: closedView(lang, 'slack.reply.teamNotAllowed') }
+  }
+  const actor = buildSlackActor(deps.config, input.teamId, input.userId, lang)
+  const turn = await runDialogueEvent(deps, slack.drafts, {
+    key: draftKey(actor),
+    actor,
+    event: parsed.event,
+    ...(input.requestId ? { requestId: input.requestId } : {}),
+  })
+  if (turn.view && parsed.event.type === 'answer' && turn.view.stepId === parsed.meta.s) {
+    const errors = buildIntakeErrors(turn.view, buildIntakeModal(turn.view))
+    if (errors) return errors
+  }
+  if (turn.view?.phase === 'submitted' && turn.reference) {
+    return {
+      response_action: 'update',
+      view: closedView(lang, 'slack.intake.submitted', { reference: turn.reference }),
+    }
+  }
+  return { response_action: 'update', view: nextView(turn.view, lang) }
+}
+
+/** A button inside the intake modal (back, edit, choose, add/remove row, cancel): redraw with views.update. */
+export async function runSlackIntakeAction(
+  deps: Deps,
+  slack: SlackDeps,
+  input: { teamId: string; userId: string; actionId: string; view: SlackView; requestId?: string },
+): Promise<void> {
+  const parsed = parseIntakeModalAction(input.actionId, input.view)
+  if (!parsed || !isAllowedSlackTeam(deps.config, input.teamId)) return
+  const lang = parsed.meta.l
+  const actor = buildSlackActor(deps.config, input.teamId, input.userId, lang)
+  const turn = await runDialogueEvent(deps, slack.drafts, {
+    key: draftKey(actor),
+    actor,
+    event: parsed.event,
+    ...(input.requestId ? { requestId: input.requestId } : {}),
+  })
+  const view =
+    turn.view?.phase === 'submitted' && turn.reference
+      ? closedView(lang, 'slack.intake.submitted', { reference: turn.reference })
+      : nextView(turn.view, lang)
+  await slack.api.updateView(input.view.id, view, input.view.hash)
+}
+
+/** Closing the intake modal keeps what was typed on the current step (`save`), for "later verder". */
+export async function runSlackIntakeClosed(
+  deps: Deps,
+  slack: SlackDeps,
+  input: { teamId: string; userId: string; view: SlackView },
+): Promise<void> {
+  const parsed = parseIntakeModalClosed(input.view)
+  if (!parsed || !isAllowedSlackTeam(deps.config, input.teamId)) return
+  const actor = buildSlackActor(deps.config, input.teamId, input.userId, parsed.meta.l)
+  await runDialogueEvent(deps, slack.drafts, { key: draftKey(actor), actor, event: parsed.event })
+}

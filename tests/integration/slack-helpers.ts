@@ -1,0 +1,194 @@
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
+import { HttpResponse, http } from 'msw'
+import { setupServer } from 'msw/node'
+import { signSlackRequest } from '../../adapters/slack/verify'
+import { parseIntake } from '../../src/domain/intake'
+import { route } from '../../src/domain/routing'
+import { DEFAULT_RULES } from '../../src/domain/rules'
+import worker from '../../src/index'
+import { processSlackCard } from '../../src/jobs/slack-cards'
+import { runSubmitIntake } from '../../src/services/cases'
+import { buildDeps, type Deps } from '../../src/services/deps'
+import { buildSlackActor, buildSlackDeps } from '../../src/services/slack-deps'
+
+/** The env Slack tests run with: the shared bindings plus a triage channel. */
+export const slackEnv = { ...env, SLACK_TRIAGE_CHANNEL: 'C0TRIAGE01' } as Env
+export const SIGNING_SECRET = 'test-slack-signing-secret-0123456789'
+export const TEAM = 'T0RETDRNT'
+export const CHAIR = 'U0CHAIR001'
+export const CHAIR_2 = 'U0CHAIR002'
+export const REFERRER = 'U0REFERR01'
+export const STRANGER = 'U0NOTCHAIR'
+
+/** One call the worker made to the Slack Web API (or a response_url). */
+export interface SlackCall {
+  method: string
+  body: Record<string, unknown>
+}
+
+export const slackCalls: SlackCall[] = []
+let tsCounter = 1000
+
+/** msw answering the Slack Web API like Slack does (ok + ids), recording every call. */
+export const slackServer = setupServer(
+  http.post('https://slack.example.test/api/:method', async ({ params, request }) => {
+    const method = String(params.method)
+    const type = request.headers.get('content-type') ?? ''
+    const text = await request.text()
+    const body = type.includes('json')
+      ? (JSON.parse(text) as Record<string, unknown>)
+      : Object.fromEntries(new URLSearchParams(text))
+    slackCalls.push({ method, body })
+    if (request.headers.get('authorization') !== 'Bearer xoxb-test-bot-token') {
+      return HttpResponse.json({ ok: false, error: 'not_authed' })
+    }
+    switch (method) {
+      case 'chat.postMessage':
+        tsCounter += 1
+        return HttpResponse.json({
+          ok: true,
+          channel: body.channel,
+          ts: `1763889000.${String(tsCounter).padStart(6, '0')}`,
+        })
+      case 'views.open':
+        return HttpResponse.json({ ok: true, view: { id: 'V0OPENED01' } })
+      case 'users.info':
+        return HttpResponse.json({
+          ok: true,
+          user: { id: body.user, locale: body.user === 'U0ENGLISH1' ? 'en-GB' : 'nl-NL' },
+        })
+      default:
+        return HttpResponse.json({ ok: true })
+    }
+  }),
+  http.post('https://hooks.slack.com/:kind/*', async ({ request }) => {
+    slackCalls.push({ method: 'response_url', body: (await request.json()) as Record<string, unknown> })
+    return new HttpResponse(null, { status: 200 })
+  }),
+)
+
+export function callsOf(method: string): SlackCall[] {
+  return slackCalls.filter((c) => c.method === method)
+}
+
+/** A request signed the way Slack signs it (optionally with another timestamp or a changed body). */
+export async function signedRequest(
+  path: '/slack/commands' | '/slack/interactions' | '/slack/events',
+  body: string,
+  options: {
+    timestamp?: number
+    sendBody?: string
+    signature?: string | null
+    headers?: Record<string, string>
+  } = {},
+): Promise<Request> {
+  const ts = String(options.timestamp ?? Math.floor(Date.now() / 1000))
+  const signature =
+    options.signature === undefined ? await signSlackRequest(SIGNING_SECRET, ts, body) : options.signature
+  const headers: Record<string, string> = {
+    'content-type': path === '/slack/events' ? 'application/json' : 'application/x-www-form-urlencoded',
+    'x-slack-request-timestamp': ts,
+    ...(options.headers ?? {}),
+  }
+  if (signature !== null) headers['x-slack-signature'] = signature
+  return new Request(`https://ret.example.test${path}`, {
+    method: 'POST',
+    headers,
+    body: options.sendBody ?? body,
+  })
+}
+
+/** Sends a request to the worker and waits for everything it left to `waitUntil`. */
+export async function send(request: Request, testEnv: Env = slackEnv): Promise<Response> {
+  const ctx = createExecutionContext()
+  const response = await worker.fetch(request, testEnv, ctx)
+  await waitOnExecutionContext(ctx)
+  return response
+}
+
+/** A form-encoded interaction body. */
+export function interaction(payload: unknown): string {
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString()
+}
+
+/** A card button click as Slack sends it. */
+export function buttonClick(
+  action: string,
+  reference: string,
+  version: number,
+  user = CHAIR,
+  triggerId?: string,
+) {
+  return {
+    type: 'block_actions',
+    user: { id: user, username: 'u', name: 'u', team_id: TEAM },
+    api_app_id: 'A0RETAPP01',
+    token: 'legacy',
+    container: {
+      type: 'message',
+      message_ts: '1763889000.001001',
+      channel_id: 'C0TRIAGE01',
+      is_ephemeral: false,
+    },
+    trigger_id:
+      triggerId ?? `${Math.floor(Math.random() * 1e12)}.738474920.${crypto.randomUUID().replace(/-/g, '')}`,
+    team: { id: TEAM, domain: 'ret-drenthe' },
+    channel: { id: 'C0TRIAGE01', name: 'ret-triage' },
+    message: { type: 'message', ts: '1763889000.001001', text: 'card' },
+    actions: [
+      {
+        action_id: `ret:triage:${action}`,
+        block_id: 'ret:case:actions',
+        type: 'button',
+        value: JSON.stringify({ r: reference, v: version }),
+        action_ts: '1763889123.456789',
+      },
+    ],
+  }
+}
+
+/** A triage modal submission as Slack sends it. */
+export function modalSubmit(
+  action: string,
+  meta: { r: string; v: number; i: string; l?: 'nl' | 'en' },
+  values: Record<string, Record<string, unknown>>,
+  user = CHAIR,
+) {
+  return {
+    type: 'view_submission',
+    team: { id: TEAM, domain: 'ret-drenthe' },
+    user: { id: user, username: 'u', name: 'u', team_id: TEAM },
+    api_app_id: 'A0RETAPP01',
+    trigger_id: `${Math.floor(Math.random() * 1e12)}.738474920.${crypto.randomUUID().replace(/-/g, '')}`,
+    view: {
+      id: `V${crypto.randomUUID().slice(0, 8).toUpperCase()}`,
+      team_id: TEAM,
+      type: 'modal',
+      callback_id: `ret:triage:${action}`,
+      private_metadata: JSON.stringify({ l: 'nl', ...meta }),
+      hash: `${Date.now()}.abc`,
+      state: { values: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v }])) },
+    },
+  }
+}
+
+export function depsFor(testEnv: Env = slackEnv): Deps {
+  return buildDeps(testEnv)
+}
+
+/** Files a sample intake as a Slack referrer; returns its reference. */
+export async function fileCase(intakeInput: Record<string, unknown>, key: string): Promise<string> {
+  const deps = depsFor()
+  const parsed = parseIntake(intakeInput)
+  if (!parsed.ok) throw new Error('sample does not parse')
+  const decision = route(parsed.value, DEFAULT_RULES, deps.clock())
+  const actor = buildSlackActor(deps.config, TEAM, REFERRER, 'nl')
+  const result = await runSubmitIntake(deps, { intake: parsed.value, decision, actor, idempotencyKey: key })
+  return result.reference
+}
+
+/** Runs the card job for a case, as the queue consumer would. */
+export async function syncCard(reference: string): Promise<void> {
+  const deps = depsFor()
+  await processSlackCard(deps, buildSlackDeps(slackEnv, deps.config), reference)
+}
