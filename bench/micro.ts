@@ -36,5 +36,6 @@ export async function microBenches(): Promise<Figure[]> {
       note: `not measured: ${(error as Error).message}`,
     })
   }
+  out.push(...(await (await import('./digest')).digestBenches()))
   return out
 }

@@ -194,15 +194,16 @@ export function buildDigest(cases: readonly CaseSummary[], now: Date, config: Di
         municipality: summary.municipality,
       })
     }
-    if (!config.previous && assessPrepared(p, weekAgoDay, rules, cal).stalled) addTo(weekAgo, summary)
+    if (!config.previous && assessPrepared(p, weekAgoDay, rules, cal, false).stalled) addTo(weekAgo, summary)
   }
 
   // Most overdue first; the reference breaks ties so the order is stable.
-  stalled.sort((x, y) =>
-    x.nextStep.due === y.nextStep.due
-      ? x.reference.localeCompare(y.reference)
-      : x.nextStep.due.localeCompare(y.nextStep.due),
-  )
+  stalled.sort((x, y) => {
+    const a = x.nextStep.due
+    const b = y.nextStep.due
+    if (a !== b) return a < b ? -1 : 1
+    return x.reference < y.reference ? -1 : x.reference > y.reference ? 1 : 0
+  })
 
   const before = config.previous?.counts ?? weekAgo
   const change: DigestChange = {

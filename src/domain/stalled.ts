@@ -8,6 +8,7 @@ import {
   type DayNumber,
   dayOfIso,
   type IsoDate,
+  instantMs,
   isoOfDay,
   isWorkingDayNumber,
   type WorkingCalendar,
@@ -263,7 +264,7 @@ export interface PreparedCase {
 }
 
 function dayOfInstant(value: string | null): DayNumber | null {
-  return value === null ? null : amsterdamDay(Date.parse(value))
+  return value === null ? null : amsterdamDay(instantMs(value))
 }
 
 /** Turns a summary's timestamps into Amsterdam days (`scheduledFor` may be a date or an instant). */
@@ -271,7 +272,7 @@ export function prepareCase(summary: CaseSummary): PreparedCase {
   const scheduled = summary.scheduledFor
   return {
     summary,
-    sinceDay: amsterdamDay(Date.parse(summary.statusSince)),
+    sinceDay: amsterdamDay(instantMs(summary.statusSince)),
     submittedDay: dayOfInstant(summary.submittedAt),
     triagedDay: dayOfInstant(summary.triagedAt),
     scheduledDay:
@@ -301,6 +302,11 @@ const NONE: CaseAssessment = {
   next: null,
 }
 
+/** A due date `n` working days after `day`; skipped (null) when the caller needs no next step: it walks the calendar. */
+function dueAfter(withNext: boolean, day: DayNumber, n: number, cal: WorkingCalendar): DayNumber | null {
+  return withNext ? addWorkingDayNumber(day, n, cal) : null
+}
+
 /** The assessment of a working-day rule: stalled once the clock exceeds the limit. */
 function onClock(
   rules: StalledRules,
@@ -308,7 +314,7 @@ function onClock(
   inStatus: number,
   clock: number,
   step: NextStepKind,
-  due: DayNumber,
+  due: DayNumber | null,
 ): CaseAssessment {
   const rule = rules.rules[id]
   return {
@@ -317,19 +323,21 @@ function onClock(
     clock,
     limit: rule.limit,
     stalled: clock > rule.limit,
-    next: stepOf(step, rule.owner, due),
+    next: due === null ? null : stepOf(step, rule.owner, due),
   }
 }
 
 /**
  * Assesses a prepared case as of an Amsterdam day. Fast path for scans: the digest calls this for every
  * case twice (now and a week ago). A status reached after `atDay` is not judged (it did not exist then).
+ * `withNext: false` leaves `next` null and skips the due-date walk, for scans that only need `stalled`.
  */
 export function assessPrepared(
   p: PreparedCase,
   atDay: DayNumber,
   rules: StalledRules,
   cal: WorkingCalendar,
+  withNext = true,
 ): CaseAssessment {
   const c = p.summary
   if (NEVER_STALLING.includes(c.status) || p.sinceDay > atDay) return NONE
@@ -340,8 +348,14 @@ export function assessPrepared(
       const before = c.triageWorkingDaysBefore ?? 0
       const left = Math.max(rules.rules.triage_overdue.limit - before, 0)
       const step = c.status === 'submitted' ? 'startTriage' : 'decideTriage'
-      const due = addWorkingDayNumber(p.sinceDay, left, cal)
-      return onClock(rules, 'triage_overdue', before + inStatus, before + inStatus, step, due)
+      return onClock(
+        rules,
+        'triage_overdue',
+        before + inStatus,
+        before + inStatus,
+        step,
+        dueAfter(withNext, p.sinceDay, left, cal),
+      )
     }
     case 'info_requested':
       return onClock(
@@ -350,7 +364,7 @@ export function assessPrepared(
         inStatus,
         inStatus,
         'provideInfo',
-        addWorkingDayNumber(p.sinceDay, rules.rules.info_overdue.limit, cal),
+        dueAfter(withNext, p.sinceDay, rules.rules.info_overdue.limit, cal),
       )
     case 'accepted':
     case 'scheduled': {
@@ -361,7 +375,7 @@ export function assessPrepared(
           inStatus,
           inStatus,
           'scheduleTable',
-          addWorkingDayNumber(p.sinceDay, rules.rules.scheduling_overdue.limit, cal),
+          dueAfter(withNext, p.sinceDay, rules.rules.scheduling_overdue.limit, cal),
         )
       }
       return onClock(
@@ -370,13 +384,17 @@ export function assessPrepared(
         inStatus,
         countWorkingDays(p.scheduledDay, atDay, cal),
         'recordOutcome',
-        addWorkingDayNumber(p.scheduledDay, rules.rules.outcome_overdue.limit, cal),
+        dueAfter(withNext, p.scheduledDay, rules.rules.outcome_overdue.limit, cal),
       )
     }
     case 'advised': {
       if (p.followUpDay !== null && p.followUpDay <= atDay) {
-        const due = addWorkingDayNumber(p.followUpDay, rules.closeWithinWorkingDays, cal)
-        return { ...NONE, workingDaysInStatus: inStatus, next: stepOf('close', 'chairs', due) }
+        const due = dueAfter(withNext, p.followUpDay, rules.closeWithinWorkingDays, cal)
+        return {
+          ...NONE,
+          workingDaysInStatus: inStatus,
+          next: due === null ? null : stepOf('close', 'chairs', due),
+        }
       }
       const advised = p.advisedDay ?? p.sinceDay
       const rule = rules.rules.follow_up_overdue
@@ -388,7 +406,7 @@ export function assessPrepared(
         clock,
         limit,
         stalled: clock > limit,
-        next: stepOf('followUp', rule.owner, advised + limit),
+        next: withNext ? stepOf('followUp', rule.owner, advised + limit) : null,
       }
     }
     default:
@@ -460,35 +478,33 @@ export function dueReminders(
   const date = isoOfDay(today)
   const out: Reminder[] = []
   for (const summary of cases) {
-    const a = assessPrepared(prepareCase(summary), today, rules, cal)
+    const a = assessPrepared(prepareCase(summary), today, rules, cal, false)
     if (!a.stalled || a.rule === null) continue
     const rule = rules.rules[a.rule]
     if (!rule.remind) continue
-    const key = `reminder:${summary.reference}:${a.rule}:${date}`
-    const base = { key, reference: summary.reference, rule: a.rule, date }
+    let recipient: OwnerRole = rule.owner
+    let kind: Reminder['kind'] = 'reminder'
+    let number = 0
     if (rule.owner === 'referrer') {
       const sent = summary.remindersSent ?? 0
       const max = rules.reminders.referrerMax
-      if (sent < max) {
-        out.push({ ...base, recipient: 'referrer', kind: 'reminder', number: sent + 1, owner: null })
-      } else if (sent === max) {
-        out.push({
-          ...base,
-          recipient: rules.reminders.escalateTo,
-          kind: 'escalation',
-          number: max + 1,
-          owner: rules.reminders.escalateTo === 'lead' ? summary.owner : null,
-        })
+      if (sent > max) continue
+      number = sent + 1
+      if (sent === max) {
+        recipient = rules.reminders.escalateTo
+        kind = 'escalation'
       }
-    } else {
-      out.push({
-        ...base,
-        recipient: rule.owner,
-        kind: 'reminder',
-        number: 0,
-        owner: rule.owner === 'lead' ? summary.owner : null,
-      })
     }
+    out.push({
+      key: `reminder:${summary.reference}:${a.rule}:${date}`,
+      reference: summary.reference,
+      rule: a.rule,
+      recipient,
+      kind,
+      number,
+      owner: recipient === 'lead' ? summary.owner : null,
+      date,
+    })
   }
   return out
 }

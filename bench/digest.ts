@@ -1,0 +1,87 @@
+import { INTERVENTIONS, MUNICIPALITIES } from '../src/domain/enums'
+import type { Figure } from './lib'
+import { stats, timeSync } from './lib'
+
+const STATUSES = [
+  'draft',
+  'submitted',
+  'in_triage',
+  'info_requested',
+  'accepted',
+  'scheduled',
+  'advised',
+  'closed',
+  'withdrawn',
+  'declined',
+] as const
+
+/** 10,000 case summaries spread over a year, every status and intervention, about half of them stalled. */
+export function generateCaseSummaries(count: number, now: Date): unknown[] {
+  const base = now.getTime() - 360 * 86_400_000
+  return Array.from({ length: count }, (_, i) => {
+    const status = STATUSES[i % STATUSES.length]!
+    const submitted = base + ((i * 7919) % 340) * 86_400_000 + (i % 24) * 3_600_000
+    const since = submitted + (i % 20) * 86_400_000
+    const iso = (ms: number) => new Date(ms).toISOString()
+    return {
+      reference: `RET-2026-${String(i).padStart(5, '0')}`,
+      status,
+      statusSince: iso(since),
+      submittedAt: status === 'draft' ? null : iso(submitted),
+      triagedAt: i % 4 === 0 ? null : iso(submitted + 2 * 86_400_000),
+      scheduledFor: status === 'scheduled' || i % 3 === 0 ? iso(since + 3 * 86_400_000) : null,
+      advisedAt: status === 'advised' || status === 'closed' ? iso(since) : null,
+      followUpDoneAt: status === 'closed' ? iso(since + 86_400_000) : null,
+      intervention: status === 'draft' ? null : INTERVENTIONS[i % INTERVENTIONS.length],
+      municipality: MUNICIPALITIES[i % MUNICIPALITIES.length],
+      pseudonym: i % 7 === 0 ? null : 'K.',
+      owner: i % 2 === 0 ? null : `teams:t1:lead-${i % 13}`,
+    }
+  })
+}
+
+/** The stalled-case scan (reminders) plus the weekly digest over 10,000 cases (DESIGN.md §5: ≤ 150 ms). */
+export async function digestBenches(): Promise<Figure[]> {
+  const what = 'Stalled-case scan + digest over 10,000 cases (pure, Node)'
+  try {
+    const { parseCaseSummaries, dueReminders } = await import('../src/domain/stalled')
+    const { buildDigest } = await import('../src/domain/digest')
+    const now = new Date('2026-11-23T08:00:00+01:00')
+    const raw = generateCaseSummaries(10_000, now)
+    const parseMs = stats(timeSync(() => parseCaseSummaries(raw), 10, 2)).median
+    const parsed = parseCaseSummaries(raw)
+    if (!parsed.ok) throw new Error(`generated cases invalid: ${parsed.errors[0]?.path}`)
+    let stalled = 0
+    const s = stats(
+      timeSync(
+        () => {
+          dueReminders(parsed.value, now)
+          stalled = buildDigest(parsed.value, now).stalled.length
+        },
+        30,
+        5,
+      ),
+    )
+    return [
+      {
+        id: 'digest',
+        what,
+        unit: 'ms',
+        ...s,
+        budget: '≤ 150 ms',
+        ok: s.median <= 150,
+        note: `${stalled} stalled; validating the 10,000 summaries takes ${parseMs.toFixed(1)} ms more`,
+      },
+    ]
+  } catch (error) {
+    return [
+      {
+        id: 'digest',
+        what,
+        unit: 'ms',
+        budget: '≤ 150 ms',
+        note: `not measured: ${(error as Error).message}`,
+      },
+    ]
+  }
+}

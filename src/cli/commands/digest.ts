@@ -1,0 +1,62 @@
+import { z } from 'zod'
+import { both } from '../../domain/copy'
+import { buildDigest } from '../../domain/digest'
+import { parseCaseSummaries } from '../../domain/stalled'
+import { parseArgs, printErrors, printMessage, readInput } from '../io'
+import { type CliCommand, EXIT } from '../types'
+
+const instant = z.iso.datetime({ offset: true })
+
+/**
+ * `ret digest --cases <file|-> --now <ISO>`: reads case summaries (a JSON array, DOMAIN.md §6) and prints
+ * the weekly digest model as pretty JSON. `--now` is required and must carry a time zone, so the output
+ * is the same on every machine. Wrong use exits 2, bad input (file, JSON, summaries) exits 1.
+ */
+export const command: CliCommand = {
+  async run(args, ctx) {
+    const parsed = parseArgs('digest', args, ['cases', 'now'])
+    if (!parsed.ok) {
+      printMessage(ctx, parsed.error)
+      printMessage(ctx, both('digest.cli.usage'))
+      return EXIT.usage
+    }
+    const { options, positional } = parsed.value
+    if (positional.length > 0) {
+      printMessage(ctx, both('digest.cli.positional'))
+      return EXIT.usage
+    }
+    for (const option of ['cases', 'now'] as const) {
+      if (options[option] === undefined) {
+        printMessage(ctx, both('digest.cli.missingOption', { option: `--${option}` }))
+        printMessage(ctx, both('digest.cli.usage'))
+        return EXIT.usage
+      }
+    }
+    const nowText = options.now as string
+    if (!instant.safeParse(nowText).success) {
+      printMessage(ctx, both('digest.cli.badNow'))
+      return EXIT.badInput
+    }
+    const file = options.cases as string
+    const input = await readInput(ctx, file)
+    if (!input.ok) {
+      printMessage(ctx, input.error)
+      return EXIT.badInput
+    }
+    let data: unknown
+    try {
+      data = JSON.parse(input.text)
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error)
+      printMessage(ctx, both('digest.cli.invalidJson', { file, detail }))
+      return EXIT.badInput
+    }
+    const cases = parseCaseSummaries(data)
+    if (!cases.ok) {
+      printErrors(ctx, cases.errors, both('digest.cli.invalidCases'))
+      return EXIT.badInput
+    }
+    ctx.stdout(JSON.stringify(buildDigest(cases.value, new Date(nowText)), null, 2))
+    return EXIT.ok
+  },
+}
