@@ -18,6 +18,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'route', summary: 'routing.cli.route', load: () => import('./commands/route') },
   { name: 'validate', summary: 'routing.cli.validate', load: () => import('./commands/validate') },
   { name: 'pdf', summary: 'pdf.cli.usage', load: () => import('./commands/pdf') },
+  { name: 'digest', summary: 'digest.cli.summary', load: () => import('./commands/digest') },
 ]
 
 async function readStdin(): Promise<string> {
