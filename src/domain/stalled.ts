@@ -133,9 +133,13 @@ const SUMMARY_FIELDS = [
   'triageWorkingDaysBefore',
 ] as const
 
-const instant = z.iso.datetime({ offset: true, message: 'digest.validation.instant' })
+// A missing field says "required"; a present but malformed one shows the expected shape.
+const instant = z.iso.datetime({
+  offset: true,
+  error: (issue) => (issue.input === undefined ? 'validation.required' : 'digest.validation.instant'),
+})
 const dateOrInstant = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
-  message: 'digest.validation.dateOrInstant',
+  error: (issue) => (issue.input === undefined ? 'validation.required' : 'digest.validation.dateOrInstant'),
 })
 
 /**
@@ -206,7 +210,7 @@ export function parseCaseSummaries(input: unknown): ParseResult<CaseSummary[]> {
           ...both('digest.validation.unknownField', { field, fields: SUMMARY_FIELDS.join(', ') }),
         })
       }
-    } else if (issue.message.startsWith('digest.')) {
+    } else if (issue.message.startsWith('digest.') || issue.message === 'validation.required') {
       const field = pathText(path)
       const params =
         issue.code === 'custom' ? (issue.params as Record<string, string> | undefined) : undefined

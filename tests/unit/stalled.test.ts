@@ -312,6 +312,15 @@ describe('parseCaseSummaries', () => {
     ],
     ['bad reference', [{ ...example, reference: 'X-1' }], 'cases[0].reference', 'RET-2026-0007'],
     ['missing field', [{ ...example, owner: undefined }], 'cases[0].owner', 'verplicht'],
+    ['missing time', [{ ...example, triagedAt: undefined }], 'cases[0].triagedAt', 'verplicht'],
+    ['missing date', [{ ...example, scheduledFor: undefined }], 'cases[0].scheduledFor', 'verplicht'],
+    ['a number for a time', [{ ...example, advisedAt: 5 }], 'cases[0].advisedAt', 'ISO 8601'],
+    [
+      'a bad date',
+      [{ ...example, scheduledFor: '2026-13-01' }],
+      'cases[0].scheduledFor',
+      'datum (2026-11-20)',
+    ],
     ['unknown municipality', [{ ...example, municipality: 'Groningen' }], 'cases[0].municipality', 'Assen'],
     [
       'scheduled without a date',
