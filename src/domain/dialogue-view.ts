@@ -328,6 +328,9 @@ function summaryOf(decision: RoutingDecision, lang: Lang): string[] {
   const lines = [
     t(lang, 'dialogue.review.suggestion', { intervention: label(lang, 'intervention', decision.primary) }),
   ]
+  // Why this route: the reasons of the suggested intervention, each naming its field.
+  for (const reason of decision.reasons)
+    if (reason.intervention === decision.primary) lines.push(reason[lang])
   if (decision.alternatives.length > 0)
     lines.push(
       t(lang, 'dialogue.review.alternatives', {

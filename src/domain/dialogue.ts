@@ -136,7 +136,11 @@ export function step(
   switch (event.type) {
     case 'setLang':
     case 'start':
-      return event.lang === undefined || event.lang === state.lang
+      return event.lang === undefined ||
+        event.lang === state.lang ||
+        (event.lang !== 'nl' && event.lang !== 'en') ||
+        state.phase === 'submitted' ||
+        state.phase === 'cancelled'
         ? unchanged(state)
         : changed(state, { lang: event.lang }, now)
     case 'answer':

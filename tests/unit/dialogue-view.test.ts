@@ -124,6 +124,11 @@ describe('dialogue view', () => {
     const safety = review.review!.sections.find((s) => s.stepId === 'safety')!
     expect(safety.rows).toContainEqual({ label: 'Datum van het advies of de melding', value: '15-06-2026' })
     expect(review.review?.summary[0]).toBe('Voorgestelde route: MDA++.')
+    const mdaReasons = review
+      .review!.decision!.reasons.filter((r) => r.intervention === 'MDA++')
+      .map((r) => r.nl)
+    expect(mdaReasons.length).toBeGreaterThan(0)
+    expect(review.review?.summary.slice(1, 1 + mdaReasons.length)).toEqual(mdaReasons)
     expect(review.actions[0]).toMatchObject({ id: 'submit', primary: true })
     expect(review.actions.map((a) => a.id)).toContain('edit:legal')
     const en = screen({ ...states[states.length - 1]!, lang: 'en' })

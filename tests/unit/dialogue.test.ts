@@ -267,6 +267,7 @@ describe('dialogue: stale and repeated events change nothing', () => {
     expect(step(done, { type: 'submit' }, script, NOW)).toEqual({ state: done, effects: [], errors: [] })
     expect(step(done, { type: 'submitted', reference: 'RET-2026-0008' }, script, NOW).state).toBe(done)
     expect(step(done, { type: 'cancel' }, script, NOW).state).toBe(done)
+    expect(step(done, { type: 'setLang', lang: 'en' }, script, NOW).state).toBe(done)
   })
 
   it('changes the language with a version bump', () => {
