@@ -88,7 +88,8 @@ const isoDateTime = z.iso.datetime({ offset: true })
 const identityKey = z
   .string()
   .trim()
-  .regex(/^[a-z]+:[^:\s]+:[^:\s]+$/, { message: 'validation.format' })
+  // `surface:tenant:user`; Teams user ids contain a colon themselves (`29:1AbC…`).
+  .regex(/^[a-z]+:[^:\s]+:\S+$/, { message: 'validation.format' })
   .max(300)
 
 /** Every command a case accepts; free texts (reasons, questions, advice) are personal data. */

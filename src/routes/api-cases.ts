@@ -69,6 +69,32 @@ function unauthorized(c: ApiContext) {
   return c.json(errorBody('unauthorized'), 401)
 }
 
+/** Reads a request body up to `max` bytes; `null` when it is longer (stops reading at the limit). */
+export async function readCapped(request: Request, max: number): Promise<Uint8Array | null> {
+  if (!request.body) return new Uint8Array()
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > max) {
+      // Stop the upload: nothing more of it will be read.
+      await reader.cancel().catch(() => undefined)
+      return null
+    }
+    chunks.push(value)
+  }
+  const out = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    out.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return out
+}
+
 function langOf(c: ApiContext): Lang {
   return /^en\b/i.test(c.req.header('accept-language') ?? '') ? 'en' : 'nl'
 }
@@ -106,8 +132,8 @@ export function buildApiCasesRoutes() {
     const tooLarge = () => c.json(errorBody('payloadTooLarge', { max: MAX_BODY_BYTES / 1024 }), 413)
     const declared = Number(c.req.header('content-length') ?? '0')
     if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return tooLarge()
-    const bytes = await c.req.arrayBuffer()
-    if (bytes.byteLength > MAX_BODY_BYTES) return tooLarge()
+    const bytes = await readCapped(c.req.raw, MAX_BODY_BYTES)
+    if (bytes === null) return tooLarge()
 
     const parsed = parseIntakeJson(new TextDecoder().decode(bytes))
     if (!parsed.ok) return c.json({ errors: parsed.errors }, 400)

@@ -202,6 +202,16 @@ describe('lifecycle permits', () => {
     expect(availableCommands(state('in_triage'), coordinator)).toEqual([])
   })
 
+  it('accepts a Teams user id (with its own colon) as lead key', () => {
+    const result = applyCommand(
+      state('accepted'),
+      { type: 'assignLead', leadKey: 'teams:tenant-1:29:1AbCdEf' },
+      chair,
+      NOW,
+    )
+    expect(result.ok && result.next.leadKey).toBe('teams:tenant-1:29:1AbCdEf')
+  })
+
   it('checks the lead by identity key, not by role', () => {
     const noLead = state('scheduled', { leadKey: null })
     expect(applyCommand(noLead, VALID.recordOutcome, lead, NOW).ok).toBe(false)
