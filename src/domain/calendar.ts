@@ -1,9 +1,11 @@
-import Holidays from 'date-holidays'
+import holidaysJson from '../../templates/holidays-nl.json'
 
 /**
  * The working-day calendar of DOMAIN.md §6: dates in Europe/Amsterdam, weekends and Dutch public holidays
- * skipped. Holidays come from `date-holidays` (NL), filtered to the spec's list; Good Friday and
- * Liberation Day are options (off by default).
+ * skipped. Holidays come from the maintained `date-holidays` library (NL), filtered to the spec's list and
+ * generated into templates/holidays-nl.json for 2000–2100 by scripts/build-holidays.ts, so the Worker does
+ * not bundle the library (a test keeps file and library in step). Good Friday and Liberation Day are
+ * options (off by default). Years outside the file have weekends only.
  *
  * Internally a date is a *day number*: whole days since 1970-01-01 on the Amsterdam wall calendar. Day
  * numbers make counting cheap (10,000 cases are scanned several times per digest), and every public
@@ -58,20 +60,6 @@ const MS_HOUR = 3_600_000
 const TIME_ZONE = 'Europe/Amsterdam'
 /** Day number of Monday 1970-01-05: the origin of the weekday arithmetic. */
 const FIRST_MONDAY = 4
-
-// date-holidays names its NL holidays in English like this (verified against 3.37.0; the calendar test
-// checks every year 2014–2060 against independently computed dates, so a rename in the library shows up).
-const LIBRARY_NAMES: Record<string, HolidayKey> = {
-  "New Year's Day": 'newYear',
-  'Good Friday': 'goodFriday',
-  'Easter Monday': 'easterMonday',
-  "King's Day": 'kingsDay',
-  'Liberation Day': 'liberationDay',
-  'Ascension Day': 'ascension',
-  'Whit Monday': 'whitMonday',
-  'Christmas Day': 'christmas',
-  'Boxing Day': 'boxingDay',
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Amsterdam wall-clock time of an instant
@@ -314,17 +302,14 @@ export function isoWeek(date: IsoDate): string {
 // ---------------------------------------------------------------------------------------------------
 // Holidays
 
-let library: Holidays | undefined
+const HOLIDAY_YEARS = (holidaysJson as { years: Record<string, Partial<Record<HolidayKey, IsoDate>>> }).years
 
-function libraryHolidays(year: number): Holiday[] {
-  library ??= new Holidays('NL')
-  const out: Holiday[] = []
-  for (const h of library.getHolidays(year, 'en')) {
-    const key = LIBRARY_NAMES[h.name]
-    // `date` is the local date "YYYY-MM-DD 00:00:00"; `substitute` days are not the holiday itself.
-    if (key && !h.substitute) out.push({ key, date: h.date.slice(0, 10) })
-  }
-  return out
+function fileHolidays(year: number): Holiday[] {
+  const entry = HOLIDAY_YEARS[String(year)] ?? {}
+  return HOLIDAY_KEYS.flatMap((key) => {
+    const date = entry[key]
+    return date ? [{ key, date }] : []
+  })
 }
 
 const yearCache = new Map<number, Holiday[]>()
@@ -332,7 +317,7 @@ const yearCache = new Map<number, Holiday[]>()
 function allHolidays(year: number): Holiday[] {
   let list = yearCache.get(year)
   if (!list) {
-    list = libraryHolidays(year)
+    list = fileHolidays(year)
     yearCache.set(year, list)
   }
   return list

@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { buildHolidaysFile, FIRST_YEAR, LAST_YEAR } from '../../scripts/build-holidays'
 import {
   addDays,
   addWorkingDays,
@@ -8,6 +9,7 @@ import {
   buildCalendar,
   countWorkingDays,
   dayOfIso,
+  HOLIDAY_KEYS,
   isoOfDay,
   isoWeek,
   isoWeekday,
@@ -16,6 +18,7 @@ import {
   workingDaysBetween,
   yearOfDay,
 } from '../../src/domain/calendar'
+import holidaysFile from '../../templates/holidays-nl.json'
 
 const cal = buildCalendar()
 const withGoodFriday = buildCalendar({ goodFriday: true })
@@ -114,6 +117,21 @@ describe('holidays (date-holidays NL, filtered to DOMAIN.md §6)', () => {
     expect(withGoodFriday.holidays(2026)).toContainEqual({ key: 'goodFriday', date: '2026-04-03' })
     expect(withLiberation.holidays(2026)).toContainEqual({ key: 'liberationDay', date: '2026-05-05' })
     expect(withLiberation.holidays(2026).map((h) => h.key)).not.toContain('goodFriday')
+  })
+
+  it('keeps templates/holidays-nl.json in step with the installed date-holidays (else: npx tsx scripts/build-holidays.ts)', () => {
+    expect(holidaysFile.years).toEqual(buildHolidaysFile().years)
+    const years = Object.keys(holidaysFile.years).map(Number)
+    expect([Math.min(...years), Math.max(...years)]).toEqual([FIRST_YEAR, LAST_YEAR])
+    for (let year = 2014; year <= LAST_YEAR; year++) {
+      const keys = Object.keys((holidaysFile.years as Record<string, object>)[String(year)] ?? {})
+      expect(keys, String(year)).toEqual([...HOLIDAY_KEYS])
+    }
+  })
+
+  it('has weekends only outside the generated years', () => {
+    expect(cal.holidays(LAST_YEAR + 1)).toEqual([])
+    expect(isWorkingDay(`${LAST_YEAR + 1}-01-03`, cal)).toBe(true)
   })
 
   it('matches independently computed dates for every year 2014–2060', () => {
