@@ -5,6 +5,7 @@ import { buildWebRoutes } from './routes/web'
 import { buildApiRoutes } from './routes/api'
 import { buildApiCasesRoutes } from './routes/api-cases'
 import { buildSlackRoutes } from './routes/slack'
+import { buildTeamsRoutes } from './routes/teams'
 
 /** Per-request values set by middleware. */
 export type AppVariables = { requestId: string }
@@ -31,6 +32,8 @@ export function buildApp() {
   app.route('/api/v1', buildApiCasesRoutes())
 
   app.route('/slack', buildSlackRoutes())
+
+  app.route('/api', buildTeamsRoutes())
 
   app.notFound((c) => c.json({ error: { nl: 'Niet gevonden.', en: 'Not found.' } }, 404))
 

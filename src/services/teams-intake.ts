@@ -1,0 +1,283 @@
+import {
+  type Activity,
+  isPersonal,
+  langOfLocale,
+  parseCommand,
+  type TeamsCommand,
+} from '../../adapters/teams/activity'
+import type { AdaptiveCard } from '../../adapters/teams/card-schema'
+import {
+  buildHelpCard,
+  buildMessageCard,
+  buildMyCasesCard,
+  buildStepCard,
+  type CardSubmit,
+  parseCardSubmit,
+} from '../../adapters/teams/cards'
+import type { ActivityClaim, ConversationRef } from '../../adapters/teams/store'
+import { t } from '../domain/copy'
+import type { DialogueEvent, DraftState, ScreenView } from '../domain/dialogue-types'
+import type { Lang } from '../domain/enums'
+import { actorKey } from '../domain/lifecycle'
+import type { Actor } from '../domain/types'
+import { logger } from '../logger'
+import { type DraftStore, draftKey } from '../ports/draft-store'
+import { listMyCases, runCaseCommand } from './cases'
+import type { Deps } from './deps'
+import { runDialogueEvent, runLoadDialogue } from './dialogue'
+
+/**
+ * One Teams activity, after its token was verified: commands, card submits and chair-question answers
+ * become dialogue events and case commands; the result is the list of cards to show. The caller sends
+ * them (update the pressed card in place, or post a new one). Conversation key
+ * `teams:<tenant>:<aadObjectId>`: two referrers never share a draft.
+ */
+
+/** The Teams surface's storage this service uses (D1 in production). */
+export interface TeamsStorePort {
+  claimActivity(key: string, now: Date): Promise<ActivityClaim>
+  saveConversation(ref: Omit<ConversationRef, 'lang'> & { lang?: Lang }, now: Date): Promise<ConversationRef>
+  getConversation(userKey: string): Promise<ConversationRef | null>
+  setLang(userKey: string, lang: Lang, now: Date): Promise<void>
+}
+
+export interface TeamsTurnDeps {
+  deps: Deps
+  drafts: DraftStore
+  teams: TeamsStorePort
+}
+
+/** A card to show: replace the card whose button was pressed, or post a new message. */
+export type TeamsReply =
+  | { kind: 'update'; activityId: string; card: AdaptiveCard }
+  | { kind: 'send'; card: AdaptiveCard }
+
+export interface TeamsTurnInput {
+  activity: Activity
+  /** The verified tenant of the activity. */
+  tenantId: string
+  requestId?: string
+}
+
+const OPEN_PHASES = new Set<DraftState['phase']>(['step', 'notice', 'review', 'submitting'])
+
+function isOpen(state: DraftState | null): state is DraftState {
+  return state !== null && OPEN_PHASES.has(state.phase)
+}
+
+/** The user key of a Teams user: the same shape as draft keys and case referrer keys. */
+export function teamsUserKey(tenantId: string, aadObjectId: string): string {
+  return draftKey({ surface: 'teams', tenant: tenantId, userId: aadObjectId })
+}
+
+/** Cards answering a pressed button replace that card; everything else is a new message. */
+function reply(activity: Activity, card: AdaptiveCard, inPlace: boolean): TeamsReply {
+  return inPlace && activity.replyToId
+    ? { kind: 'update', activityId: activity.replyToId, card }
+    : { kind: 'send', card }
+}
+
+function withNotice(screen: ScreenView, title: string): ScreenView {
+  return { ...screen, notices: [{ id: 'teams', tone: 'info', title, body: [] }, ...screen.notices] }
+}
+
+function stepCard(screen: ScreenView, state: DraftState): AdaptiveCard {
+  return buildStepCard(screen, { draftVersion: state.version })
+}
+
+/**
+ * Handles one verified activity. Intakes are taken only in a personal chat; a bot installed in a
+ * channel answers that and does nothing else.
+ */
+export async function runTeamsActivity(ctx: TeamsTurnDeps, input: TeamsTurnInput): Promise<TeamsReply[]> {
+  const { activity, tenantId } = input
+  const now = ctx.deps.clock()
+  const aad = activity.from.aadObjectId
+  const installed =
+    (activity.type === 'conversationUpdate' &&
+      (activity.membersAdded ?? []).some((m) => m.id === activity.recipient?.id)) ||
+    (activity.type === 'installationUpdate' && (activity as { action?: unknown }).action === 'add')
+  if (activity.type !== 'message' && !installed) return []
+
+  if (!isPersonal(activity)) {
+    const lang = langOfLocale(activity.locale)
+    return activity.type === 'message'
+      ? [{ kind: 'send', card: buildMessageCard(lang, t(lang, 'teams.messages.personalOnly')) }]
+      : []
+  }
+  if (!aad) return []
+
+  const userKey = teamsUserKey(tenantId, aad)
+  const known = await ctx.teams.getConversation(userKey)
+  const conversation = await ctx.teams.saveConversation(
+    {
+      userKey,
+      tenantId,
+      userId: activity.from.id,
+      botId: activity.recipient?.id ?? '',
+      conversationId: activity.conversation.id,
+      serviceUrl: activity.serviceUrl,
+      ...(known ? {} : { lang: langOfLocale(activity.locale) }),
+    },
+    now,
+  )
+  const actor: Actor = {
+    surface: 'teams',
+    tenant: tenantId,
+    userId: aad,
+    name: activity.from.name ?? '',
+    roles: ['referrer'],
+    lang: conversation.lang,
+  }
+  const turn = { ctx, activity, actor, key: userKey, lang: conversation.lang, requestId: input.requestId }
+
+  if (installed) return [{ kind: 'send', card: buildHelpCard(conversation.lang) }]
+
+  const submit = activity.value !== undefined ? parseCardSubmit(activity) : null
+  if (submit) return runSubmit(turn, submit)
+  const command = parseCommand(activity.text)
+  if (command) return runCommand(turn, command)
+  const state = await ctx.drafts.load(userKey)
+  const lang = state?.lang ?? conversation.lang
+  return [
+    {
+      kind: 'send',
+      card: buildMessageCard(lang, t(lang, 'teams.messages.unknown'), isOpen(state) ? ['resume'] : ['new']),
+    },
+  ]
+}
+
+interface Turn {
+  ctx: TeamsTurnDeps
+  activity: Activity
+  actor: Actor
+  key: string
+  lang: Lang
+  requestId: string | undefined
+}
+
+async function dialogue(turn: Turn, event: DialogueEvent) {
+  return runDialogueEvent(turn.ctx.deps, turn.ctx.drafts, {
+    key: turn.key,
+    actor: turn.actor,
+    event,
+    ...(turn.requestId ? { requestId: turn.requestId } : {}),
+  })
+}
+
+async function runSubmit(turn: Turn, submit: CardSubmit): Promise<TeamsReply[]> {
+  const { ctx, activity } = turn
+  if (submit.kind === 'command') return runCommand(turn, submit.command)
+  if (submit.kind === 'answer') return runAnswer(turn, submit)
+
+  const loaded = await runLoadDialogue(ctx.deps, ctx.drafts, turn.key)
+  const state = loaded.state
+  if (!isOpen(state) || !loaded.view) {
+    const lang = state?.lang ?? turn.lang
+    return [reply(activity, buildMessageCard(lang, t(lang, 'teams.messages.nothingToResume'), ['new']), true)]
+  }
+  // A button on an older card (double click, a card further up the chat): show where the draft is now.
+  if (submit.draftVersion !== state.version) {
+    const screen = withNotice(loaded.view, t(state.lang, 'teams.messages.stale'))
+    return [reply(activity, stepCard(screen, state), true)]
+  }
+  const event = submit.event
+  if (event.type === 'setLang') await ctx.teams.setLang(turn.key, event.lang, ctx.deps.clock())
+  const result = await dialogue(turn, event)
+  if (!result.view || !result.state) {
+    const lang = event.type === 'setLang' ? event.lang : state.lang
+    return [reply(activity, buildMessageCard(lang, t(lang, 'teams.messages.cancelled'), ['new']), true)]
+  }
+  if (event.type === 'save' && result.view.errors.length === 0) {
+    const lang = result.state.lang
+    return [
+      reply(activity, buildMessageCard(lang, t(lang, 'teams.messages.savedForLater'), ['resume']), true),
+    ]
+  }
+  return [reply(activity, stepCard(result.view, result.state), true)]
+}
+
+async function runCommand(turn: Turn, command: TeamsCommand): Promise<TeamsReply[]> {
+  const { ctx } = turn
+  // Typed commands and help-card buttons post a new card: the card they came from stays as it was.
+  const send = (card: AdaptiveCard): TeamsReply[] => [{ kind: 'send', card }]
+  const loaded = await runLoadDialogue(ctx.deps, ctx.drafts, turn.key)
+  const open = isOpen(loaded.state) && loaded.view !== null
+  const lang = (open ? loaded.state?.lang : undefined) ?? turn.lang
+
+  switch (command.type) {
+    case 'new': {
+      if (open && loaded.state && loaded.view) {
+        return send(stepCard(withNotice(loaded.view, t(lang, 'teams.messages.draftExists')), loaded.state))
+      }
+      const started = await dialogue(turn, { type: 'start', lang: turn.lang })
+      if (!started.view || !started.state)
+        return send(buildMessageCard(lang, t(lang, 'teams.messages.error')))
+      return send(stepCard(started.view, started.state))
+    }
+    case 'resume':
+      if (open && loaded.state && loaded.view) return send(stepCard(loaded.view, loaded.state))
+      return send(buildMessageCard(lang, t(lang, 'teams.messages.nothingToResume'), ['new']))
+    case 'list': {
+      const cases = await listMyCases(ctx.deps, turn.actor)
+      const items = cases.slice(0, 20).map((c) => ({
+        reference: c.reference,
+        intervention: c.chosenIntervention ?? c.suggestedIntervention,
+        status: c.status,
+      }))
+      return send(buildMyCasesCard(lang, items, open))
+    }
+    case 'help':
+      return send(buildHelpCard(lang))
+    case 'stop': {
+      if (!open) return send(buildMessageCard(lang, t(lang, 'teams.messages.nothingToResume'), ['new']))
+      await dialogue(turn, { type: 'cancel' })
+      return send(buildMessageCard(lang, t(lang, 'teams.messages.cancelled'), ['new']))
+    }
+    case 'lang': {
+      await ctx.teams.setLang(turn.key, command.lang, ctx.deps.clock())
+      if (open) {
+        const switched = await dialogue(turn, { type: 'setLang', lang: command.lang })
+        if (switched.view && switched.state) return send(stepCard(switched.view, switched.state))
+      }
+      return send(buildHelpCard(command.lang))
+    }
+  }
+}
+
+/**
+ * An answer typed on a chair's question card. Only the referrer of that case, only while that very
+ * question is open (the question id is the case version that asked it); the answer becomes a
+ * `provideInfo` event on the case timeline (stored encrypted) and the card is replaced by a short
+ * confirmation, so the answer does not stay in the chat.
+ */
+async function runAnswer(turn: Turn, submit: Extract<CardSubmit, { kind: 'answer' }>): Promise<TeamsReply[]> {
+  const { ctx, activity, actor, lang } = turn
+  const record = await ctx.deps.store.getByReference(submit.reference)
+  const open =
+    record !== null &&
+    record.referrerKey === actorKey(actor) &&
+    record.status === 'info_requested' &&
+    String(record.version) === submit.questionId
+  if (!open || submit.answer === '') {
+    return [reply(activity, buildMessageCard(lang, t(lang, 'teams.question.unknown'), ['list']), true)]
+  }
+  const result = await runCaseCommand(ctx.deps, {
+    reference: submit.reference,
+    actor,
+    command: { type: 'provideInfo', answer: submit.answer },
+    expectedVersion: record.version,
+    ...(turn.requestId ? { requestId: turn.requestId } : {}),
+  })
+  if (!result.ok) {
+    logger.warn('teams_answer_refused', { reference: submit.reference, code: result.error.code })
+    return [reply(activity, buildMessageCard(lang, t(lang, 'teams.question.unknown'), ['list']), true)]
+  }
+  return [
+    reply(
+      activity,
+      buildMessageCard(lang, t(lang, 'teams.question.answered', { reference: submit.reference })),
+      true,
+    ),
+  ]
+}
