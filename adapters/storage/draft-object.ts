@@ -1,48 +1,8 @@
 import { DurableObject } from 'cloudflare:workers'
 import { buildAesGcmCipher } from '../../adapters/crypto/aes-gcm-cipher'
-import { newDraft, step } from '../../src/domain/dialogue'
 import type { DialogueEvent, DraftState, StepResult } from '../../src/domain/dialogue-types'
-import type { Lang } from '../../src/domain/enums'
-import { DEFAULT_RULES } from '../../src/domain/rules'
-import { DEFAULT_SCRIPT } from '../../src/domain/script'
 import type { Cipher } from '../../src/ports/cipher'
-import type { DraftStore } from '../../src/ports/draft-store'
-
-/** What a draft transition asks the store to do with the stored draft. */
-export type DraftWrite = 'put' | 'delete' | 'none'
-
-const ENDED = new Set(['submitted', 'cancelled'])
-
-/**
- * The pure part of the single writer: the next draft for one event, and what to store.
- * - No draft yet, or `start` after a submitted/cancelled one: a new draft (new id) is begun first.
- * - A cancelled draft is erased (no personal data kept for a referral nobody sends).
- * - A submitted draft keeps only its reference: the case holds the answers from then on.
- */
-export function buildDraftTransition(
-  current: DraftState | null,
-  event: DialogueEvent,
-  now: Date,
-  newDraftId: () => string,
-): { result: StepResult; write: DraftWrite } {
-  const fresh = current === null || (event.type === 'start' && ENDED.has(current.phase))
-  if (fresh) {
-    const lang: Lang =
-      (event.type === 'start' || event.type === 'setLang' ? event.lang : undefined) ?? current?.lang ?? 'nl'
-    const begun = newDraft(newDraftId(), lang, now, DEFAULT_SCRIPT)
-    if (event.type === 'start') return { result: { state: begun, effects: [], errors: [] }, write: 'put' }
-    const result = step(begun, event, DEFAULT_SCRIPT, now, DEFAULT_RULES)
-    return { result, write: result.state.phase === 'cancelled' ? 'delete' : 'put' }
-  }
-  const result = step(current, event, DEFAULT_SCRIPT, now, DEFAULT_RULES)
-  if (result.state === current) return { result, write: 'none' }
-  if (result.state.phase === 'cancelled') return { result, write: 'delete' }
-  if (result.state.phase === 'submitted') {
-    const minimal: DraftState = { ...result.state, answers: {}, pending: null }
-    return { result: { ...result, state: minimal }, write: 'put' }
-  }
-  return { result, write: 'put' }
-}
+import { buildDraftTransition } from './draft-transition'
 
 interface StoredDraft {
   /** The conversation key this draft belongs to (also the AAD of its ciphertext). */
@@ -103,14 +63,4 @@ export class DraftObject extends DurableObject<Env> {
   }
 }
 
-/** The DraftStore port on the `DRAFTS` Durable Object namespace. */
-export function buildDurableDraftStore(namespace: DurableObjectNamespace<DraftObject>): DraftStore {
-  const stub = (key: string) => namespace.get(namespace.idFromName(key))
-  return {
-    load: async (key) => (await stub(key).load(key)) as DraftState | null,
-    apply: async (key, event, nowIso) => (await stub(key).apply(key, event, nowIso)) as StepResult,
-    reset: async (key) => {
-      await stub(key).reset(key)
-    },
-  }
-}
+export { buildDurableDraftStore } from './durable-draft-store'

@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { deleteCookie } from 'hono/cookie'
-import { buildDurableDraftStore } from '../../adapters/storage/draft-object'
+import { buildDurableDraftStore } from '../../adapters/storage/durable-draft-store'
 import { type FormBody, formString, parseIntakeForm } from '../../adapters/web/form'
 import { type CaseRow, type ErrorKind, type Flash, renderWeb } from '../../adapters/web/render'
 import { verifyCsrfToken } from '../auth/csrf'

@@ -164,7 +164,7 @@ async function answerUntil(page: Page, stopAt: string) {
 async function login(page: Page, base: string, name: string) {
   await page.goto(`${base}/`)
   await page.getByRole('link', { name: 'Inloggen (ontwikkeling)' }).first().click()
-  await page.getByLabel('Uw naam').fill(name)
+  await page.getByLabel('Je naam', { exact: true }).fill(name)
   await page.getByLabel('Verwijzer', { exact: true }).check()
   await page.getByRole('button', { name: 'Inloggen', exact: true }).click()
   await page.getByText(`Ingelogd als ${name}`).waitFor()
@@ -231,7 +231,7 @@ describe('intake in a real browser', () => {
     await answerUntil(page2, 'referrer')
     await fill(page2, 'referrer.name', 'Half klaar')
     await page2.getByRole('button', { name: 'Bewaren en later verder' }).click()
-    await visible(page2.getByText('Uw aanmelding is opgeslagen'))
+    await visible(page2.getByText('Je aanmelding is bewaard'))
   })
 
   it('keeps the case and the half-done draft when npm run dev restarts', async () => {

@@ -1,4 +1,4 @@
-import { env } from 'cloudflare:test'
+import { env, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { WEB_ANSWERS } from './web-answers'
 import { WebClient } from './web-client'
@@ -34,7 +34,7 @@ describe('web surface', () => {
     expect(b.html).toContain('<label for="f-name">')
     await b.post('/dev/login', { name: '  ', role: 'referrer' })
     expect(b.status).toBe(422)
-    expect(b.html).toContain('Vul uw naam in')
+    expect(b.html).toContain('Vul je naam in')
     expect(b.cookies.has('ret_session')).toBe(false)
     await b.post('/dev/login', { name: 'Lotte Bakker', role: 'referrer' })
     expect(b.status).toBe(200)
@@ -105,9 +105,19 @@ describe('web surface', () => {
     await b.post('/intake', { _step: 'child', _action: 'next', ...WEB_ANSWERS.child })
     expect(b.stepId()).toBe('legal')
 
+    // The draft is stored encrypted, bound to its conversation key: no plaintext answers at rest.
+    const stub = env.DRAFTS.get(env.DRAFTS.idFromName('web:dev:sanne-de-vries'))
+    const stored = await runInDurableObject(stub, (_instance, state) =>
+      state.storage.get<{ key: string; blob: string }>('draft'),
+    )
+    expect(stored?.key).toBe('web:dev:sanne-de-vries')
+    expect(stored?.blob).toMatch(/^v1\./)
+    expect(JSON.stringify(stored)).not.toContain('Sanne')
+    expect(JSON.stringify(stored)).not.toContain('sanne@example.org')
+
     // "Save and continue later", then resume from another browser with the same identity.
     await b.post('/intake', { _step: 'legal', _action: 'later', 'legal.framework': 'vrijwillig' })
-    expect(b.html).toContain('Uw aanmelding is opgeslagen')
+    expect(b.html).toContain('Je aanmelding is bewaard')
     const other = new WebClient()
     await other.login('Sanne de Vries')
     expect(other.html).toContain('Verder met mijn aanmelding')
@@ -117,7 +127,7 @@ describe('web surface', () => {
 
     await answerUntil(other)
     expect(other.html).toContain('Voorgestelde interventie')
-    expect(other.html).toContain('Uw antwoorden')
+    expect(other.html).toContain('Je antwoorden')
     const csrf = other.csrf()
 
     // Two submits at once (a double click) and one more later: exactly one case.
@@ -148,9 +158,9 @@ describe('web surface', () => {
     await b.post('/intake/start', {})
     await b.post('/intake', { _step: 'start', _action: 'cancel' })
     expect(b.url).toBe('/intake/cancel')
-    expect(b.html).toContain('Aanmelding annuleren?')
+    expect(b.html).toContain('Aanmelding stoppen?')
     await b.post('/intake/cancel', {})
-    expect(b.html).toContain('De aanmelding is geannuleerd')
+    expect(b.html).toContain('De aanmelding is gestopt en gewist')
     await b.get('/intake')
     expect(b.html).toContain('Er is geen aanmelding in behandeling')
   })

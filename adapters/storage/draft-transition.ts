@@ -1,0 +1,75 @@
+import { newDraft, step } from '../../src/domain/dialogue'
+import type { DialogueEvent, DraftState, StepResult } from '../../src/domain/dialogue-types'
+import type { Lang } from '../../src/domain/enums'
+import { DEFAULT_RULES } from '../../src/domain/rules'
+import { DEFAULT_SCRIPT } from '../../src/domain/script'
+import type { DraftStore } from '../../src/ports/draft-store'
+
+/** What a draft transition asks the store to do with the stored draft. */
+export type DraftWrite = 'put' | 'delete' | 'none'
+
+const ENDED = new Set(['submitted', 'cancelled'])
+
+/**
+ * The pure part of the single writer: the next draft for one event, and what to store.
+ * - No draft yet, or `start` after a submitted/cancelled one: a new draft (new id) is begun first.
+ * - A cancelled draft is erased (no personal data kept for a referral nobody sends).
+ * - A submitted draft keeps only its reference: the case holds the answers from then on.
+ */
+export function buildDraftTransition(
+  current: DraftState | null,
+  event: DialogueEvent,
+  now: Date,
+  newDraftId: () => string,
+): { result: StepResult; write: DraftWrite } {
+  const fresh = current === null || (event.type === 'start' && ENDED.has(current.phase))
+  if (fresh) {
+    const lang: Lang =
+      (event.type === 'start' || event.type === 'setLang' ? event.lang : undefined) ?? current?.lang ?? 'nl'
+    const begun = newDraft(newDraftId(), lang, now, DEFAULT_SCRIPT)
+    if (event.type === 'start') return { result: { state: begun, effects: [], errors: [] }, write: 'put' }
+    const result = step(begun, event, DEFAULT_SCRIPT, now, DEFAULT_RULES)
+    return { result, write: result.state.phase === 'cancelled' ? 'delete' : 'put' }
+  }
+  const result = step(current, event, DEFAULT_SCRIPT, now, DEFAULT_RULES)
+  if (result.state === current) return { result, write: 'none' }
+  if (result.state.phase === 'cancelled') return { result, write: 'delete' }
+  if (result.state.phase === 'submitted') {
+    const minimal: DraftState = { ...result.state, answers: {}, pending: null }
+    return { result: { ...result, state: minimal }, write: 'put' }
+  }
+  return { result, write: 'put' }
+}
+
+/**
+ * An in-memory DraftStore with the Durable Object's semantics (one event at a time per key, the same
+ * transitions), for tests of surfaces in plain Node. States are copied in and out like RPC would.
+ */
+export function buildMemoryDraftStore(newDraftId: () => string = () => crypto.randomUUID()): DraftStore {
+  const drafts = new Map<string, DraftState>()
+  const queues = new Map<string, Promise<unknown>>()
+  const serial = <T>(key: string, work: () => T): Promise<T> => {
+    const run = (queues.get(key) ?? Promise.resolve()).then(work, work)
+    queues.set(key, run)
+    return run
+  }
+  return {
+    load: (key) => serial(key, () => structuredClone(drafts.get(key) ?? null)),
+    apply: (key, event, nowIso) =>
+      serial(key, () => {
+        const { result, write } = buildDraftTransition(
+          drafts.get(key) ?? null,
+          event,
+          new Date(nowIso),
+          newDraftId,
+        )
+        if (write === 'delete') drafts.delete(key)
+        else if (write === 'put') drafts.set(key, structuredClone(result.state))
+        return structuredClone(result)
+      }),
+    reset: (key) =>
+      serial(key, () => {
+        drafts.delete(key)
+      }),
+  }
+}

@@ -1,0 +1,273 @@
+import { describe, expect, it } from 'vitest'
+import { parseIntakeForm } from '../../adapters/web/form'
+import { fieldId } from '../../adapters/web/intake-page'
+import type { PageContext } from '../../adapters/web/layout'
+import { renderWeb } from '../../adapters/web/render'
+import { newDraft, step, view } from '../../src/domain/dialogue'
+import type { ScreenView } from '../../src/domain/dialogue-types'
+import { DEFAULT_SCRIPT } from '../../src/domain/script'
+
+const NOW = new Date('2026-11-23T10:00:00Z')
+const ctx: PageContext = {
+  lang: 'nl',
+  csrf: 'csrf-token-123',
+  nonce: 'nonce-abc',
+  devMode: true,
+  user: { name: 'Sanne de Vries', roles: ['referrer'] },
+  path: '/intake',
+}
+
+/** Every start tag with its attributes. */
+function tags(html: string): { name: string; attrs: Record<string, string> }[] {
+  return [...html.matchAll(/<([a-z0-9]+)((?:\s+[a-z-]+(?:="[^"]*")?)*)\s*\/?>/g)].map((m) => ({
+    name: m[1]!,
+    attrs: Object.fromEntries(
+      [...(m[2] ?? '').matchAll(/([a-z-]+)(?:="([^"]*)")?/g)].map((a) => [a[1]!, a[2] ?? '']),
+    ),
+  }))
+}
+
+const CHILD_VIEW: ScreenView = {
+  phase: 'step',
+  stepId: 'child',
+  lang: 'nl',
+  title: 'Over de jeugdige',
+  intro: 'Geen namen.',
+  progress: { current: 3, total: 9, label: 'stap 3 van 9' },
+  fields: [
+    {
+      name: 'child.pseudonym',
+      kind: 'text',
+      label: 'Initiaal',
+      hint: 'Alleen een initiaal',
+      required: true,
+      value: 'Jantje "><b>x</b>',
+    },
+    {
+      name: 'child.birthYear',
+      kind: 'year',
+      label: 'Geboortejaar',
+      required: true,
+      value: '20x2',
+      error: 'Geboortejaar: vul een jaartal in.',
+    },
+    {
+      name: 'child.municipality',
+      kind: 'select',
+      label: 'Gemeente',
+      required: true,
+      value: 'Assen',
+      options: [
+        { value: 'Assen', label: 'Assen' },
+        { value: 'Emmen', label: 'Emmen' },
+      ],
+    },
+    {
+      name: 'situation.problemDomains',
+      kind: 'checkboxes',
+      label: 'Problemen',
+      required: false,
+      value: ['ggz'],
+      options: [
+        { value: 'ggz', label: 'GGZ' },
+        { value: 'lvb', label: 'LVB' },
+      ],
+    },
+    {
+      name: 'help.history',
+      kind: 'list',
+      label: 'Hulp tot nu toe',
+      required: false,
+      value: [{ what: 'Gezinsbehandeling Jantje', from: '2025-01' }],
+      itemFields: [
+        { name: 'what', kind: 'text', label: 'Welke hulp', required: true, value: null },
+        { name: 'from', kind: 'month', label: 'Vanaf', required: true, value: null },
+      ],
+      actions: [
+        { id: 'add:help.history', label: 'Regel toevoegen' },
+        { id: 'remove:help.history:0', label: 'Verwijderen' },
+      ],
+    },
+  ],
+  notices: [{ id: 'G2', tone: 'danger', title: 'Bel 112', body: ['Bij acuut gevaar.'] }],
+  actions: [
+    { id: 'back', label: 'Vorige' },
+    { id: 'later', label: 'Bewaren en later verder' },
+    { id: 'next', label: 'Volgende', primary: true },
+  ],
+  errors: [
+    { field: 'child.birthYear', nl: 'Geboortejaar: vul een jaartal in.', en: 'Birth year: enter a year.' },
+  ],
+}
+
+describe('web rendering of a ScreenView', () => {
+  const html = renderWeb.intake(ctx, CHILD_VIEW)
+  const all = tags(html)
+
+  it('is a Dutch document with the progress text and a CSRF field', () => {
+    expect(html.startsWith('<!doctype html><html lang="nl">')).toBe(true)
+    expect(html).toContain('<p class="progress" id="progress">stap 3 van 9</p>')
+    expect(
+      all.some((t) => t.name === 'input' && t.attrs.name === '_csrf' && t.attrs.value === 'csrf-token-123'),
+    ).toBe(true)
+    expect(html).toContain('<style nonce="nonce-abc">')
+  })
+
+  it('ties a label to every visible control', () => {
+    const controls = all.filter(
+      (t) => ['input', 'select', 'textarea'].includes(t.name) && t.attrs.type !== 'hidden',
+    )
+    expect(controls.length).toBeGreaterThan(6)
+    const labelled = new Set(all.filter((t) => t.name === 'label').map((t) => t.attrs.for))
+    for (const control of controls) expect(labelled, control.attrs.name).toContain(control.attrs.id)
+    // List rows are named by intake path so the dialogue reads them back.
+    expect(controls.map((c) => c.attrs.name)).toContain('help.history[0].what')
+    expect(controls.map((c) => c.attrs.name)).toContain('help.history[0].from')
+  })
+
+  it('links errors: summary focused and announced, field invalid and described by its message', () => {
+    const summary = all.find((t) => t.attrs.class === 'error-summary')!
+    expect(summary.attrs.role).toBe('alert')
+    expect('autofocus' in summary.attrs).toBe(true)
+    expect(summary.attrs.tabindex).toBe('-1')
+    const id = fieldId('child.birthYear')
+    expect(html).toContain(`<a href="#${id}">Geboortejaar: vul een jaartal in.</a>`)
+    const input = all.find((t) => t.attrs.id === id)!
+    expect(input.attrs['aria-invalid']).toBe('true')
+    expect(input.attrs['aria-describedby']).toBe(`${id}-error`)
+    expect(input.attrs.value).toBe('20x2')
+    expect(html).toContain(`id="${id}-error"`)
+    const pseudonym = all.find((t) => t.attrs.id === fieldId('child.pseudonym'))!
+    expect(pseudonym.attrs['aria-describedby']).toBe(`${fieldId('child.pseudonym')}-hint`)
+    expect(pseudonym.attrs['aria-invalid']).toBeUndefined()
+  })
+
+  it('escapes typed values and keeps personal data out of every attribute but value', () => {
+    expect(html).not.toContain('"><b>x</b>')
+    expect(html).toContain('value="Jantje &quot;&gt;&lt;b&gt;x&lt;/b&gt;"')
+    for (const t of all) {
+      for (const [name, value] of Object.entries(t.attrs)) {
+        if (name === 'value') continue
+        expect(value, `${t.name} ${name}`).not.toContain('Jantje')
+      }
+    }
+    expect(html.match(/<title>[^<]*<\/title>/)![0]).not.toContain('Jantje')
+  })
+
+  it('keeps choices, the select and list actions; the primary action comes first', () => {
+    expect(all.find((t) => t.name === 'option' && t.attrs.value === 'Assen')!.attrs.selected).toBeDefined()
+    expect(all.find((t) => t.name === 'option' && t.attrs.value === 'Emmen')!.attrs.selected).toBeUndefined()
+    const boxes = all.filter((t) => t.name === 'input' && t.attrs.name === 'situation.problemDomains')
+    expect(boxes.map((b) => [b.attrs.value, 'checked' in b.attrs])).toEqual([
+      ['ggz', true],
+      ['lvb', false],
+    ])
+    const buttons = all
+      .filter((t) => t.name === 'button' && t.attrs.name === '_action')
+      .map((t) => t.attrs.value)
+    expect(buttons).toContain('add:help.history')
+    expect(buttons).toContain('remove:help.history:0')
+    const bar = buttons.filter((b) => ['next', 'back', 'later'].includes(b!))
+    expect(bar).toEqual(['next', 'back', 'later'])
+  })
+
+  it('gives a danger notice role=alert and a heading', () => {
+    expect(html).toMatch(/<section class="notice notice-danger" role="alert" aria-labelledby="notice-G2">/)
+    expect(html).toContain('<h2 id="notice-G2">Bel 112</h2>')
+  })
+
+  it('renders a real dialogue view in English, with English chrome', () => {
+    const draft = newDraft('d-1', 'en', NOW)
+    const refused = step(draft, { type: 'answer', stepId: 'start', values: {} }, DEFAULT_SCRIPT, NOW)
+    const screen = view(draft, DEFAULT_SCRIPT, NOW, undefined, { values: {}, errors: refused.errors })
+    const page = renderWeb.intake({ ...ctx, lang: 'nl' }, screen)
+    expect(page.startsWith('<!doctype html><html lang="en">')).toBe(true)
+    expect(page).toContain('Please check your answers')
+    expect(page).toContain('Skip to content')
+    const radios = tags(page).filter((t) => t.name === 'input' && t.attrs.name === 'acuteDanger')
+    expect(radios.map((r) => r.attrs.value)).toEqual(['true', 'false'])
+    expect(radios[0]!.attrs['aria-invalid']).toBe('true')
+  })
+
+  it('renders the review with the suggestion, its reasons and the edit buttons', () => {
+    const screen: ScreenView = {
+      ...CHILD_VIEW,
+      phase: 'review',
+      stepId: 'review',
+      fields: [],
+      notices: [],
+      errors: [],
+      actions: [
+        { id: 'edit:child', label: 'Wijzig' },
+        { id: 'submit', label: 'Aanmelding versturen', primary: true },
+      ],
+      review: {
+        sections: [
+          { stepId: 'child', title: 'Over de jeugdige', rows: [{ label: 'Geboortejaar', value: '2012' }] },
+        ],
+        summary: ['14 jaar, Assen'],
+        decision: {
+          primary: 'RST',
+          alternatives: ['EXPERTTAFEL'],
+          reasons: [
+            {
+              rule: 'r',
+              field: 'help.missingExpertise',
+              nl: 'Expertise ontbreekt',
+              en: 'Expertise missing',
+              intervention: 'RST',
+              weight: 3,
+            },
+          ],
+          gates: [{ gate: 'G5', nl: 'Analyse ontbreekt', en: 'Analysis missing' }],
+          missing: ['analysis'],
+          scores: { EXPERTTAFEL: 1, RO3: 0, ROP: 0, 'MDA++': 0, RST: 3 },
+        },
+      },
+    }
+    const page = renderWeb.intake(ctx, screen)
+    expect(page).toContain('Reizend Specialistisch Team')
+    expect(page).toContain('<li>Expertise ontbreekt</li>')
+    expect(page).toContain('<li>Analyse ontbreekt</li>')
+    expect(page).toContain('<dt>Geboortejaar</dt><dd>2012</dd>')
+    expect(page).toMatch(/value="edit:child">Wijzigen<span class="visually-hidden"> Over de jeugdige<\/span>/)
+  })
+
+  it('shows the 401 page in both languages', () => {
+    const page = renderWeb.error({ ...ctx, user: null }, 'unauthorized')
+    expect(page).toContain('Geen toegang')
+    expect(page).toContain('No access')
+    expect(page).toContain('<div lang="en">')
+  })
+})
+
+describe('web form parsing', () => {
+  it('makes arrays of checkbox groups (also when nothing is ticked) and skips control fields', () => {
+    const parsed = parseIntakeForm({
+      _csrf: 'x',
+      _action: 'next',
+      _step: 'situation',
+      _multi: ['situation.problemDomains', 'situation.safety.signals'],
+      'situation.problemDomains': ['ggz', 'lvb'],
+      'situation.living': 'eigen_gezin',
+    })
+    expect(parsed).toEqual({
+      ok: true,
+      form: {
+        action: 'next',
+        stepId: 'situation',
+        values: {
+          'situation.problemDomains': ['ggz', 'lvb'],
+          'situation.safety.signals': [],
+          'situation.living': 'eigen_gezin',
+        },
+      },
+    })
+  })
+
+  it('refuses oversized forms with a reason instead of throwing', () => {
+    expect(parseIntakeForm({ question: 'x'.repeat(10_001) })).toEqual({ ok: false, problem: 'tooLarge' })
+    const many = Object.fromEntries(Array.from({ length: 401 }, (_, i) => [`f${i}`, 'x']))
+    expect(parseIntakeForm(many)).toEqual({ ok: false, problem: 'tooLarge' })
+  })
+})
