@@ -248,8 +248,8 @@ export function rawFromAnswers(step: ScriptStep, answers: Record<string, unknown
 
 /**
  * The canonical intake from a draft's answers, validated by `parseIntake`. Fields that do not apply
- * take the script's documented defaults; a spoedmelding always has `acuteDanger: true` and urgency
- * `acuut`; an anonymous consultation never carries a pseudonym.
+ * take the script's documented defaults; a spoedmelding always has `acuteDanger: true`, urgency `acuut`
+ * and is anonymous (no consent recorded); an anonymous consultation never carries a pseudonym.
  */
 export function buildIntakeWith(script: IntakeScript, state: DraftState, now: Date): ParseResult<Intake> {
   const w = walk(script, state.answers, state.flow, state.lang, now)
@@ -265,7 +265,7 @@ export function buildIntakeWith(script: IntakeScript, state: DraftState, now: Da
   if (state.flow === 'spoed') {
     intake.acuteDanger = true
     intake.urgency = 'acuut'
-    intake.consultationOnly = false
+    intake.consultationOnly = true
   }
   if (intake.consultationOnly === true) setPath(intake, 'child.pseudonym', null)
   return parseIntake(intake)

@@ -363,7 +363,7 @@ function reviewView(
     ? []
     : built.errors.map((e) => ({ field: e.path, nl: e.nl, en: e.en }))
   const notices: NoticeView[] = banners(script, w, lang, params)
-  if (w.context.consultationOnly === true)
+  if (w.context.consultationOnly === true && state.flow === 'regular')
     notices.push({
       id: 'consultation',
       tone: 'info',

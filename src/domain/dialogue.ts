@@ -402,9 +402,14 @@ function onChoose(
       next = { ...state, answers }
       break
     }
-    case 'spoedmelding':
-      next = { ...state, flow: 'spoed', answers: { ...state.answers, consultationOnly: false } }
+    case 'spoedmelding': {
+      // No consent is recorded in a spoedmelding, so it stores nothing that identifies the child
+      // (DOMAIN.md §2 G3); the referrer's details stay so the chair can call back.
+      const answers: Record<string, unknown> = { ...state.answers, consultationOnly: true }
+      delete answers['child.pseudonym']
+      next = { ...state, flow: 'spoed', answers }
       break
+    }
   }
   const w = walk(script, next.answers, next.flow, next.lang, now)
   const place = nextPlace(script, next, w, from)

@@ -50,6 +50,11 @@ describe('G1 acute danger', () => {
     expect(screen(state).notices.some((n) => n.tone === 'danger' && n.body.join(' ').includes('112'))).toBe(
       true,
     )
+    state = answerFrom(state, ro3, (s) => s.stepId === 'child')
+    // without recorded consent a spoedmelding stores nothing that identifies the child
+    const child = screen(state)
+    expect(child.fields.map((f) => f.name)).toEqual(['child.birthYear', 'child.municipality'])
+    expect(child.notices.map((n) => n.id)).toEqual(['spoed', 'noIdentifiers', 'spoedChild'])
     state = answerFrom(state, ro3, (s) => s.stepId === 'question')
     expect(state.trail).toEqual(['start', 'referrer', 'child'])
     expect(screen(state).fields.map((f) => f.name)).toEqual(['question'])
@@ -61,9 +66,10 @@ describe('G1 acute danger', () => {
     if (!built.ok) return
     expect(built.value).toMatchObject({
       acuteDanger: true,
-      consultationOnly: false,
+      consultationOnly: true,
       urgency: 'acuut',
-      child: { pseudonym: 'L.', birthYear: 2014, municipality: 'Emmen' },
+      referrer: { name: 'M. Bakker', email: 'm.bakker@example.nl' },
+      child: { pseudonym: null, birthYear: 2014, municipality: 'Emmen' },
       perspective: 'Nog niet uitgevraagd (spoedmelding).',
       legal: { framework: 'vrijwillig', consent: { child: false, parents: false, date: null, scope: null } },
       school: { type: 'geen', attendance: 'geen_school', weeksAbsent: 0, leerplichtInvolved: false },
@@ -73,6 +79,8 @@ describe('G1 acute danger', () => {
     expect(submitted.effects[1]).toEqual({ type: 'alertAcute', idempotencyKey: 'draft-1' })
     const create = submitted.effects[0]
     expect(create?.type === 'createCase' && create.decision.gates.map((g) => g.gate)).toContain('G1')
+    // the case service accepts it: consent gate G3 only blocks intakes that are not anonymous
+    expect(create?.type === 'createCase' && create.intake.consultationOnly).toBe(true)
   })
 
   it('going back and answering "no" to acute danger returns to the regular intake', () => {
