@@ -10,6 +10,7 @@ import {
   countWorkingDays,
   dayOfIso,
   HOLIDAY_KEYS,
+  instantMs,
   isoOfDay,
   isoWeek,
   isoWeekday,
@@ -260,6 +261,36 @@ describe('addWorkingDays', () => {
       expect(isWorkingDay(due, cal)).toBe(true)
     }
   })
+})
+
+describe('instantMs (the fast ISO reader of the scan)', () => {
+  it('agrees with Date.parse on instants in every offset and precision (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2100, 0, 1) }),
+        fc.integer({ min: -12 * 4, max: 14 * 4 }),
+        fc.constantFrom('', '.5', '.123', '.123456'),
+        (ms, quarterHours, fraction) => {
+          const offset = quarterHours * 15
+          const local = new Date(ms + offset * 60_000).toISOString().slice(0, 19)
+          const sign = offset < 0 ? '-' : '+'
+          const abs = Math.abs(offset)
+          const zone = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`
+          for (const text of [`${local}${fraction}${zone}`, `${local}${fraction}Z`]) {
+            expect(instantMs(text), text).toBe(Date.parse(text))
+          }
+        },
+      ),
+      { numRuns: 500 },
+    )
+  })
+
+  it.each(['2026-11-02T09:00+01:00', '2026-11-02', 'not a time', '2026-11-02T09:00:00+0100'])(
+    'falls back to Date.parse for %s',
+    (text) => {
+      expect(Object.is(instantMs(text), Date.parse(text))).toBe(true)
+    },
+  )
 })
 
 describe('dates and ISO weeks', () => {
