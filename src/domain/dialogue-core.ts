@@ -257,7 +257,8 @@ export function buildIntakeWith(script: IntakeScript, state: DraftState, now: Da
   for (const step of script.steps) {
     for (const field of step.fields) {
       const value = readPath(w.context, field.path)
-      if (value !== undefined) setPath(intake, field.path, value)
+      if (value === undefined || (value === null && field.omitWhenEmpty)) continue
+      setPath(intake, field.path, value)
     }
   }
   for (const [path, value] of Object.entries(script.constants ?? {})) setPath(intake, path, value)

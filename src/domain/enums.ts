@@ -67,6 +67,14 @@ export const SAFETY_SIGNALS = [
   'eergerelateerd_geweld',
 ] as const
 export const VEILIG_THUIS = ['geen', 'advies', 'melding'] as const
+/** The five steps of the Dutch reporting code (meldcode huiselijk geweld en kindermishandeling). */
+export const MELDCODE_STEPS = [
+  'stap1_signalen',
+  'stap2_collegiale_consultatie',
+  'stap3_gesprek',
+  'stap4_wegen',
+  'stap5_beslissen',
+] as const
 export const MISSING_EXPERTISE = ['ggz_lvb', 'ernstig_gedrag', 'autisme', 'anders'] as const
 export const HISTORY_RESULTS = ['loopt', 'afgerond', 'gestopt'] as const
 export const SCHOOL_TYPES = ['po', 'so', 'vo', 'vso', 'mbo', 'geen'] as const
@@ -86,6 +94,7 @@ export const ENUMS = {
   problemDomain: PROBLEM_DOMAINS,
   safetySignal: SAFETY_SIGNALS,
   veiligThuis: VEILIG_THUIS,
+  meldcodeStep: MELDCODE_STEPS,
   missingExpertise: MISSING_EXPERTISE,
   historyResult: HISTORY_RESULTS,
   schoolType: SCHOOL_TYPES,

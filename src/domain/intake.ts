@@ -7,6 +7,7 @@ import {
   LANGUAGES,
   LEGAL_FRAMEWORKS,
   LIVING,
+  MELDCODE_STEPS,
   MISSING_EXPERTISE,
   MUNICIPALITIES,
   PROBLEM_DOMAINS,
@@ -82,6 +83,8 @@ export const SafetySchema = z.strictObject({
   structural: z.boolean(),
   veiligThuis: z.enum(VEILIG_THUIS),
   veiligThuisDate: isoDate.nullable(),
+  /** Optional extension of DOMAIN.md §4 (G2 asks for it): the meldcode step the referrer is at. */
+  meldcodeStep: z.enum(MELDCODE_STEPS).nullable().optional(),
 })
 
 export const PlacementSchema = z.strictObject({

@@ -62,6 +62,8 @@ const fieldShape = {
   showIf: ConditionSchema.optional(),
   /** The value in the built intake when the field does not apply or is left empty. */
   default: defaultValue.optional(),
+  /** An optional extension of the canonical intake: left out of the built intake when empty. */
+  omitWhenEmpty: z.boolean().optional(),
 }
 
 export const ItemFieldSchema = z.strictObject(fieldShape)
