@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { type Figure, processCpuMs, round, stats, timeAsync } from './lib'
 import { microBenches } from './micro'
+import { SLACK_BENCH_BINDINGS } from './slack'
 import { buildBundle, buildFloor, startHarness, startupCpuMs, TMP } from './workerd'
 
 const DEV_BINDINGS = {
@@ -14,6 +15,7 @@ const DEV_BINDINGS = {
   API_TOKEN: 'bench-api-token-0123456789',
   ENCRYPTION_KEYS: 'b1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=',
   LINK_SIGNING_KEY: 'bench-link-signing-key-0123456789',
+  ...SLACK_BENCH_BINDINGS,
 }
 
 async function main() {

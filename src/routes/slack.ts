@@ -87,7 +87,8 @@ async function readVerifiedBody(c: SlackContext, now: Date): Promise<string | nu
 
 /** Runs work after the ack; its failure is logged (by name only) and swallowed: Slack must not retry a bug. */
 function later(c: SlackContext, name: string, work: () => Promise<void>): void {
-  const task = work().catch((error: unknown) => {
+  // Start the work on a later turn of the event loop, so the ack is on its way before any of it runs.
+  const task = new Promise<void>((resolve) => setTimeout(resolve, 0)).then(work).catch((error: unknown) => {
     logger.error('slack_task_failed', {
       requestId: c.get('requestId'),
       phase: name,
