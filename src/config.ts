@@ -59,6 +59,17 @@ export const ConfigSchema = z.object({
   SLACK_TEAM_IDS: list,
   /** Slack user ids allowed to act as chair (comma separated), besides `slack:team:user` in CHAIRS. */
   SLACK_CHAIR_USER_IDS: list,
+  /** Bearer token of the admin API (`/api/v1/admin/*`: erase, rotate-key, audit; used by the `ret` CLI). */
+  ADMIN_TOKEN: z.string().min(24).optional(),
+  /**
+   * Municipalities per chair (`key=Gemeente|Gemeente;key2=…`, keys `surface:tenant:user`): a chair sees
+   * only cases of these municipalities. A chair without an entry sees the whole region of this deployment.
+   */
+  CHAIR_SCOPES: z.string().default(''),
+  /** Retention in days per case state (`closed=90,declined=90,withdrawn=30,draft=30`); see docs/privacy.md. */
+  RETENTION_DAYS: z.string().default(''),
+  /** Requests per minute per user and per tenant (`user=60,tenant=600`); see src/services/rate-limit.ts. */
+  RATE_LIMITS: z.string().default(''),
   /** Language of the case cards in the shared triage channel (replies to a person follow their locale). */
   SLACK_CHANNEL_LANG: z.enum(['nl', 'en']).default('nl'),
 })
