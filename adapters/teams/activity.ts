@@ -42,6 +42,8 @@ export type TeamsCommand =
   | { type: 'help' }
   | { type: 'stop' }
   | { type: 'lang'; lang: Lang }
+  /** Only from the receipt card's button: issue a personal PDF link. */
+  | { type: 'pdf'; reference: string }
 
 const COMMANDS: Record<string, TeamsCommand> = {
   'nieuwe casus': { type: 'new' },

@@ -433,13 +433,13 @@ export interface ReceiptCardInput {
   reference: string
   intervention: Intervention
   urgency?: Urgency
-  /** A short-lived link issued to this referrer; absent while the PDF is being made. */
-  pdfUrl?: string
-  /** When the link stops working, already formatted for the reader (e.g. "24-11-2026 10:00"). */
-  pdfExpires?: string
 }
 
-/** The receipt after submit: reference, suggested intervention, urgency and the referrer's PDF link. */
+/**
+ * The receipt after submit: reference, suggested intervention and urgency, and a button that issues
+ * a personal PDF link when pressed. The link is not put in the receipt itself: links live 15 minutes
+ * and every issue is audited, so one is made at the moment the referrer wants to read.
+ */
 export function buildReceiptCard(input: ReceiptCardInput): AdaptiveCard {
   const { lang } = input
   const facts = [
@@ -449,19 +449,36 @@ export function buildReceiptCard(input: ReceiptCardInput): AdaptiveCard {
       ? [{ title: t(lang, 'teams.receipt.urgency'), value: label(lang, 'urgency', input.urgency) }]
       : []),
   ]
-  const body: CardElement[] = [
-    heading(t(lang, 'teams.receipt.title')),
-    text(t(lang, 'teams.receipt.body')),
-    { type: 'FactSet', facts },
-  ]
-  const actions: CardAction[] = []
-  if (input.pdfUrl) {
-    if (input.pdfExpires) body.push(hint(t(lang, 'teams.receipt.linkExpiry', { expires: input.pdfExpires })))
-    actions.push({ type: 'Action.OpenUrl', title: t(lang, 'teams.receipt.openPdf'), url: input.pdfUrl })
-  } else {
-    body.push(hint(t(lang, 'teams.receipt.pdfPending')))
-  }
-  return card(lang, body, actions)
+  return card(
+    lang,
+    [
+      heading(t(lang, 'teams.receipt.title')),
+      text(t(lang, 'teams.receipt.body')),
+      { type: 'FactSet', facts },
+      hint(t(lang, 'teams.receipt.pdfHint')),
+    ],
+    [pdfButton(lang, input.reference)],
+  )
+}
+
+function pdfButton(lang: Lang, reference: string): SubmitAction {
+  return submit(
+    t(lang, 'teams.receipt.openPdf'),
+    { action: 'cmd:pdf', reference },
+    { associatedInputs: 'none', style: 'positive' },
+  )
+}
+
+/** A personal, short-lived link to the intake PDF of one case. */
+export function buildPdfLinkCard(lang: Lang, reference: string, url: string, expires: string): AdaptiveCard {
+  return card(
+    lang,
+    [
+      text(t(lang, 'teams.receipt.linkReady', { reference }), { weight: 'bolder' }),
+      hint(t(lang, 'teams.receipt.linkExpiry', { expires })),
+    ],
+    [{ type: 'Action.OpenUrl', title: t(lang, 'teams.receipt.openPdf'), url }],
+  )
 }
 
 export interface StatusCardInput {
@@ -627,6 +644,10 @@ export function parseCardSubmit(activity: { value?: unknown }): CardSubmit | nul
 
   if (action.startsWith('cmd:')) {
     const rest = action.slice(4)
+    if (rest === 'pdf') {
+      const reference = str(v.reference)
+      return reference ? { kind: 'command', command: { type: 'pdf', reference } } : null
+    }
     if (rest === 'lang:nl' || rest === 'lang:en')
       return { kind: 'command', command: { type: 'lang', lang: rest.slice(5) as Lang } }
     if (rest === 'new' || rest === 'resume' || rest === 'list' || rest === 'help' || rest === 'stop')

@@ -7,7 +7,6 @@ import { REFERENCE_PATTERN } from '../ports/case-store'
 import { buildTeamsConnector } from '../services/teams-deps'
 import {
   type FollowUpResult,
-  type PdfLinkIssuer,
   runTeamsCaseChanged,
   runTeamsReceipt,
   runTeamsReminder,
@@ -42,16 +41,12 @@ declare module './messages' {
 
 defineJobType('teams.reminder', TeamsReminderJobSchema)
 
-/** Where the PDF area plugs in its link issuer (until then the receipt says the PDF is on its way). */
-export const teamsPdfLinks: { issuer: PdfLinkIssuer | undefined } = { issuer: undefined }
-
 function followUpDeps(context: JobContext): TeamsFollowUpDeps {
   const config = loadConfig(context.env as unknown as Record<string, unknown>)
   return {
     deps: context.deps,
     teams: new D1TeamsStore(context.env.DB),
     connector: buildTeamsConnector(config),
-    pdfLinks: teamsPdfLinks.issuer,
   }
 }
 

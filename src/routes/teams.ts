@@ -117,7 +117,7 @@ export function buildTeamsRoutes() {
     try {
       replies = await runTeamsActivity(
         { deps, drafts: buildDurableDraftStore(c.env.DRAFTS), teams },
-        { activity, tenantId, requestId },
+        { activity, tenantId, requestId, origin: new URL(c.req.url).origin },
       )
     } catch (error) {
       // Released, so the platform's retry of this delivery is processed rather than skipped.

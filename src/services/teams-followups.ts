@@ -21,14 +21,6 @@ import type { Deps } from './deps'
  * reference stored on first contact.
  */
 
-/** A short-lived PDF link issued to one person (provided by the PDF area). */
-export type PdfLinkIssuer = (input: {
-  reference: string
-  /** The identity the link is issued to (`teams:<tenant>:<aadObjectId>`). */
-  actorKey: string
-  now: Date
-}) => Promise<{ url: string; expiresAt: string } | null>
-
 /** The storage the follow-ups use (D1 in production). */
 export interface TeamsFollowUpStore {
   getConversation(userKey: string): Promise<ConversationRef | null>
@@ -42,7 +34,6 @@ export interface TeamsFollowUpDeps {
   connector: {
     sendActivity(address: ConversationAddress, activity: OutgoingActivity): Promise<{ id: string | null }>
   }
-  pdfLinks?: PdfLinkIssuer | undefined
 }
 
 export type FollowUpResult =
@@ -89,21 +80,18 @@ async function sendOnce(
   return 'sent'
 }
 
-/** The receipt after a Teams referral: reference, suggested intervention, urgency and the PDF link. */
+/** The receipt after a Teams referral: reference, suggested intervention, urgency and the PDF button. */
 export async function runTeamsReceipt(ctx: TeamsFollowUpDeps, reference: string): Promise<FollowUpResult> {
   const record = await ctx.deps.store.getByReference(reference)
   if (!record) return 'not_found'
-  return sendOnce(ctx, record.referrerKey, `receipt:${reference}`, async (lang) => {
-    const now = ctx.deps.clock()
-    const link = ctx.pdfLinks ? await ctx.pdfLinks({ reference, actorKey: record.referrerKey, now }) : null
-    return buildReceiptCard({
+  return sendOnce(ctx, record.referrerKey, `receipt:${reference}`, (lang) =>
+    buildReceiptCard({
       lang,
       reference,
       intervention: record.suggestedIntervention,
       urgency: record.urgency,
-      ...(link ? { pdfUrl: link.url, pdfExpires: formatLocalTime(link.expiresAt, lang) } : {}),
-    })
-  })
+    }),
+  )
 }
 
 /**

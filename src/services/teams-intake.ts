@@ -10,6 +10,7 @@ import {
   buildHelpCard,
   buildMessageCard,
   buildMyCasesCard,
+  buildPdfLinkCard,
   buildStepCard,
   type CardSubmit,
   parseCardSubmit,
@@ -25,6 +26,7 @@ import { type DraftStore, draftKey } from '../ports/draft-store'
 import { listMyCases, runCaseCommand } from './cases'
 import type { Deps } from './deps'
 import { runDialogueEvent, runLoadDialogue } from './dialogue'
+import { formatLocalTime } from './teams-followups'
 
 /**
  * One Teams activity, after its token was verified: commands, card submits and chair-question answers
@@ -41,10 +43,22 @@ export interface TeamsStorePort {
   setLang(userKey: string, lang: Lang, now: Date): Promise<void>
 }
 
+/**
+ * Issues a personal, short-lived link to a case's intake PDF (audited by the issuer); `origin` is the
+ * Worker's public origin, as Teams reached it. Null until a link service is wired.
+ */
+export type IssuePdfLink = (input: {
+  actor: Actor
+  reference: string
+  lang: Lang
+  origin: string
+}) => Promise<{ url: string; expiresAt: Date } | null>
+
 export interface TeamsTurnDeps {
   deps: Deps
   drafts: DraftStore
   teams: TeamsStorePort
+  issuePdfLink?: IssuePdfLink | null
 }
 
 /** A card to show: replace the card whose button was pressed, or post a new message. */
@@ -56,6 +70,8 @@ export interface TeamsTurnInput {
   activity: Activity
   /** The verified tenant of the activity. */
   tenantId: string
+  /** The Worker's public origin (for links). */
+  origin?: string
   requestId?: string
 }
 
@@ -129,7 +145,15 @@ export async function runTeamsActivity(ctx: TeamsTurnDeps, input: TeamsTurnInput
     roles: ['referrer'],
     lang: conversation.lang,
   }
-  const turn = { ctx, activity, actor, key: userKey, lang: conversation.lang, requestId: input.requestId }
+  const turn = {
+    ctx,
+    activity,
+    actor,
+    key: userKey,
+    lang: conversation.lang,
+    origin: input.origin ?? '',
+    requestId: input.requestId,
+  }
 
   if (installed) return [{ kind: 'send', card: buildHelpCard(conversation.lang) }]
 
@@ -153,6 +177,7 @@ interface Turn {
   actor: Actor
   key: string
   lang: Lang
+  origin: string
   requestId: string | undefined
 }
 
@@ -234,6 +259,8 @@ async function runCommand(turn: Turn, command: TeamsCommand): Promise<TeamsReply
       await dialogue(turn, { type: 'cancel' })
       return send(buildMessageCard(lang, t(lang, 'teams.messages.cancelled'), ['new']))
     }
+    case 'pdf':
+      return send(await runPdfLink(turn, command.reference, lang))
     case 'lang': {
       await ctx.teams.setLang(turn.key, command.lang, ctx.deps.clock())
       if (open) {
@@ -280,4 +307,22 @@ async function runAnswer(turn: Turn, submit: Extract<CardSubmit, { kind: 'answer
       true,
     ),
   ]
+}
+
+/** A personal PDF link for the referrer of the case (nobody else gets one through Teams). */
+async function runPdfLink(turn: Turn, reference: string, lang: Lang): Promise<AdaptiveCard> {
+  const { ctx, actor } = turn
+  const record = await ctx.deps.store.getByReference(reference)
+  const link =
+    record && record.referrerKey === actorKey(actor) && ctx.issuePdfLink
+      ? await ctx.issuePdfLink({ actor, reference, lang, origin: turn.origin }).catch((error: unknown) => {
+          logger.warn('teams_pdf_link_failed', {
+            reference,
+            error: error instanceof Error ? error.name : 'unknown',
+          })
+          return null
+        })
+      : null
+  if (!link) return buildMessageCard(lang, t(lang, 'teams.receipt.pdfUnavailable'))
+  return buildPdfLinkCard(lang, reference, link.url, formatLocalTime(link.expiresAt.toISOString(), lang))
 }

@@ -12,6 +12,7 @@ import {
   buildHelpCard,
   buildMessageCard,
   buildMyCasesCard,
+  buildPdfLinkCard,
   buildQuestionCard,
   buildReceiptCard,
   buildReminderCard,
@@ -71,16 +72,18 @@ const allCards = (): [string, AdaptiveCard][] => [
   ['message', buildMessageCard('nl', 'Opgeslagen.', ['resume'])],
   [
     'receipt',
-    buildReceiptCard({
-      lang: 'nl',
-      reference: 'RET-2026-0042',
-      intervention: 'RO3',
-      urgency: 'regulier',
-      pdfUrl: 'https://ret.example.test/l/abc',
-      pdfExpires: '24-11-2026 10:00',
-    }),
+    buildReceiptCard({ lang: 'nl', reference: 'RET-2026-0042', intervention: 'RO3', urgency: 'regulier' }),
   ],
-  ['receipt pending', buildReceiptCard({ lang: 'en', reference: 'RET-2026-0042', intervention: 'ROP' })],
+  [
+    'pdf link',
+    buildPdfLinkCard(
+      'nl',
+      'RET-2026-0042',
+      'https://ret.example.test/files/abc.def',
+      '24 november 2026 10:15',
+    ),
+  ],
+  ['receipt en', buildReceiptCard({ lang: 'en', reference: 'RET-2026-0042', intervention: 'ROP' })],
   [
     'status',
     buildStatusCard({
@@ -331,27 +334,45 @@ describe('parseCardSubmit', () => {
 })
 
 describe('follow-up cards', () => {
-  it('receipt: reference, intervention and the PDF link; without a link it says the PDF is coming', () => {
+  it('receipt: reference, intervention, urgency and a button that asks for a personal PDF link', () => {
     const receipt = buildReceiptCard({
       lang: 'nl',
       reference: 'RET-2026-0042',
       intervention: 'RO3',
-      pdfUrl: 'https://ret.example.test/l/abc',
-      pdfExpires: '24-11-2026 10:00',
+      urgency: 'spoed',
     })
     const json = JSON.stringify(receipt)
     expect(json).toContain('RET-2026-0042')
     expect(json).toContain('Regie op 3')
+    expect(json).toContain('Spoed')
     expect(receipt.actions).toEqual([
       {
-        type: 'Action.OpenUrl',
+        type: 'Action.Submit',
         title: 'Intakeformulier openen (PDF)',
-        url: 'https://ret.example.test/l/abc',
+        data: { action: 'cmd:pdf', reference: 'RET-2026-0042' },
+        associatedInputs: 'none',
+        style: 'positive',
       },
     ])
-    const pending = buildReceiptCard({ lang: 'en', reference: 'RET-2026-0042', intervention: 'ROP' })
-    expect(pending.actions).toBeUndefined()
-    expect(JSON.stringify(pending)).toContain('being prepared')
+    expect(parseCardSubmit(press(receipt, 'cmd:pdf'))).toEqual({
+      kind: 'command',
+      command: { type: 'pdf', reference: 'RET-2026-0042' },
+    })
+    expect(parseCardSubmit({ value: { action: 'cmd:pdf' } })).toBeNull()
+    const link = buildPdfLinkCard(
+      'en',
+      'RET-2026-0042',
+      'https://ret.example.test/files/t',
+      '24 November 2026 10:15',
+    )
+    expect(link.actions).toEqual([
+      {
+        type: 'Action.OpenUrl',
+        title: 'Open the intake form (PDF)',
+        url: 'https://ret.example.test/files/t',
+      },
+    ])
+    expect(JSON.stringify(link)).toContain('valid until 24 November 2026 10:15')
   })
 
   it('question card has a labelled, required answer input and a send button carrying the question id', () => {

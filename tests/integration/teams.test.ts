@@ -124,6 +124,16 @@ describe('Teams: a complete intake through /api/messages', () => {
       ),
     ).toBeGreaterThanOrEqual(1)
     expect(await count('SELECT COUNT(*) AS n FROM teams_conversations WHERE user_key = ?', user.key)).toBe(1)
+
+    // The receipt's button asks for a personal PDF link; only this referrer gets an answer for it.
+    user.card = receipt.card
+    user.cardId = receipt.activityId
+    expect(user.button('cmd:pdf').data).toEqual({ action: 'cmd:pdf', reference })
+    await user.press('cmd:pdf')
+    expect(user.lastStatus).toBe(200)
+    const linkCard = callsTo(user, from).at(-1)
+    expect(linkCard?.method).toBe('POST')
+    expectValidCard(linkCard!)
     expect(unexpected.filter((u) => u.includes('example.test'))).toEqual([])
   })
 })
