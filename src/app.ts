@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { logger } from './logger'
-import { buildWebRoutes } from './routes/web'
+import { buildWebRoutes, handleWebNotFound } from './routes/web'
 import { buildApiRoutes } from './routes/api'
 import { buildApiCasesRoutes } from './routes/api-cases'
 import { buildSlackRoutes } from './routes/slack'
@@ -35,7 +35,9 @@ export function buildApp() {
 
   app.route('/api', buildTeamsRoutes())
 
-  app.notFound((c) => c.json({ error: { nl: 'Niet gevonden.', en: 'Not found.' } }, 404))
+  app.notFound(
+    (c) => handleWebNotFound(c) ?? c.json({ error: { nl: 'Niet gevonden.', en: 'Not found.' } }, 404),
+  )
 
   app.onError((err, c) => {
     if (err instanceof HTTPException) return err.getResponse()

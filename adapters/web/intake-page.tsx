@@ -256,7 +256,7 @@ function FieldControl({ field, lang, errors }: { field: FieldView; lang: Lang; e
 }
 
 /** Danger notices interrupt (role=alert); warnings and information are labelled notes. */
-export function Notice({ notice }: { notice: NoticeView }) {
+export function Notice({ notice, titleShown = false }: { notice: NoticeView; titleShown?: boolean }) {
   const id = `notice-${notice.id.replace(/[^A-Za-z0-9_-]+/g, '-')}`
   return (
     <section
@@ -264,7 +264,10 @@ export function Notice({ notice }: { notice: NoticeView }) {
       role={notice.tone === 'danger' ? 'alert' : 'note'}
       aria-labelledby={id}
     >
-      <h2 id={id}>{notice.title}</h2>
+      {/* On a notice page the page heading already says it; the region keeps its name for screen readers. */}
+      <h2 id={id} class={titleShown ? 'visually-hidden' : undefined}>
+        {notice.title}
+      </h2>
       {notice.body.map((p) => (
         <p>{p}</p>
       ))}
@@ -410,7 +413,7 @@ export function IntakePage({ ctx, view }: { ctx: PageContext; view: ScreenView }
       <ErrorSummary errors={view.errors} lang={lang} />
       {view.intro ? <p class="intro">{view.intro}</p> : null}
       {view.notices.map((n) => (
-        <Notice notice={n} />
+        <Notice notice={n} titleShown={n.title === view.title} />
       ))}
       <form method="post" action="/intake" novalidate aria-labelledby="intake-form-title">
         <h2 id="intake-form-title" class="visually-hidden">

@@ -98,9 +98,11 @@ export function Layout({ ctx, title, children }: { ctx: PageContext; title: stri
                     <a href="/dev/login">{t(ctx.lang, 'web.nav.login')}</a>
                   </li>
                 ) : null}
-                <li>
-                  <LanguageSwitch ctx={ctx} />
-                </li>
+                {ctx.csrf ? (
+                  <li>
+                    <LanguageSwitch ctx={ctx} />
+                  </li>
+                ) : null}
               </ul>
             </nav>
           </div>

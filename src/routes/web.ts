@@ -1,10 +1,11 @@
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { deleteCookie } from 'hono/cookie'
+import { deleteCookie, getCookie } from 'hono/cookie'
 import { buildDurableDraftStore } from '../../adapters/storage/durable-draft-store'
 import { type FormBody, formString, parseIntakeForm } from '../../adapters/web/form'
 import { type CaseRow, type ErrorKind, type Flash, renderWeb } from '../../adapters/web/render'
 import { verifyCsrfToken } from '../auth/csrf'
+import { randomToken } from '../auth/hmac'
 import { DEV_TENANT } from '../auth/identity'
 import {
   buildSessionCookieValue,
@@ -23,6 +24,7 @@ import { listMyCases } from '../services/cases'
 import { buildDeps, type Deps } from '../services/deps'
 import { runDialogueEvent, runLoadDialogue } from '../services/dialogue'
 import {
+  buildSecurityHeaders,
   LANG_COOKIE,
   pageContext,
   setWebCookie,
@@ -279,4 +281,25 @@ export function buildWebRoutes(options: WebRouteOptions = {}) {
   })
 
   return web
+}
+
+/**
+ * A browser asking for a page that does not exist gets an HTML page in its language instead of the API's
+ * JSON 404; anything else gets null (the app answers JSON). Used by the app's notFound handler.
+ */
+export function handleWebNotFound(c: Context): Response | null {
+  if (c.req.method !== 'GET' || !(c.req.header('accept') ?? '').includes('text/html')) return null
+  const nonce = randomToken(16)
+  const ctx = {
+    lang: getCookie(c, LANG_COOKIE) === 'en' ? ('en' as const) : ('nl' as const),
+    csrf: '',
+    nonce,
+    devMode: false,
+    user: null,
+    path: '/',
+  }
+  return new Response(renderWeb.error(ctx, 'notFound'), {
+    status: 404,
+    headers: { 'content-type': 'text/html; charset=UTF-8', ...buildSecurityHeaders(nonce) },
+  })
 }

@@ -1,4 +1,5 @@
 import { env, runInDurableObject } from 'cloudflare:test'
+import { exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { WEB_ANSWERS } from './web-answers'
 import { WebClient } from './web-client'
@@ -51,6 +52,19 @@ describe('web surface', () => {
     expect(b.html).toMatch(/^<!doctype html><html lang="nl">/)
     const nonce = res.headers.get('content-security-policy')!.match(/nonce-([\w-]+)/)![1]
     expect(b.html).toContain(`<style nonce="${nonce}">`)
+  })
+
+  it('answers a browser with an HTML 404 page, an API client with JSON', async () => {
+    const b = new WebClient()
+    const page = await exports.default.fetch('http://x/no-such-page', { headers: { accept: 'text/html' } })
+    expect(page.status).toBe(404)
+    expect(await page.text()).toContain('Pagina niet gevonden')
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'")
+    const api = await exports.default.fetch('http://x/no-such-page')
+    expect(api.status).toBe(404)
+    expect(await api.json()).toEqual({ error: { nl: 'Niet gevonden.', en: 'Not found.' } })
+    await b.get('/dev/login')
+    expect(b.status).toBe(200)
   })
 
   it('refuses a form without a valid CSRF token and a post without a session, with a page, not a 500', async () => {
@@ -163,5 +177,30 @@ describe('web surface', () => {
     expect(b.html).toContain('De aanmelding is gestopt en gewist')
     await b.get('/intake')
     expect(b.html).toContain('Er is geen aanmelding in behandeling')
+  })
+
+  it('G1: shows the crisis numbers as an alert and files a spoedmelding with urgency acuut', async () => {
+    const b = new WebClient()
+    await b.login('Fleur Mulder')
+    await b.post('/intake/start', {})
+    await b.post('/intake', {
+      _step: 'start',
+      _action: 'next',
+      acuteDanger: 'true',
+      consultationOnly: 'false',
+    })
+    expect(b.html).toMatch(/<section class="notice notice-danger" role="alert"/)
+    expect(b.html).toContain('112')
+    expect(b.html).toContain('0800-2000')
+    expect(b.html).toContain('value="choose:G1:spoedmelding"')
+    await b.post('/intake', { _step: b.stepId(), _action: 'choose:G1:spoedmelding' })
+    await answerUntil(b)
+    await b.post('/intake', { _step: 'review', _action: 'submit' })
+    const reference = b.html.match(REFERENCE)?.[0]
+    expect(reference).toBeDefined()
+    const row = await env.DB.prepare('SELECT urgency FROM cases WHERE reference = ?')
+      .bind(reference)
+      .first<{ urgency: string }>()
+    expect(row?.urgency).toBe('acuut')
   })
 })
