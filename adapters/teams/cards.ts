@@ -1,4 +1,5 @@
 import { label, t } from '../../src/domain/copy'
+import { eventFromAction } from '../../src/domain/dialogue'
 import type {
   ActionView,
   DialogueEvent,
@@ -691,40 +692,10 @@ function inputValues(v: Record<string, unknown>): Record<string, unknown> {
   return values
 }
 
+/** Button ids are the dialogue's own action ids (`eventFromAction`), plus the language switch. */
 function eventOf(action: string, stepId: string, v: Record<string, unknown>): DialogueEvent | null {
-  switch (action) {
-    case 'next':
-      return { type: 'answer', stepId, values: inputValues(v) }
-    case 'later':
-      return { type: 'save', stepId, values: inputValues(v) }
-    case 'back':
-      return { type: 'back' }
-    case 'cancel':
-      return { type: 'cancel' }
-    case 'submit':
-      return { type: 'submit' }
-    case 'lang:nl':
-    case 'lang:en':
-      return { type: 'setLang', lang: action.slice(5) as Lang }
-  }
-  if (action.startsWith('edit:') && action.length > 5) return { type: 'edit', stepId: action.slice(5) }
-  if (action.startsWith('add:') && action.length > 4) {
-    return { type: 'addRow', stepId, path: action.slice(4), values: inputValues(v) }
-  }
-  if (action.startsWith('remove:')) {
-    const at = action.lastIndexOf(':')
-    const path = action.slice('remove:'.length, at)
-    const index = Number(action.slice(at + 1))
-    if (path && at > 'remove:'.length && Number.isInteger(index) && index >= 0) {
-      return { type: 'removeRow', stepId, path, index, values: inputValues(v) }
-    }
-    return null
-  }
-  if (action.startsWith('choose:')) {
-    const [, noticeId, choice] = action.split(':')
-    if (noticeId && choice) return { type: 'choose', noticeId, choice }
-  }
-  return null
+  if (action === 'lang:nl' || action === 'lang:en') return { type: 'setLang', lang: action.slice(5) as Lang }
+  return eventFromAction(action, stepId, inputValues(v))
 }
 
 /** Wraps a card as a Bot Framework message activity. */
