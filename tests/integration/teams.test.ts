@@ -279,6 +279,25 @@ describe('Teams: idempotency and isolation', () => {
 })
 
 describe('Teams: commands', () => {
+  it('stores the conversation on install and greets with the help card', async () => {
+    const user = new TeamsUser('aad-install-0001', 'tenant-drenthe-0001', 'en-US')
+    await user.post(
+      user.activity({
+        type: 'conversationUpdate',
+        membersAdded: [{ id: `28:${TEST_APP_ID}` }],
+        text: undefined,
+      }),
+    )
+    expect(user.lastStatus).toBe(200)
+    expect(JSON.stringify(user.card)).toContain('RET intake in Teams')
+    const row = await env.DB.prepare(
+      'SELECT lang, conversation_id FROM teams_conversations WHERE user_key = ?',
+    )
+      .bind(user.key)
+      .first<{ lang: string; conversation_id: string }>()
+    expect(row).toEqual({ lang: 'en', conversation_id: user.conversationId })
+  })
+
   it('answers help, my cases and unknown text, in the user locale, and refuses group chats', async () => {
     const user = new TeamsUser('aad-commands-0001', 'tenant-drenthe-0001', 'en-GB')
     await user.say('help')
