@@ -4,6 +4,7 @@ import { logger } from './logger'
 import { buildWebRoutes, handleWebNotFound } from './routes/web'
 import { buildApiRoutes } from './routes/api'
 import { buildApiCasesRoutes } from './routes/api-cases'
+import { buildFilesRoutes } from './routes/files'
 import { buildSlackRoutes } from './routes/slack'
 import { buildTeamsRoutes } from './routes/teams'
 
@@ -25,6 +26,8 @@ export function buildApp() {
   })
 
   app.get('/healthz', (c) => c.json({ ok: true }))
+
+  app.route('/', buildFilesRoutes())
 
   app.route('/', buildWebRoutes())
 

@@ -1,0 +1,48 @@
+/**
+ * Files of a case: intake PDFs and attachments. Rows in D1 (`case_files`), encrypted objects in R2.
+ * Implemented by `adapters/storage/case-files.ts`. The store never sees plaintext: objects arrive
+ * encrypted, names and data keys arrive wrapped by the Cipher.
+ */
+export interface CaseFileStore {
+  get(id: string): Promise<CaseFile | null>
+  /** Attachments of a case, oldest first. */
+  listAttachments(caseId: string): Promise<CaseFile[]>
+  /** Stores the object and its row (a new id). */
+  putAttachment(file: NewCaseFile, body: Uint8Array): Promise<void>
+  /**
+   * Replaces the case's PDF in one language: stores the new object, swaps the row only if it still
+   * points at `previousR2Key` (null: no row yet), then deletes the old object. `false` when another
+   * writer won the race (the new object is removed again; theirs stays).
+   */
+  swapPdf(file: NewCaseFile, body: Uint8Array, previousR2Key: string | null): Promise<boolean>
+  /** The encrypted object, or null when it is gone. */
+  readObject(r2Key: string): Promise<Uint8Array | null>
+}
+
+export type CaseFileKind = 'pdf' | 'attachment'
+
+export interface CaseFile {
+  id: string
+  caseId: string
+  kind: CaseFileKind
+  lang: 'nl' | 'en' | null
+  r2Key: string
+  keyEnc: string
+  nameEnc: string | null
+  contentType: string
+  size: number
+  inputHash: string | null
+  createdAt: string
+  createdBy: string
+}
+
+export type NewCaseFile = CaseFile
+
+/** The AAD of a file's object (binds the ciphertext to its row). */
+export const fileObjectAad = (fileId: string, r2Key: string) => `file:${fileId}:${r2Key}`
+/** The AAD of a file's wrapped data key. */
+export const fileKeyAad = (fileId: string) => `file:${fileId}:key`
+/** The AAD of an attachment's encrypted file name. */
+export const fileNameAad = (fileId: string) => `file:${fileId}:name`
+/** The id of a case's PDF row in one language. */
+export const pdfFileId = (caseId: string, lang: 'nl' | 'en') => `pdf:${caseId}:${lang}`

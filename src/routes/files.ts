@@ -1,0 +1,309 @@
+import { Hono } from 'hono'
+import { html } from 'hono/html'
+import type { PdfFonts } from '../../adapters/pdf/render'
+import { buildCaseFileStore } from '../../adapters/storage/case-files'
+import { t } from '../domain/copy'
+import type { Lang } from '../domain/enums'
+import { actorKey } from '../domain/lifecycle'
+import { formatLocalDate, formatLocalTime } from '../domain/report'
+import type { Actor, Surface } from '../domain/types'
+import '../jobs/pdf-generate'
+import { BUNDLED_PDF_FONTS } from '../../adapters/pdf/fonts'
+import { logger } from '../logger'
+import type { CaseFileStore } from '../ports/case-files'
+import type { CaseRecord } from '../ports/case-store'
+import { MAX_ATTACHMENT_BYTES, runAttachFile } from '../services/attachments'
+import { maySeeCase } from '../services/cases'
+import { buildDeps, type Deps } from '../services/deps'
+import {
+  issueFileLink,
+  LINK_TTL_SECONDS,
+  type LinkClaims,
+  type LinkPurpose,
+  verifyLinkToken,
+} from '../services/links'
+import { loadCaseFile } from '../services/pdf'
+import { type WebContext, type WebEnv, webContext } from './web-context'
+
+/**
+ * Files of a case over HTTP (issue 3):
+ * - `GET /files/:token`: the file a signed link grants — only to the signed-in user it was issued to,
+ *   before it expires; every download and every refusal is audited.
+ * - `GET /cases/:reference/pdf` and `/cases/:reference/attachments/:id`: issue a 15-minute link for
+ *   someone who may see the case (`maySeeCase`) and redirect to it ("Download PDF" on the web surface).
+ * - `GET /cases/:reference/attachments/new`: an upload link for the referrer who filed the case.
+ * - `GET|POST /files/upload/:token`: the upload page of a short-lived upload link (also what the Teams
+ *   and Slack dialogues hand out), content-sniffed, ≤ 10 MB, stored encrypted.
+ * Mounted at `/`.
+ */
+
+export interface FilesRouteOptions {
+  deps?: (env: Env) => Deps
+  files?: (env: Env) => CaseFileStore
+  fonts?: PdfFonts
+}
+
+/** Multipart overhead allowed on top of the file itself. */
+const FORM_OVERHEAD = 64 * 1024
+
+async function page(
+  c: WebContext,
+  status: 401 | 403 | 404 | 413 | 415 | 400 | 200 | 503,
+  title: string,
+  body: unknown,
+): Promise<Response> {
+  const lang = c.get('lang')
+  return await c.html(
+    html`<!doctype html>
+<html lang="${lang}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · ${t(lang, 'app.name')}</title>
+<style nonce="${c.get('nonce')}">body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1b1f24}h1{font-size:1.4rem;color:#1f4e79}.msg{padding:.75rem 1rem;background:#fff3c4;border-left:4px solid #b7791f}.ok{background:#e6f4ea;border-color:#2e7d32}input,button{font:inherit;margin:.5rem 0}button{padding:.5rem 1.25rem}</style>
+</head>
+<body><h1>${title}</h1>${body}</body>
+</html>`,
+    status,
+  )
+}
+
+async function message(
+  c: WebContext,
+  status: 401 | 403 | 404 | 413 | 415 | 400 | 503,
+  key: string,
+  params?: Record<string, string | number>,
+) {
+  const lang = c.get('lang')
+  const text = t(lang, `pdf.files.${key}`, params)
+  return page(c, status, t(lang, 'app.name'), html`<p class="msg" role="alert">${text}</p>`)
+}
+
+/** The surface/tenant/user of an identity key (`web:dev:chair-1`), for audit rows. */
+function identityOf(key: string): Pick<Actor, 'surface' | 'tenant' | 'userId'> {
+  const [surface, tenant, ...rest] = key.split(':')
+  const known: readonly Surface[] = ['web', 'teams', 'slack', 'api', 'cli', 'system']
+  return {
+    surface: known.includes(surface as Surface) ? (surface as Surface) : 'system',
+    tenant: tenant ?? '',
+    userId: rest.join(':'),
+  }
+}
+
+export function buildFilesRoutes(options: FilesRouteOptions = {}) {
+  const app = new Hono<WebEnv>()
+  const depsOf = (c: WebContext) => (options.deps ?? ((env: Env) => buildDeps(env)))(c.env)
+  const filesOf = (c: WebContext) => (options.files ?? buildCaseFileStore)(c.env)
+  const fonts = options.fonts ?? BUNDLED_PDF_FONTS
+
+  app.use('/files/*', webContext())
+  app.use('/cases/:reference/pdf', webContext())
+  app.use('/cases/:reference/attachments/*', webContext())
+
+  async function audit(
+    c: WebContext,
+    deps: Deps,
+    who: string,
+    action: 'download' | 'refused' | 'change',
+    reference: string | null,
+    detail: string,
+  ) {
+    await deps.store.audit({
+      at: deps.clock().toISOString(),
+      actorKey: who,
+      surface: identityOf(who).surface,
+      action,
+      reference,
+      requestId: c.get('requestId') ?? null,
+      detail,
+    })
+  }
+
+  /** The signed-in actor, or the sign-in redirect (development) / the 401 page. */
+  async function requireActor(c: WebContext): Promise<Actor | Response> {
+    const actor = c.get('actor')
+    if (actor) return actor
+    if (c.get('config').DEV_MODE) return c.redirect('/dev/login', 303)
+    return message(c, 401, 'unauthorized')
+  }
+
+  /** Checks a link; on failure audits the refusal and returns the page to show. */
+  async function checkToken(
+    c: WebContext,
+    deps: Deps,
+    purpose: LinkPurpose,
+  ): Promise<{ ok: true; claims: LinkClaims } | { ok: false; response: Response }> {
+    const secret = c.get('config').LINK_SIGNING_KEY
+    if (!secret) return { ok: false, response: await message(c, 503, 'notConfigured') }
+    const check = await verifyLinkToken(secret, c.req.param('token') ?? '', purpose, deps.clock())
+    if (check.ok) return check
+    const actor = c.get('actor')
+    const who = actor ? actorKey(actor) : 'web:anonymous:anonymous'
+    await audit(c, deps, who, 'refused', check.claims?.reference ?? null, `${purpose}:${check.reason}`)
+    logger.warn('file_link_refused', { requestId: c.get('requestId'), code: check.reason })
+    const key = check.reason === 'expired' ? 'expired' : 'invalid'
+    return { ok: false, response: await message(c, 403, key, { minutes: LINK_TTL_SECONDS / 60 }) }
+  }
+
+  app.get('/files/:token{[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+}', async (c) => {
+    const deps = depsOf(c)
+    const checked = await checkToken(c, deps, 'download')
+    if (!checked.ok) return checked.response
+    const { claims } = checked
+    const actor = c.get('actor')
+    if (!actor) {
+      await audit(c, deps, 'web:anonymous:anonymous', 'refused', claims.reference, 'download:unauthenticated')
+      return (await requireActor(c)) as Response
+    }
+    const who = actorKey(actor)
+    const record = await deps.store.getByReference(claims.reference)
+    // Bound to one user: someone else's link is refused even if that person may see the case.
+    if (who !== claims.user || !record || !maySeeCase(record, actor)) {
+      await audit(
+        c,
+        deps,
+        who,
+        'refused',
+        claims.reference,
+        who !== claims.user ? 'download:other_user' : 'download:no_access',
+      )
+      return message(c, 403, 'forbidden')
+    }
+    const file = await loadCaseFile(deps, filesOf(c), record, claims.file, fonts)
+    if (!file) return message(c, 404, 'notFound')
+    await audit(
+      c,
+      deps,
+      who,
+      'download',
+      claims.reference,
+      claims.file.startsWith('att:') ? 'attachment' : claims.file,
+    )
+    return new Response(file.bytes, {
+      headers: {
+        'Content-Type': file.contentType,
+        'Content-Disposition': `attachment; filename="${file.fileName}"`,
+        'Content-Length': String(file.bytes.length),
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+      },
+    })
+  })
+
+  async function caseFor(
+    c: WebContext,
+    deps: Deps,
+  ): Promise<{ actor: Actor; record: CaseRecord } | Response> {
+    const actor = await requireActor(c)
+    if (actor instanceof Response) return actor
+    const reference = c.req.param('reference') ?? ''
+    const record = await deps.store.getByReference(reference)
+    if (!record) return message(c, 404, 'notFound')
+    if (!maySeeCase(record, actor)) {
+      await audit(c, deps, actorKey(actor), 'refused', record.reference, 'link:no_access')
+      return message(c, 403, 'forbidden')
+    }
+    return { actor, record }
+  }
+
+  async function redirectToLink(c: WebContext, file: string, purpose: LinkPurpose = 'download') {
+    const deps = depsOf(c)
+    const found = await caseFor(c, deps)
+    if (found instanceof Response) return found
+    if (!c.get('config').LINK_SIGNING_KEY) return message(c, 503, 'notConfigured')
+    const link = await issueFileLink(deps, {
+      actor: found.actor,
+      reference: found.record.reference,
+      file,
+      purpose,
+      requestId: c.get('requestId') ?? null,
+    })
+    return c.redirect(link.path, 303)
+  }
+
+  app.get('/cases/:reference/pdf', (c) => redirectToLink(c, `pdf:${c.get('lang')}`))
+
+  app.get('/cases/:reference/attachments/new', async (c) => {
+    const deps = depsOf(c)
+    const found = await caseFor(c, deps)
+    if (found instanceof Response) return found
+    const isAdmin = found.actor.roles.includes('admin')
+    if (actorKey(found.actor) !== found.record.referrerKey && !isAdmin) return message(c, 403, 'notYours')
+    return redirectToLink(c, 'analysis', 'upload')
+  })
+
+  app.get('/cases/:reference/attachments/:id{[A-Za-z0-9_-]{8,64}}', (c) =>
+    redirectToLink(c, `att:${c.req.param('id')}`),
+  )
+
+  function uploadForm(
+    c: WebContext,
+    claims: LinkClaims,
+    notice: unknown = '',
+    status: 200 | 400 | 413 | 415 = 200,
+  ) {
+    const lang: Lang = c.get('lang')
+    const until = `${formatLocalDate(lang, claims.expiresAt)} ${formatLocalTime(claims.expiresAt)}`
+    return page(
+      c,
+      status,
+      t(lang, 'pdf.files.uploadTitle'),
+      html`${notice}<p>${t(lang, 'pdf.files.uploadIntro', { reference: claims.reference })}</p>
+<form method="post" enctype="multipart/form-data">
+<label for="file">${t(lang, 'pdf.files.uploadField')}</label><br>
+<input id="file" name="file" type="file" accept=".pdf,.docx,image/png,image/jpeg,image/gif,image/webp" required><br>
+<button type="submit">${t(lang, 'pdf.files.uploadButton')}</button>
+</form>
+<p><small>${t(lang, 'pdf.files.uploadValid', { time: until })}</small></p>`,
+    )
+  }
+
+  app.get('/files/upload/:token', async (c) => {
+    const checked = await checkToken(c, depsOf(c), 'upload')
+    if (!checked.ok) return checked.response
+    return uploadForm(c, checked.claims)
+  })
+
+  app.post('/files/upload/:token', async (c) => {
+    const deps = depsOf(c)
+    const checked = await checkToken(c, deps, 'upload')
+    if (!checked.ok) return checked.response
+    const { claims } = checked
+    const lang = c.get('lang')
+    const retry = (status: 400 | 413 | 415, key: string) =>
+      uploadForm(c, claims, html`<p class="msg" role="alert">${t(lang, `pdf.files.${key}`)}</p>`, status)
+    const length = Number(c.req.header('content-length') ?? '0')
+    if (length > MAX_ATTACHMENT_BYTES + FORM_OVERHEAD) return retry(413, 'tooLarge')
+    let file: unknown
+    try {
+      file = (await c.req.raw.formData()).get('file')
+    } catch {
+      return retry(400, 'badForm')
+    }
+    if (!(file instanceof File) || file.size === 0) return retry(400, 'empty')
+    if (file.size > MAX_ATTACHMENT_BYTES) return retry(413, 'tooLarge')
+    const record = await deps.store.getByReference(claims.reference)
+    if (!record) return message(c, 404, 'notFound')
+    const result = await runAttachFile(deps, filesOf(c), {
+      record,
+      actor: identityOf(claims.user),
+      name: file.name,
+      bytes: new Uint8Array(await file.arrayBuffer()),
+      requestId: c.get('requestId') ?? null,
+    })
+    if (!result.ok) {
+      await audit(c, deps, claims.user, 'refused', claims.reference, `upload:${result.code}`)
+      return retry(
+        result.code === 'too_large' ? 413 : result.code === 'unsupported' ? 415 : 400,
+        result.code === 'too_large' ? 'tooLarge' : result.code,
+      )
+    }
+    return page(
+      c,
+      200,
+      t(lang, 'pdf.files.uploadTitle'),
+      html`<p class="msg ok" role="status">${t(lang, 'pdf.files.uploaded', { reference: claims.reference })}</p>
+<p><a href="${c.req.path}">${t(lang, 'pdf.files.uploadAnother')}</a></p>`,
+    )
+  })
+
+  return app
+}

@@ -1,0 +1,156 @@
+import { z } from 'zod'
+import { fromBase64Url, randomToken, signHmac, toBase64Url, verifyHmac } from '../auth/hmac'
+import { actorKey } from '../domain/lifecycle'
+import type { Actor } from '../domain/types'
+import type { Deps } from './deps'
+
+/**
+ * Signed, short-lived links to a case's files (DOMAIN.md §7: "full details and the PDF open only
+ * through a short-lived link issued to a user whose role allows it; every view is logged").
+ *
+ * A token is `<payload>.<signature>`: the payload (base64url JSON) names the purpose, the case
+ * reference, the user it was issued to (`surface:tenant:user`), the file and the expiry; the signature
+ * is HMAC-SHA256 with `LINK_SIGNING_KEY` over a domain-separated payload. Nothing personal is in it.
+ */
+
+/** Default lifetime of a link: 15 minutes. */
+export const LINK_TTL_SECONDS = 15 * 60
+
+/** `download`: GET /files/<token>; `upload`: the attachment upload page for chat users. */
+export type LinkPurpose = 'download' | 'upload'
+
+const ClaimsSchema = z.strictObject({
+  v: z.literal(1),
+  p: z.enum(['download', 'upload']),
+  /** Case reference. */
+  r: z.string().min(1).max(40),
+  /** The user the link was issued to. */
+  u: z.string().min(1).max(300),
+  /** The file: `pdf:nl`, `pdf:en`, `att:<id>`; for uploads `analysis`. */
+  f: z.string().min(1).max(200),
+  /** Expiry, Unix seconds. */
+  e: z.int().positive(),
+  /** A nonce: two links issued in the same second differ. */
+  n: z.string().min(8).max(40),
+})
+
+/** What a link grants. */
+export interface LinkClaims {
+  purpose: LinkPurpose
+  reference: string
+  user: string
+  file: string
+  expiresAt: Date
+}
+
+export type LinkCheck =
+  | { ok: true; claims: LinkClaims }
+  | { ok: false; reason: 'malformed' | 'tampered' | 'expired' | 'wrong_purpose'; claims: LinkClaims | null }
+
+const DOMAIN = 'ret-link:v1:'
+
+/** Signs a link token. */
+export async function buildLinkToken(secret: string, claims: LinkClaims): Promise<string> {
+  const payload = toBase64Url(
+    new TextEncoder().encode(
+      JSON.stringify({
+        v: 1,
+        p: claims.purpose,
+        r: claims.reference,
+        u: claims.user,
+        f: claims.file,
+        e: Math.floor(claims.expiresAt.getTime() / 1000),
+        n: randomToken(9),
+      }),
+    ),
+  )
+  return `${payload}.${await signHmac(secret, DOMAIN + payload)}`
+}
+
+function decodeClaims(payload: string): LinkClaims | null {
+  const bytes = fromBase64Url(payload)
+  if (!bytes) return null
+  try {
+    const parsed = ClaimsSchema.safeParse(JSON.parse(new TextDecoder().decode(bytes)))
+    if (!parsed.success) return null
+    const c = parsed.data
+    return { purpose: c.p, reference: c.r, user: c.u, file: c.f, expiresAt: new Date(c.e * 1000) }
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Checks a token: shape, signature (constant time), purpose and expiry. A tampered token's claims are
+ * not trusted and not returned; an expired one's are (they are authentic, for the audit row).
+ */
+export async function verifyLinkToken(
+  secret: string,
+  token: string,
+  purpose: LinkPurpose,
+  now: Date,
+): Promise<LinkCheck> {
+  const parts = token.split('.')
+  if (token.length > 2000 || parts.length !== 2 || !parts[0] || !parts[1]) {
+    return { ok: false, reason: 'malformed', claims: null }
+  }
+  const [payload, signature] = parts as [string, string]
+  if (!(await verifyHmac(secret, DOMAIN + payload, signature)))
+    return { ok: false, reason: 'tampered', claims: null }
+  const claims = decodeClaims(payload)
+  if (!claims) return { ok: false, reason: 'malformed', claims: null }
+  if (claims.purpose !== purpose) return { ok: false, reason: 'wrong_purpose', claims }
+  if (claims.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired', claims }
+  return { ok: true, claims }
+}
+
+/** Raised when links cannot be signed: `LINK_SIGNING_KEY` is not configured. */
+export class LinkKeyMissingError extends Error {
+  override readonly name = 'LinkKeyMissingError'
+}
+
+export interface IssueLinkInput {
+  actor: Actor
+  reference: string
+  file: string
+  purpose?: LinkPurpose
+  ttlSeconds?: number
+  requestId?: string | null
+}
+
+export interface IssuedLink {
+  token: string
+  /** The path to open: `/files/<token>` or `/files/upload/<token>`. */
+  path: string
+  expiresAt: Date
+}
+
+/**
+ * Issues a link to one file of one case for one user and writes the issue to the audit log. The caller
+ * has checked that the actor may see the case (`maySeeCase`) or, for uploads, that it is theirs.
+ */
+export async function issueFileLink(deps: Deps, input: IssueLinkInput): Promise<IssuedLink> {
+  const secret = deps.config.LINK_SIGNING_KEY
+  if (!secret) throw new LinkKeyMissingError('LINK_SIGNING_KEY is not set')
+  const purpose = input.purpose ?? 'download'
+  const now = deps.clock()
+  const expiresAt = new Date(now.getTime() + (input.ttlSeconds ?? LINK_TTL_SECONDS) * 1000)
+  const user = actorKey(input.actor)
+  const token = await buildLinkToken(secret, {
+    purpose,
+    reference: input.reference,
+    user,
+    file: input.file,
+    expiresAt,
+  })
+  await deps.store.audit({
+    at: now.toISOString(),
+    actorKey: user,
+    surface: input.actor.surface,
+    action: 'export',
+    reference: input.reference,
+    requestId: input.requestId ?? null,
+    detail: `link_issued:${purpose}:${input.file.replace(/^att:.*/, 'attachment')}`,
+  })
+  return { token, path: purpose === 'upload' ? `/files/upload/${token}` : `/files/${token}`, expiresAt }
+}
