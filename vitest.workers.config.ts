@@ -25,10 +25,11 @@ export default defineConfig({
           // Slack: requests are signed inside the tests; the Web API is answered by msw.
           SLACK_SIGNING_SECRET: 'test-slack-signing-secret-0123456789',
           SLACK_BOT_TOKEN: 'xoxb-test-bot-token',
-          // No triage channel by default, so other areas' tests post no cards; Slack tests set it per request.
+          // No triage channel and no allowed workspace by default, so the queue consumer posts nothing to
+          // Slack in other areas' tests; the Slack tests pass both with each request (tests/integration/slack*).
           SLACK_TRIAGE_CHANNEL: '',
           SLACK_API_URL: 'https://slack.example.test/api/',
-          SLACK_TEAM_IDS: 'T0RETDRNT',
+          SLACK_TEAM_IDS: '',
           SLACK_CHAIR_USER_IDS: 'U0CHAIR001,U0CHAIR002',
         },
       },

@@ -572,6 +572,40 @@ export function buildThreadText(event: CaseEvent, lang: Lang): string {
   })
 }
 
+/**
+ * The direct message a Slack referrer gets for a change of their case, or null when the change is not
+ * worth a message. Item codes and the intervention are named; free text stays in the case's web view.
+ */
+export function buildReferrerNotice(reference: string, event: CaseEvent, lang: Lang): string | null {
+  const data = event.data
+  const intervention = (INTERVENTIONS as readonly unknown[]).includes(data.intervention)
+    ? label(lang, 'intervention', data.intervention as Intervention)
+    : '—'
+  const rawItems = Array.isArray(data.items) ? data.items : []
+  const known = rawItems.filter((i): i is InfoItem => (INFO_ITEMS as readonly unknown[]).includes(i))
+  const items = known.map((i) => t(lang, `slack.missingItem.${i}`))
+  if (rawItems.length > known.length) items.push(`+${rawItems.length - known.length}`)
+  const params = {
+    reference,
+    intervention,
+    items: items.join(', ') || '—',
+    when: typeof data.at === 'string' ? slackDate(data.at) : '—',
+  }
+  switch (event.type) {
+    case 'accept':
+      return t(lang, data.rerouted === true ? 'slack.notice.rerouted' : 'slack.notice.accept', params)
+    case 'requestInfo':
+    case 'schedule':
+    case 'recordOutcome':
+    case 'decline':
+    case 'close':
+    case 'reopen':
+      return t(lang, `slack.notice.${event.type}`, params)
+    default:
+      return null
+  }
+}
+
 /** The ephemeral refusal a non-chair sees. */
 export function buildNotChairMessage(lang: Lang): SlackMessage {
   const text = t(lang, 'slack.reply.notChair')

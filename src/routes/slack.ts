@@ -22,8 +22,9 @@ import {
   runSlackIntakeSubmit,
 } from '../services/slack-intake'
 import { claimSlackDelivery, runSlackTriageClick, runSlackTriageSubmit } from '../services/slack-triage'
-// Registers the card jobs (`slack.post-card`, `slack.update-card`) with the queue consumer.
+// Registers the Slack jobs (`slack.post-card`, `slack.update-card`, `slack.notify-referrer`) with the consumer.
 import '../jobs/slack-cards'
+import '../jobs/slack-referrer'
 
 /**
  * The Slack receiver: `/slack/commands`, `/slack/interactions`, `/slack/events`. Order matters:
@@ -248,6 +249,8 @@ export function buildSlackRoutes(options: SlackRouteOptions = {}) {
     } catch {
       return badRequest(c)
     }
+    // Valid JSON that is not an object (`null`, `3`, `"x"`) is not a Slack event either.
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return badRequest(c)
     if (body.type === 'url_verification' && typeof body.challenge === 'string') {
       return c.json({ challenge: body.challenge.slice(0, 200) })
     }

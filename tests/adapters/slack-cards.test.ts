@@ -6,6 +6,7 @@ import {
   buildConflictMessage,
   buildDetailsMessage,
   buildNotChairMessage,
+  buildReferrerNotice,
   buildStatusMessage,
   buildThreadText,
   buildTriageModal,
@@ -351,6 +352,27 @@ describe('thread lines and ephemeral replies', () => {
     expect(asked).toBe('<@U0CHAIR001> asked the referrer for information: Shared explanatory analysis, +1')
     const web = buildThreadText({ ...event('close', {}), actorKey: 'web:dev:chair-1', surface: 'web' }, 'nl')
     expect(web).toBe('Een voorzitter (via web) sloot de casus af')
+  })
+
+  it("tells the referrer what changed without the chair's free text", () => {
+    const asked = buildReferrerNotice(
+      'RET-2026-0042',
+      event('requestInfo', { items: ['consent'], question: 'GEHEIM' }),
+      'nl',
+    )
+    expect(asked).toContain('RET-2026-0042: Toestemming')
+    expect(asked).not.toContain('GEHEIM')
+    const rerouted = buildReferrerNotice(
+      'RET-2026-0042',
+      event('accept', { intervention: 'RST', rerouted: true, reason: 'GEHEIM' }),
+      'en',
+    )
+    expect(rerouted).toBe(
+      'RET-2026-0042 was accepted on another route: Travelling Specialist Team. The explanation is in the web version of the case.',
+    )
+    expect(
+      buildReferrerNotice('RET-2026-0042', event('assignLead', { leadKey: 'slack:T:U1' }), 'nl'),
+    ).toBeNull()
   })
 
   it('builds the refusal, conflict, details and status replies', () => {

@@ -7,12 +7,13 @@ import { route } from '../../src/domain/routing'
 import { DEFAULT_RULES } from '../../src/domain/rules'
 import worker from '../../src/index'
 import { processSlackCard } from '../../src/jobs/slack-cards'
+import { processSlackReferrerNotice } from '../../src/jobs/slack-referrer'
 import { runSubmitIntake } from '../../src/services/cases'
 import { buildDeps, type Deps } from '../../src/services/deps'
 import { buildSlackActor, buildSlackDeps } from '../../src/services/slack-deps'
 
-/** The env Slack tests run with: the shared bindings plus a triage channel. */
-export const slackEnv = { ...env, SLACK_TRIAGE_CHANNEL: 'C0TRIAGE01' } as Env
+/** The env Slack tests run with: the shared bindings plus a triage channel and the allowed workspace. */
+export const slackEnv = { ...env, SLACK_TRIAGE_CHANNEL: 'C0TRIAGE01', SLACK_TEAM_IDS: 'T0RETDRNT' } as Env
 export const SIGNING_SECRET = 'test-slack-signing-secret-0123456789'
 export const TEAM = 'T0RETDRNT'
 export const CHAIR = 'U0CHAIR001'
@@ -34,7 +35,8 @@ export const slackServer = setupServer(
   http.post('https://slack.example.test/api/:method', async ({ params, request }) => {
     const method = String(params.method)
     const type = request.headers.get('content-type') ?? ''
-    const text = await request.text()
+    // arrayBuffer + TextDecoder: text() on a form body makes workerd warn.
+    const text = new TextDecoder().decode(await request.arrayBuffer())
     const body = type.includes('json')
       ? (JSON.parse(text) as Record<string, unknown>)
       : Object.fromEntries(new URLSearchParams(text))
@@ -191,4 +193,10 @@ export async function fileCase(intakeInput: Record<string, unknown>, key: string
 export async function syncCard(reference: string): Promise<void> {
   const deps = depsFor()
   await processSlackCard(deps, buildSlackDeps(slackEnv, deps.config), reference)
+}
+
+/** Runs the referrer-notice job for one change, as the queue consumer would. */
+export async function notifyReferrer(reference: string, version: number): Promise<void> {
+  const deps = depsFor()
+  await processSlackReferrerNotice(deps, buildSlackDeps(slackEnv, deps.config), reference, version)
 }

@@ -12,6 +12,7 @@ import {
   fileCase,
   interaction,
   modalSubmit,
+  notifyReferrer,
   REFERRER,
   STRANGER,
   send,
@@ -32,6 +33,14 @@ async function stateOf(reference: string) {
   const record = await depsFor().store.getByReference(reference)
   if (!record) throw new Error(`no case ${reference}`)
   return record
+}
+
+/**
+ * Posts into the triage channel. (The queue consumer also runs in the background with the shared env,
+ * where it may send direct messages to Slack referrers: those are not channel posts.)
+ */
+function channelMessages() {
+  return callsOf('chat.postMessage').filter((c) => c.body.channel === 'C0TRIAGE01')
 }
 
 /** Every message the worker posted or updated in a channel (cards and thread lines). */
@@ -103,7 +112,7 @@ describe('the case card', () => {
     const reference = await newCase('rop')
     await syncCard(reference)
     await syncCard(reference)
-    const posts = callsOf('chat.postMessage')
+    const posts = channelMessages()
     const cards = posts.filter((p) => p.body.thread_ts === undefined)
     expect(cards).toHaveLength(1)
     expect(cards[0]?.body.channel).toBe('C0TRIAGE01')
@@ -118,7 +127,7 @@ describe('the case card', () => {
   it('moves the lifecycle with each triage action and updates that same card in place', async () => {
     const reference = await newCase('rop')
     await syncCard(reference)
-    const cardTs = callsOf('chat.postMessage')[0]?.body
+    const cardTs = channelMessages()[0]?.body
     expect(cardTs).toBeDefined()
     const posted = (await depsFor().store.getByReference(reference))?.version
     expect(posted).toBe(1)
@@ -221,9 +230,9 @@ describe('the case card', () => {
     expect(record.version).toBe(7)
     expect(record.leadKey).toBe(`slack:${TEAM}:${CHAIR_2}`)
 
-    const cards = callsOf('chat.postMessage').filter((p) => p.body.thread_ts === undefined)
+    const cards = channelMessages().filter((p) => p.body.thread_ts === undefined)
     expect(cards).toHaveLength(1)
-    const cardMessageTs = callsOf('chat.postMessage')
+    const cardMessageTs = channelMessages()
       .filter((p) => p.body.thread_ts !== undefined)
       .map((p) => p.body.thread_ts)
     const updates = callsOf('chat.update')
@@ -455,6 +464,41 @@ describe('triage actions', () => {
     expect((await stateOf(declined)).status).toBe('declined')
   })
 
+  it("tells a Slack referrer in a direct message, without the chair's free text", async () => {
+    const reference = await newCase()
+    await send(
+      await signedRequest(
+        '/slack/interactions',
+        interaction(
+          modalSubmit(
+            'request_info',
+            { r: reference, v: 1, i: 'EXPERTTAFEL' },
+            {
+              items: { type: 'checkboxes', selected_options: [{ value: 'analysis' }] },
+              question: { type: 'plain_text_input', value: 'Wie is GEHEIM-456?' },
+            },
+          ),
+        ),
+      ),
+    )
+    await notifyReferrer(reference, 2)
+    const dms = callsOf('chat.postMessage').filter(
+      (c) => c.body.channel === REFERRER && String(c.body.text).includes(reference),
+    )
+    expect(dms).toHaveLength(1)
+    expect(String(dms[0]?.body.text)).toContain(
+      `aanvullende informatie over ${reference}: Gedeelde verklarende analyse`,
+    )
+    expect(JSON.stringify(dms)).not.toContain('GEHEIM-456')
+    // The submission event (version 1) is not a notice.
+    await notifyReferrer(reference, 1)
+    expect(
+      callsOf('chat.postMessage').filter(
+        (c) => c.body.channel === REFERRER && String(c.body.text).includes(reference),
+      ),
+    ).toHaveLength(1)
+  })
+
   it('answers "Bekijk details" to the clicking chair only, and audits it', async () => {
     const reference = await newCase()
     await send(
@@ -463,7 +507,7 @@ describe('triage actions', () => {
     const ephemeral = callsOf('chat.postEphemeral')
     expect(ephemeral).toHaveLength(1)
     expect(ephemeral[0]?.body.user).toBe(CHAIR)
-    expect(callsOf('chat.postMessage')).toHaveLength(0)
+    expect(channelMessages()).toHaveLength(0)
     const audit = await depsFor().store.listAudit({ reference })
     expect(audit.some((a) => a.action === 'view' && a.detail?.startsWith('slack:details'))).toBe(true)
   })

@@ -1,0 +1,62 @@
+import { buildReferrerNotice } from '../../adapters/slack/cards'
+import { SlackApiError } from '../../adapters/slack/web-api'
+import type { CaseEvent } from '../domain/lifecycle'
+import { logger } from '../logger'
+import { eventAad } from '../ports/cipher'
+import type { Deps } from '../services/deps'
+import { buildSlackDeps, isAllowedSlackTeam, type SlackDeps } from '../services/slack-deps'
+import { resolveSlackLang } from '../services/slack-triage'
+import { registerJobHandler } from './handlers'
+import { TemporaryError } from './queue'
+
+/**
+ * Status notices to a referrer who filed in Slack: a direct message from the app when the chair asks
+ * for information, accepts, schedules, records the advice, declines, closes or reopens. Like channel
+ * posts they carry no free text: the chair's question, reasons and advice are in the case's web view.
+ */
+export async function processSlackReferrerNotice(
+  deps: Deps,
+  slack: SlackDeps,
+  reference: string,
+  version: number,
+): Promise<void> {
+  const record = await deps.store.getByReference(reference)
+  if (!record) return
+  const [surface, team, user] = record.referrerKey.split(':')
+  if (surface !== 'slack' || !team || !user || !isAllowedSlackTeam(deps.config, team)) return
+  const stored = (await deps.store.listEvents(record.id)).find((e) => e.seq === version)
+  if (!stored) return
+  const data =
+    stored.dataEnc === null
+      ? {}
+      : await deps.cipher.decryptJson<Record<string, unknown>>(
+          stored.dataEnc,
+          eventAad(record.id, stored.seq),
+        )
+  const event: CaseEvent = {
+    type: stored.type as CaseEvent['type'],
+    at: stored.at,
+    actorKey: stored.actorKey,
+    surface: stored.surface,
+    from: stored.from,
+    to: stored.to,
+    data,
+  }
+  const lang = await resolveSlackLang(slack, user)
+  const text = buildReferrerNotice(reference, event, lang)
+  if (!text) return
+  try {
+    // A bot may message a user by user id: Slack opens the app's direct message.
+    await slack.api.postMessage(user, { text })
+  } catch (error) {
+    if (error instanceof SlackApiError && error.temporary) throw new TemporaryError(error.code)
+    logger.warn('slack_referrer_notice_failed', {
+      reference,
+      code: error instanceof SlackApiError ? error.code : 'unknown',
+    })
+  }
+}
+
+registerJobHandler('case.changed', 'slack.notify-referrer', async (job, { deps, env }) => {
+  await processSlackReferrerNotice(deps, buildSlackDeps(env, deps.config), job.reference, job.version)
+})
