@@ -298,6 +298,25 @@ describe('Teams: commands', () => {
     expect(row).toEqual({ lang: 'en', conversation_id: user.conversationId })
   })
 
+  it('shows a refused answer on the same card with the error under the field, in the user language', async () => {
+    const user = new TeamsUser('aad-errors-0001', 'tenant-drenthe-0001', 'en-US')
+    await user.say('new case')
+    for (let i = 0; i < 5 && user.stepId() !== 'child'; i++) {
+      const stepId = user.stepId()!
+      await user.press('next', WEB_ANSWERS[stepId] ?? {})
+    }
+    expect(user.stepId()).toBe('child')
+    const version = (await drafts().load(user.key))?.version
+    await user.press('next', { ...WEB_ANSWERS.child, 'child.birthYear': '1890' })
+    expect(user.stepId()).toBe('child')
+    expect((await drafts().load(user.key))?.version).toBe(version)
+    const json = JSON.stringify(user.card)
+    expect(json).toContain('"color":"attention"')
+    expect(json).toContain('"lang":"en"')
+    // What was typed stays on the card: nothing is lost.
+    expect(json).toContain('"value":"J."')
+  })
+
   it('answers help, my cases and unknown text, in the user locale, and refuses group chats', async () => {
     const user = new TeamsUser('aad-commands-0001', 'tenant-drenthe-0001', 'en-GB')
     await user.say('help')
