@@ -305,11 +305,15 @@ export function ErrorPage({ ctx, kind }: { ctx: PageContext; kind: ErrorKind }) 
           <p>{t(l, bodyKey)}</p>
         </div>
       ))}
-      {kind === 'unauthorized' ? null : (
+      {kind !== 'unauthorized' ? (
         <p>
           <a href="/">{t(ctx.lang, 'web.errors.goHome')}</a>
         </p>
-      )}
+      ) : ctx.devMode ? (
+        <p>
+          <a href="/dev/login">{t(ctx.lang, 'web.nav.login')}</a>
+        </p>
+      ) : null}
     </Layout>
   )
 }

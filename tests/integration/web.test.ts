@@ -166,6 +166,39 @@ describe('web surface', () => {
     expect(b.html).not.toContain('Verder met mijn aanmelding')
   })
 
+  it('answers malformed and hostile posts with a page, never a 500, and keeps the draft', async () => {
+    const b = new WebClient()
+    await b.login('Robin Smit')
+    await b.post('/intake/start', {})
+    const csrf = b.csrf()
+    const hostile: Record<string, string | string[]>[] = [
+      { _step: 'start', _action: 'remove:help.history:999999' },
+      { _step: '<script>', _action: 'next', acuteDanger: ['true', 'false'] },
+      { _step: 'start', _action: 'choose:G1' },
+      { _step: 'start', _action: 'edit:nope' },
+      { _step: 'start', _action: 'next', acuteDanger: '{"$gt":1}', consultationOnly: 'x'.repeat(9000) },
+      { _step: 'start', _action: 'x'.repeat(500) },
+      {
+        _step: 'start',
+        _action: 'next',
+        _multi: 'acuteDanger',
+        'constructor.prototype': 'x',
+        __proto__: 'y',
+      },
+    ]
+    for (const fields of hostile) {
+      await b.post('/intake', fields, { csrf })
+      expect(b.status, JSON.stringify(fields).slice(0, 80)).toBeLessThan(500)
+      expect([200, 400, 413, 422]).toContain(b.status)
+    }
+    await b.get('/intake')
+    expect(b.stepId()).toBe('start')
+    const huge = await b.post('/intake', { _step: 'start', question: 'x'.repeat(300_000) }, { csrf })
+    expect(huge.status).toBe(413)
+    await b.get('/intake')
+    expect(b.stepId()).toBe('start')
+  })
+
   it('cancels only after confirmation and then erases the draft', async () => {
     const b = new WebClient()
     await b.login('Noor Visser')
