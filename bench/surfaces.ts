@@ -1,4 +1,5 @@
 import type { Figure } from './lib'
+import { pdfBenches } from './pdf'
 import { slackAckBenches } from './slack'
 import type { Harness } from './workerd'
 
@@ -8,5 +9,5 @@ export async function surfaceBenches(
   floor: { median: number; p99: number },
   bindings: Record<string, string>,
 ): Promise<Figure[]> {
-  return [...(await slackAckBenches(harness, floor, bindings))]
+  return [...(await slackAckBenches(harness, floor, bindings)), ...(await pdfBenches())]
 }
