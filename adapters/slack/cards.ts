@@ -624,23 +624,24 @@ export function buildTextMessage(text: string): SlackMessage {
   return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] }
 }
 
-/** The chair's private "Bekijk details" answer: short-lived links to the case view and the PDF. */
+/** The chair's private "Bekijk details" answer: short-lived links to the case view and/or the PDF. */
 export function buildDetailsMessage(
-  input: { reference: string; caseUrl: string; pdfUrl: string | null; expiresAt: string },
+  input: { reference: string; caseUrl: string | null; pdfUrl: string | null; expiresAt: string },
   lang: Lang,
 ): SlackMessage {
   const text = t(lang, 'slack.reply.details', {
     reference: input.reference,
     expires: slackDate(input.expiresAt),
   })
-  const elements: SlackBlock[] = [
-    {
+  const elements: SlackBlock[] = []
+  if (input.caseUrl) {
+    elements.push({
       type: 'button',
       action_id: 'ret:link:case',
       text: plain(t(lang, 'slack.reply.detailsCase'), 75),
       url: input.caseUrl,
-    },
-  ]
+    })
+  }
   if (input.pdfUrl) {
     elements.push({
       type: 'button',
@@ -649,12 +650,11 @@ export function buildDetailsMessage(
       url: input.pdfUrl,
     })
   }
+  const blocks: SlackBlock[] = [{ type: 'section', text: mrkdwn(text) }]
+  if (elements.length > 0) blocks.push({ type: 'actions', block_id: 'ret:details', elements })
   return {
     text: t(lang, 'slack.reply.details', { reference: input.reference, expires: input.expiresAt }),
-    blocks: [
-      { type: 'section', text: mrkdwn(text) },
-      { type: 'actions', block_id: 'ret:details', elements },
-    ],
+    blocks,
   }
 }
 

@@ -192,6 +192,7 @@ export function buildSlackRoutes(options: SlackRouteOptions = {}) {
         action: click.action,
         reference: click.reference,
         version: click.version,
+        origin: new URL(c.req.url).origin,
         requestId,
       })
     })

@@ -6,11 +6,15 @@ import type { Lang } from '../domain/enums'
 import type { Actor, Role } from '../domain/types'
 import type { DraftStore } from '../ports/draft-store'
 
-/** Short-lived links to a case view and its PDF, issued to one person (audited by the issuer). */
-export type IssueCaseLinks = (
-  reference: string,
-  actor: Actor,
-) => Promise<{ caseUrl: string; pdfUrl: string | null; expiresAt: string } | null>
+/**
+ * Short-lived links for "Bekijk details", issued to one person (the issuer audits each link).
+ * `origin` is the Worker's public origin as Slack reached it.
+ */
+export type IssueCaseLinks = (input: {
+  reference: string
+  actor: Actor
+  origin: string
+}) => Promise<{ caseUrl: string | null; pdfUrl: string | null; expiresAt: string } | null>
 
 /** What the Slack use cases need besides the core `Deps`. */
 export interface SlackDeps {
@@ -21,7 +25,7 @@ export interface SlackDeps {
   channel: string
   /** Language of channel posts. */
   channelLang: Lang
-  /** The details link issuer; null until a link service is wired. */
+  /** Replaces the details link issuer (tests); null = the link service (signed 15-minute PDF link). */
   issueLinks: IssueCaseLinks | null
 }
 

@@ -21,7 +21,8 @@ import { logger } from '../logger'
 import type { CaseRecord } from '../ports/case-store'
 import { type CaseCommandResult, runCaseCommand } from './cases'
 import type { Deps } from './deps'
-import { buildSlackActor, isAllowedSlackTeam, type SlackDeps } from './slack-deps'
+import { issueFileLink, LinkKeyMissingError } from './links'
+import { buildSlackActor, type IssueCaseLinks, isAllowedSlackTeam, type SlackDeps } from './slack-deps'
 
 /**
  * Triage from the chairs' channel: card buttons, triage modals and "Bekijk details". Every change goes
@@ -156,6 +157,8 @@ export interface TriageClickInput {
   action: TriageAction
   reference: string
   version: number
+  /** The Worker's public origin (for the details links). */
+  origin: string
   requestId?: string
 }
 
@@ -189,7 +192,7 @@ export async function runSlackTriageClick(
   const summary = await loadCardSummary(deps, record)
 
   if (input.action === 'details') {
-    await runSlackDetails(deps, slack, actor, reference, channelId)
+    await runSlackDetails(deps, slack, actor, reference, channelId, input.origin)
     return
   }
   if (record.version !== input.version) {
@@ -211,6 +214,23 @@ export async function runSlackTriageClick(
   await slack.api.openView(input.triggerId, buildTriageModal(input.action, summary, lang))
 }
 
+/**
+ * The default details links: a signed 15-minute link to the case's intake PDF in the chair's language,
+ * bound to this chair (src/services/links.ts audits the issue). There is no separate case page for
+ * chairs yet, so the PDF is the case view.
+ */
+function defaultIssueLinks(deps: Deps): IssueCaseLinks {
+  return async ({ reference, actor, origin }) => {
+    try {
+      const link = await issueFileLink(deps, { actor, reference, file: `pdf:${actor.lang}` })
+      return { caseUrl: null, pdfUrl: `${origin}${link.path}`, expiresAt: link.expiresAt.toISOString() }
+    } catch (error) {
+      if (error instanceof LinkKeyMissingError) return null
+      throw error
+    }
+  }
+}
+
 /** "Bekijk details": a short-lived link for this chair only, in an ephemeral message; audited. */
 export async function runSlackDetails(
   deps: Deps,
@@ -218,8 +238,10 @@ export async function runSlackDetails(
   actor: Actor,
   reference: string,
   channelId: string | null,
+  origin: string,
 ): Promise<void> {
-  const links = slack.issueLinks ? await slack.issueLinks(reference, actor) : null
+  const issue = slack.issueLinks ?? defaultIssueLinks(deps)
+  const links = origin ? await issue({ reference, actor, origin }) : null
   await audit(deps, actor, 'view', reference, links ? 'slack:details_link' : 'slack:details_unavailable')
   const message = links
     ? buildDetailsMessage({ reference, ...links }, actor.lang)

@@ -507,9 +507,22 @@ describe('triage actions', () => {
     const ephemeral = callsOf('chat.postEphemeral')
     expect(ephemeral).toHaveLength(1)
     expect(ephemeral[0]?.body.user).toBe(CHAIR)
+    // A signed, short-lived link to the PDF in the chair's language, on the Worker's own origin.
+    expect(JSON.stringify(ephemeral[0]?.body.blocks)).toMatch(
+      /"url":"https:\/\/ret\.example\.test\/files\/[\w.-]+"/,
+    )
     expect(channelMessages()).toHaveLength(0)
     const audit = await depsFor().store.listAudit({ reference })
-    expect(audit.some((a) => a.action === 'view' && a.detail?.startsWith('slack:details'))).toBe(true)
+    expect(audit.some((a) => a.action === 'view' && a.detail === 'slack:details_link')).toBe(true)
+    expect(audit.some((a) => a.action === 'export' && a.detail?.startsWith('link_issued:download'))).toBe(
+      true,
+    )
+    // A non-chair gets no link.
+    slackCalls.length = 0
+    await send(
+      await signedRequest('/slack/interactions', interaction(buttonClick('details', reference, 1, STRANGER))),
+    )
+    expect(JSON.stringify(callsOf('chat.postEphemeral'))).not.toContain('/files/')
   })
 })
 
