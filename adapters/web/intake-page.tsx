@@ -229,7 +229,6 @@ function ListField({ field, lang, errors }: { field: FieldView; lang: Lang; erro
               {remove ? (
                 <button type="submit" name="_action" value={remove.id}>
                   {remove.label}
-                  <span class="visually-hidden"> ({t(lang, 'web.intake.row', { n: i + 1 })})</span>
                 </button>
               ) : null}
             </fieldset>
@@ -335,8 +334,9 @@ function Decision({ decision, lang }: { decision: RoutingDecision; lang: Lang })
           <h3>{t(lang, 'web.intake.review.missing')}</h3>
           <ul>
             {decision.missing.map((m) => {
-              const text = t(lang, `routing.missing.${m}`)
-              return <li>{text === `routing.missing.${m}` ? m : text}</li>
+              const key = `web.intake.review.missingItems.${m}`
+              const text = t(lang, key)
+              return <li>{text === key ? m : text}</li>
             })}
           </ul>
         </>

@@ -229,6 +229,7 @@ describe('web rendering of a ScreenView', () => {
     expect(page).toContain('Reizend Specialistisch Team')
     expect(page).toContain('<li>Expertise ontbreekt</li>')
     expect(page).toContain('<li>Analyse ontbreekt</li>')
+    expect(page).toContain('<li>Gedeelde verklarende analyse</li>')
     expect(page).toContain('<dt>Geboortejaar</dt><dd>2012</dd>')
     expect(page).toMatch(/value="edit:child">Wijzigen<span class="visually-hidden"> Over de jeugdige<\/span>/)
   })
