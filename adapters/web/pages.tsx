@@ -166,6 +166,7 @@ export function CasesPage({ ctx, cases }: { ctx: PageContext; cases: CaseRow[] }
               <th scope="col">{t(lang, 'web.cases.status')}</th>
               <th scope="col">{t(lang, 'web.cases.intervention')}</th>
               <th scope="col">{t(lang, 'web.cases.date')}</th>
+              <th scope="col">{t(lang, 'pdf.files.column')}</th>
             </tr>
           </thead>
           <tbody>
@@ -175,6 +176,11 @@ export function CasesPage({ ctx, cases }: { ctx: PageContext; cases: CaseRow[] }
                 <td>{statusLabel(c.status)}</td>
                 <td>{c.intervention ? label(lang, 'intervention', c.intervention) : ''}</td>
                 <td>{formatDay(c.submittedAt, lang)}</td>
+                <td>
+                  <a href={`/cases/${c.reference}/pdf`}>{t(lang, 'pdf.files.downloadPdf')}</a>
+                  {' · '}
+                  <a href={`/cases/${c.reference}/attachments/new`}>{t(lang, 'pdf.files.addAnalysis')}</a>
+                </td>
               </tr>
             ))}
           </tbody>

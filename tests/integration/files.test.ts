@@ -169,6 +169,10 @@ describe('GET /files/:token', () => {
     const reference = await fileCase('files-3')
     const lotte = new WebClient()
     await lotte.login('Lotte Bakker')
+    // "Mijn casussen" offers the download and the upload of the analysis.
+    await lotte.get('/cases')
+    expect(lotte.html).toContain(`href="/cases/${reference}/pdf">Download PDF</a>`)
+    expect(lotte.html).toContain(`href="/cases/${reference}/attachments/new">Analyse toevoegen</a>`)
     const location = await locationOf(lotte, `/cases/${reference}/pdf`)
     expect(location).toMatch(/^\/files\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/)
     const { res, bytes } = await download(lotte, location)
