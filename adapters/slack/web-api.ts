@@ -41,6 +41,8 @@ export interface MessageBody {
   text: string
   blocks?: SlackBlock[]
   thread_ts?: string
+  /** With `thread_ts`: also show the reply in the channel. */
+  reply_broadcast?: boolean
 }
 
 /** The Slack Web API methods this app calls. */

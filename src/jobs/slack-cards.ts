@@ -1,5 +1,6 @@
 import { buildCaseCard, buildThreadText } from '../../adapters/slack/cards'
 import { SlackApiError } from '../../adapters/slack/web-api'
+import { t } from '../domain/copy'
 import type { CaseEvent } from '../domain/lifecycle'
 import { logger } from '../logger'
 import { eventAad } from '../ports/cipher'
@@ -93,6 +94,29 @@ export async function processSlackCard(deps: Deps, slack: SlackDeps, reference: 
     throw asJobError(error)
   }
 }
+
+/**
+ * A spoedmelding (gate G1): make sure the card is there, then alert the channel with `@here` in the
+ * card's thread, broadcast to the channel. Reference only, like the card.
+ */
+export async function processSlackAcuteAlert(deps: Deps, slack: SlackDeps, reference: string): Promise<void> {
+  await processSlackCard(deps, slack, reference)
+  const row = await slack.messages.get(reference)
+  if (!row?.ts) return
+  try {
+    await slack.api.postMessage(row.channel, {
+      text: t(slack.channelLang, 'slack.thread.acute', { reference }),
+      thread_ts: row.ts,
+      reply_broadcast: true,
+    })
+  } catch (error) {
+    throw asJobError(error)
+  }
+}
+
+registerJobHandler('case.acute', 'slack.acute-alert', async (job, { deps, env }) => {
+  await processSlackAcuteAlert(deps, buildSlackDeps(env, deps.config), job.reference)
+})
 
 registerJobHandler('case.submitted', 'slack.post-card', async (job, { deps, env }) => {
   await processSlackCard(deps, buildSlackDeps(env, deps.config), job.reference)

@@ -6,7 +6,7 @@ import { parseIntake } from '../../src/domain/intake'
 import { route } from '../../src/domain/routing'
 import { DEFAULT_RULES } from '../../src/domain/rules'
 import worker from '../../src/index'
-import { processSlackCard } from '../../src/jobs/slack-cards'
+import { processSlackAcuteAlert, processSlackCard } from '../../src/jobs/slack-cards'
 import { processSlackReferrerNotice } from '../../src/jobs/slack-referrer'
 import { runSubmitIntake } from '../../src/services/cases'
 import { buildDeps, type Deps } from '../../src/services/deps'
@@ -199,4 +199,10 @@ export async function syncCard(reference: string): Promise<void> {
 export async function notifyReferrer(reference: string, version: number): Promise<void> {
   const deps = depsFor()
   await processSlackReferrerNotice(deps, buildSlackDeps(slackEnv, deps.config), reference, version)
+}
+
+/** Runs the spoedmelding alert job for a case, as the queue consumer would. */
+export async function alertAcute(reference: string): Promise<void> {
+  const deps = depsFor()
+  await processSlackAcuteAlert(deps, buildSlackDeps(slackEnv, deps.config), reference)
 }

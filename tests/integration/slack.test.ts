@@ -4,6 +4,7 @@ import experttafel from '../fixtures/intakes/sample-experttafel.json'
 import rop from '../fixtures/intakes/sample-rop.json'
 import unicodeNames from '../fixtures/intakes/sample-unicode-names.json'
 import {
+  alertAcute,
   buttonClick,
   CHAIR,
   CHAIR_2,
@@ -242,6 +243,21 @@ describe('the case card', () => {
     expect(new Set(cardMessageTs)).toEqual(new Set([updates[0]?.body.ts]))
     expect(cardMessageTs).toHaveLength(7)
     expect(JSON.stringify(updates.at(-1)?.body.blocks)).toContain('In triage')
+  })
+
+  it('alerts the channel once for a spoedmelding, on the one card', async () => {
+    const acute = { ...experttafel.intake, acuteDanger: true, urgency: 'acuut' }
+    const reference = await fileCase(acute, `slack-test-acute-${crypto.randomUUID()}`)
+    await alertAcute(reference)
+    const cards = channelMessages().filter((p) => p.body.thread_ts === undefined)
+    expect(cards).toHaveLength(1)
+    expect(JSON.stringify(cards[0]?.body.blocks)).toContain('🚨')
+    const broadcast = channelMessages().filter((p) => p.body.reply_broadcast === true)
+    expect(broadcast).toHaveLength(1)
+    expect(broadcast[0]?.body.text).toBe(
+      `<!here> :rotating_light: Spoedmelding ${reference}: acuut gevaar gemeld. Graag nu triëren.`,
+    )
+    expect(broadcast[0]?.body.thread_ts).toBeDefined()
   })
 
   it('never posts the pseudonym, a name or free text into the channel', async () => {
