@@ -93,6 +93,12 @@ export function Layout({ ctx, title, children }: { ctx: PageContext; title: stri
                     </form>
                   </li>
                 ) : null}
+                {ctx.user && !ctx.devMode ? (
+                  <li>
+                    {/* Cloudflare Access ends its own session here. */}
+                    <a href="/cdn-cgi/access/logout">{t(ctx.lang, 'web.nav.logout')}</a>
+                  </li>
+                ) : null}
                 {!ctx.user && ctx.devMode ? (
                   <li>
                     <a href="/dev/login">{t(ctx.lang, 'web.nav.login')}</a>
