@@ -1,5 +1,6 @@
 import { buildApp } from './app'
 import { processBatch, processDeadLetters } from './jobs/queue'
+import { runDailyRetention } from './jobs/retention'
 
 export { DraftObject } from '../adapters/storage/draft-object'
 
@@ -12,5 +13,8 @@ export default {
     if (batch.queue.endsWith('-dlq')) await processDeadLetters(batch, env)
     else await processBatch(batch, env)
   },
-  async scheduled(_controller, _env, _ctx) {},
+  async scheduled(controller, env, ctx) {
+    if (controller.cron === '0 6 * * *')
+      ctx.waitUntil(runDailyRetention(env, new Date(controller.scheduledTime)))
+  },
 } satisfies ExportedHandler<Env>

@@ -22,10 +22,28 @@ const STORAGE_KEY = 'draft'
  */
 export class DraftObject extends DurableObject<Env> {
   private cipher: Cipher | null = null
+  private registered = false
 
   private getCipher(): Cipher {
     this.cipher ??= buildAesGcmCipher(this.env.ENCRYPTION_KEYS)
     return this.cipher
+  }
+
+  /**
+   * Records the conversation key in D1 (`draft_keys`, identity keys only) once per object, so key
+   * rotation and retention can reach every draft (Durable Objects cannot be listed).
+   */
+  private async register(key: string, nowIso: string): Promise<void> {
+    if (this.registered) return
+    await this.env.DB.prepare('INSERT OR IGNORE INTO draft_keys (key, created_at) VALUES (?1, ?2)')
+      .bind(key, nowIso)
+      .run()
+    this.registered = true
+  }
+
+  private async unregister(key: string): Promise<void> {
+    await this.env.DB.prepare('DELETE FROM draft_keys WHERE key = ?1').bind(key).run()
+    this.registered = false
   }
 
   private async read(key: string): Promise<DraftState | null> {
@@ -48,18 +66,69 @@ export class DraftObject extends DurableObject<Env> {
     return this.ctx.blockConcurrencyWhile(async () => {
       const current = await this.read(key)
       const { result, write } = buildDraftTransition(current, event, now, () => crypto.randomUUID())
-      if (write === 'delete') await this.ctx.storage.delete(STORAGE_KEY)
-      else if (write === 'put') {
+      if (write === 'delete') {
+        await this.ctx.storage.delete(STORAGE_KEY)
+        await this.unregister(key)
+      } else if (write === 'put') {
         const blob = await this.getCipher().encryptJson(result.state, key)
         await this.ctx.storage.put<StoredDraft>(STORAGE_KEY, { key, blob })
+        await this.register(key, nowIso)
       }
       return result
     })
   }
 
   /** Erases the draft. */
-  async reset(_key: string): Promise<void> {
+  async reset(key: string): Promise<void> {
     await this.ctx.storage.deleteAll()
+    await this.unregister(key)
+  }
+
+  /**
+   * Key rotation: re-encrypts the stored draft under the active key of `keyring` (default: this
+   * Worker's `ENCRYPTION_KEYS`). `missing` when there is no draft (its key is then unregistered).
+   */
+  async rekey(key: string, keyring?: string): Promise<'rekeyed' | 'current' | 'missing'> {
+    return this.ctx.blockConcurrencyWhile(async () => {
+      const stored = await this.ctx.storage.get<StoredDraft>(STORAGE_KEY)
+      if (!stored) {
+        await this.unregister(key)
+        return 'missing'
+      }
+      if (stored.key !== key) throw new Error('draft key mismatch')
+      const cipher = keyring === undefined ? this.getCipher() : buildAesGcmCipher(keyring)
+      if (stored.blob.startsWith(`v1.${cipher.activeKeyId}.`)) return 'current'
+      const state = await cipher.decryptJson<DraftState>(stored.blob, key)
+      await this.ctx.storage.put<StoredDraft>(STORAGE_KEY, {
+        key,
+        blob: await cipher.encryptJson(state, key),
+      })
+      return 'rekeyed'
+    })
+  }
+
+  /**
+   * Retention: erases the draft when it was last changed before `beforeIso`, or when it is a submitted
+   * draft of `reference` (the case is being erased). Returns whether it was erased.
+   */
+  async expire(key: string, options: { beforeIso?: string; reference?: string }): Promise<boolean> {
+    return this.ctx.blockConcurrencyWhile(async () => {
+      const stored = await this.ctx.storage.get<StoredDraft>(STORAGE_KEY)
+      if (!stored) {
+        await this.unregister(key)
+        return false
+      }
+      const state = await this.read(key)
+      const old =
+        options.beforeIso !== undefined &&
+        state !== null &&
+        Date.parse(state.updatedAt) < Date.parse(options.beforeIso)
+      const ofCase = options.reference !== undefined && state?.reference === options.reference
+      if (!old && !ofCase) return false
+      await this.ctx.storage.deleteAll()
+      await this.unregister(key)
+      return true
+    })
   }
 }
 

@@ -114,7 +114,12 @@ export const CaseCommandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('recordFollowUp'), note: optionalText }),
   z.strictObject({ type: z.literal('close'), reason: optionalText }),
   z.strictObject({ type: z.literal('decline'), reason: text, alternative: text }),
-  z.strictObject({ type: z.literal('withdraw'), reason: optionalText }),
+  z.strictObject({
+    type: z.literal('withdraw'),
+    reason: optionalText,
+    /** The family withdrew consent: the case is erased right after (src/services/erase.ts). */
+    consentWithdrawn: z.boolean().default(false),
+  }),
   z.strictObject({ type: z.literal('reopen'), reason: text }),
 ])
 export type CaseCommand = z.output<typeof CaseCommandSchema>
@@ -315,7 +320,7 @@ export function applyCommand(state: CaseState, input: unknown, actor: Actor, now
       break
     case 'withdraw':
       next.closedAt = at
-      data = { reason: command.reason }
+      data = { reason: command.reason, consentWithdrawn: command.consentWithdrawn }
       break
     case 'reopen':
       next.closedAt = null

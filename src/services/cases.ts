@@ -1,3 +1,4 @@
+import { type ChairScopes, can } from '../domain/access'
 import { type Bilingual, t } from '../domain/copy'
 import { ageOf, type Intake } from '../domain/intake'
 import {
@@ -14,6 +15,7 @@ import type { Actor, RoutingDecision } from '../domain/types'
 import { logger } from '../logger'
 import type { AuditEntry, CaseRecord, StoredEvent } from '../ports/case-store'
 import { eventAad, intakeAad, pseudonymAad } from '../ports/cipher'
+import { chairScopesOf } from './access'
 import type { Deps } from './deps'
 
 /**
@@ -69,6 +71,13 @@ export const caseChangedJob = (reference: string, version: number) => ({
   id: `case.changed:${reference}:${version}`,
   reference,
   version,
+})
+
+/** Withdrawn consent: erase the case (job id random, so the queue ledger keeps no reference). */
+export const consentWithdrawnJob = (reference: string) => ({
+  type: 'case.consent-withdrawn' as const,
+  id: `case.consent-withdrawn:${crypto.randomUUID()}`,
+  reference,
 })
 
 /** The calendar year in Europe/Amsterdam (a case filed on 31 December at 23:30 local time counts there). */
@@ -278,6 +287,10 @@ export async function runCaseCommand(deps: Deps, input: CaseCommandInput): Promi
   await audit('change', event.type)
   logger.info('case_changed', { reference, status: next.status, phase: event.type })
   await deps.queue.send(caseChangedJob(reference, updated.record.version))
+  // Withdrawn consent means the data may no longer be kept: the erasure follows on the queue.
+  if (event.type === 'withdraw' && event.data.consentWithdrawn === true) {
+    await deps.queue.send(consentWithdrawnJob(reference))
+  }
   return { ok: true, state: stateOf(updated.record), event }
 }
 
@@ -301,14 +314,13 @@ export type GetCaseResult =
   | { ok: false; error: Bilingual & { code: 'not_found' | 'forbidden' } }
 
 /** Who may open the full case: its referrer, its lead, a chair, an admin (DESIGN.md §6). */
-export function maySeeCase(state: Pick<CaseState, 'referrerKey' | 'leadKey'>, actor: Actor): boolean {
-  const key = actorKey(actor)
-  return (
-    key === state.referrerKey ||
-    (state.leadKey !== null && key === state.leadKey) ||
-    actor.roles.includes('chair') ||
-    actor.roles.includes('admin')
-  )
+export function maySeeCase(
+  state: Pick<CaseState, 'referrerKey' | 'leadKey' | 'municipality'>,
+  actor: Actor,
+  scopes?: ChairScopes,
+): boolean {
+  // The one policy of every surface (src/domain/access.ts); chairs see the cases of their region.
+  return can(actor, 'case.view', state, scopes)
 }
 
 /** Reads a case in full (decrypted) after checking access; every view and refusal is audited. */
@@ -320,7 +332,7 @@ export async function getCase(
 ): Promise<GetCaseResult> {
   const record = await deps.store.getByReference(reference)
   if (!record) return failure('not_found', 'lifecycle.errors.notFound', { reference })
-  const allowed = maySeeCase(record, actor)
+  const allowed = maySeeCase(record, actor, chairScopesOf(deps.config))
   await writeAudit(deps, {
     actorKey: actorKey(actor),
     surface: actor.surface,

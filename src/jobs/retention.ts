@@ -1,0 +1,21 @@
+import { loadConfig } from '../config'
+import { logger } from '../logger'
+import { buildDeps } from '../services/deps'
+import { buildPrivacyDeps } from '../services/privacy-deps'
+import { parseRetention, type RetentionReport, runRetention } from '../services/retention'
+
+/**
+ * The daily retention run (cron `0 6 * * *`): erases cases past their retention per state and idle
+ * drafts (docs/privacy.md). A malformed `RETENTION_DAYS` erases nothing and is logged: better to keep
+ * data a day longer than to erase on a typo.
+ */
+export async function runDailyRetention(env: Env, now: Date): Promise<RetentionReport | null> {
+  const config = loadConfig(env as unknown as Record<string, unknown>)
+  const policy = parseRetention(config.RETENTION_DAYS)
+  if (!policy.ok) {
+    logger.error('retention_config_invalid', { count: policy.problems.length })
+    return null
+  }
+  const deps = buildPrivacyDeps(env, buildDeps(env, { config, clock: () => now }))
+  return runRetention(deps, policy.policy)
+}

@@ -1,0 +1,75 @@
+import type { Hono, MiddlewareHandler } from 'hono'
+import type { AppEnv } from '../app'
+import { both } from '../domain/copy'
+import { identifyApi, identifySlack, identifyTeams, identifyWeb, rateLimit } from '../services/rate-limit'
+
+/**
+ * Guards every request passes before a surface sees it (docs/security.md §Controls):
+ * a declared body larger than the surface accepts is refused (413) before it is read; rate limits per
+ * user and per tenant (src/services/rate-limit.ts); baseline security headers on every response (the
+ * web surface adds its CSP and frame rules itself). Each route still caps what it actually reads.
+ */
+
+/** Largest declared body per path prefix (uploads are the only large bodies). */
+export const BODY_LIMITS: readonly { prefix: string; max: number }[] = [
+  { prefix: '/files/upload/', max: 11 * 1024 * 1024 },
+  { prefix: '/cases/', max: 11 * 1024 * 1024 },
+  { prefix: '/slack/', max: 1024 * 1024 },
+  { prefix: '/api/messages', max: 512 * 1024 },
+  { prefix: '/api/v1/admin/', max: 16 * 1024 },
+  { prefix: '/', max: 256 * 1024 },
+]
+
+/** The body limit of a path. */
+export function bodyLimitFor(path: string): number {
+  return BODY_LIMITS.find((l) => path.startsWith(l.prefix))?.max ?? 256 * 1024
+}
+
+const declaredBodyLimit: MiddlewareHandler<AppEnv> = async function declaredBodyLimit(c, next) {
+  const declared = Number(c.req.header('content-length') ?? '0')
+  const max = bodyLimitFor(c.req.path)
+  if (Number.isFinite(declared) && declared > max) {
+    return c.json(
+      {
+        error: {
+          code: 'payload_too_large',
+          ...both('privacy.errors.tooLarge', { max: Math.floor(max / 1024) }),
+        },
+      },
+      413,
+    )
+  }
+  await next()
+}
+
+const baselineHeaders: MiddlewareHandler<AppEnv> = async function baselineHeaders(c, next) {
+  await next()
+  const headers = c.res.headers
+  const set = (name: string, value: string) => {
+    if (!headers.has(name)) headers.set(name, value)
+  }
+  set('X-Content-Type-Options', 'nosniff')
+  set('Referrer-Policy', 'no-referrer')
+  set('Cache-Control', 'no-store')
+  set('X-Frame-Options', 'DENY')
+  if (new URL(c.req.url).protocol === 'https:') {
+    set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains')
+  }
+}
+
+const isOtherSurface = (path: string) =>
+  path === '/healthz' || path.startsWith('/api/') || path.startsWith('/slack/')
+
+/** Registers the edge guards on the app; call before mounting the surfaces. */
+export function applyEdgeGuards(app: Hono<AppEnv>): void {
+  app.use('*', baselineHeaders)
+  app.use('*', declaredBodyLimit)
+  app.use('/api/v1/*', rateLimit({ surface: 'api', identify: identifyApi }))
+  app.use('/slack/*', rateLimit({ surface: 'slack', identify: identifySlack }))
+  app.use('/api/messages', rateLimit({ surface: 'teams', identify: identifyTeams }))
+  const web = rateLimit<AppEnv>({ surface: 'web', identify: identifyWeb, html: true })
+  app.use('*', async function webRateLimit(c, next) {
+    if (isOtherSurface(c.req.path)) return next()
+    return web(c, next)
+  })
+}
