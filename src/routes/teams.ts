@@ -1,4 +1,6 @@
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
+import { BUNDLED_PDF_FONTS } from '../../adapters/pdf/fonts'
+import { buildCaseFileStore } from '../../adapters/storage/case-files'
 import { buildDurableDraftStore } from '../../adapters/storage/draft-object'
 import { ActivitySchema } from '../../adapters/teams/activity'
 import { buildCardActivity } from '../../adapters/teams/cards'
@@ -9,9 +11,12 @@ import type { AppEnv } from '../app'
 // Registers the proactive follow-up handlers (receipt, status, question, reminder) with the queue.
 import '../jobs/teams-followups'
 import { loadConfig } from '../config'
+import { t } from '../domain/copy'
 import { logger } from '../logger'
 import { buildDeps } from '../services/deps'
-import { buildTeamsConnector, buildTeamsVerifyConfig } from '../services/teams-deps'
+import { verifyLinkToken } from '../services/links'
+import { loadCaseFile } from '../services/pdf'
+import { buildTeamsConnector, buildTeamsPdfLinkIssuer, buildTeamsVerifyConfig } from '../services/teams-deps'
 import { runTeamsActivity, type TeamsReply } from '../services/teams-intake'
 
 /** Largest accepted activity (Teams messages are a few KiB; cards submit only their inputs). */
@@ -116,7 +121,12 @@ export function buildTeamsRoutes() {
     let replies: TeamsReply[]
     try {
       replies = await runTeamsActivity(
-        { deps, drafts: buildDurableDraftStore(c.env.DRAFTS), teams },
+        {
+          deps,
+          drafts: buildDurableDraftStore(c.env.DRAFTS),
+          teams,
+          issuePdfLink: buildTeamsPdfLinkIssuer(deps),
+        },
         { activity, tenantId, requestId, origin: new URL(c.req.url).origin },
       )
     } catch (error) {
@@ -134,5 +144,72 @@ export function buildTeamsRoutes() {
     return c.json({}, 200)
   })
 
+  /**
+   * `GET /api/teams/files/:token`: the intake PDF behind a link issued in Teams. A Teams referrer has
+   * no web session (the web surface knows people by their Access email, Teams by their Entra object
+   * id), so the link itself is the credential: signed, 15 minutes, issued only into the referrer's own
+   * 1:1 chat, bound to the case's referrer at issue and again here, and every download is audited.
+   */
+  app.get('/teams/files/:token{[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+}', async function handleTeamsFile(c) {
+    const deps = buildDeps(c.env)
+    const secret = deps.config.LINK_SIGNING_KEY
+    if (!secret) return filePage(c, 503, 'notConfigured')
+    const check = await verifyLinkToken(secret, c.req.param('token'), 'download', deps.clock())
+    const audit = (who: string, action: 'download' | 'refused', reference: string | null, detail: string) =>
+      deps.store.audit({
+        at: deps.clock().toISOString(),
+        actorKey: who,
+        surface: 'teams',
+        action,
+        reference,
+        requestId: c.get('requestId'),
+        detail,
+      })
+    if (!check.ok) {
+      await audit(
+        'teams:link:anonymous',
+        'refused',
+        check.claims?.reference ?? null,
+        `teams_download:${check.reason}`,
+      )
+      return filePage(c, 403, check.reason === 'expired' ? 'expired' : 'invalid')
+    }
+    const { claims } = check
+    const record = await deps.store.getByReference(claims.reference)
+    if (
+      !claims.user.startsWith('teams:') ||
+      !record ||
+      record.referrerKey !== claims.user ||
+      !claims.file.startsWith('pdf:')
+    ) {
+      await audit(claims.user, 'refused', claims.reference, 'teams_download:not_referrer')
+      return filePage(c, 403, 'invalid')
+    }
+    const file = await loadCaseFile(deps, buildCaseFileStore(c.env), record, claims.file, BUNDLED_PDF_FONTS)
+    if (!file) return filePage(c, 404, 'notFound')
+    await audit(claims.user, 'download', claims.reference, claims.file)
+    return new Response(file.bytes, {
+      headers: {
+        'Content-Type': file.contentType,
+        'Content-Disposition': `attachment; filename="${file.fileName}"`,
+        'Content-Length': String(file.bytes.length),
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+        'Referrer-Policy': 'no-referrer',
+      },
+    })
+  })
+
   return app
+}
+
+/** A small page in both languages (the browser that opens a link says nothing about Teams' locale). */
+function filePage(c: Context<AppEnv>, status: 403 | 404 | 503, key: string): Response {
+  const nl = t('nl', `teams.files.${key}`)
+  const en = t('en', `teams.files.${key}`)
+  const body = `<!doctype html><html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${t('nl', 'teams.files.title')}</title></head><body style="font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5"><p>${nl}</p><p lang="en">${en}</p></body></html>`
+  return c.html(body, status, {
+    'Cache-Control': 'no-store',
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
+  })
 }

@@ -1,6 +1,9 @@
 import { TeamsConnector } from '../../adapters/teams/connector'
 import type { TeamsVerifyConfig } from '../../adapters/teams/verify'
 import type { Config } from '../config'
+import type { Deps } from './deps'
+import { issueFileLink } from './links'
+import type { IssuePdfLink } from './teams-intake'
 
 /** The token-check settings from the configuration. */
 export function buildTeamsVerifyConfig(config: Config): TeamsVerifyConfig {
@@ -18,4 +21,16 @@ export function buildTeamsConnector(config: Config): TeamsConnector {
     appPassword: config.TEAMS_APP_PASSWORD ?? '',
     tokenUrl: config.TEAMS_TOKEN_URL,
   })
+}
+
+/**
+ * PDF links for Teams referrers: a download link to the case's intake PDF in the card language
+ * (Dutch when there is none in that language), issued to the referrer (audited by `issueFileLink`).
+ */
+export function buildTeamsPdfLinkIssuer(deps: Deps): IssuePdfLink {
+  return async ({ actor, reference, lang, origin }) => {
+    const link = await issueFileLink(deps, { actor, reference, file: `pdf:${lang}`, purpose: 'download' })
+    // Served by src/routes/teams.ts (`/api/teams/files/…`): a Teams referrer has no web session.
+    return { url: `${origin}/api/teams/files/${link.token}`, expiresAt: link.expiresAt }
+  }
 }

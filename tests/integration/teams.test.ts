@@ -8,6 +8,7 @@ import {
   buttons,
   type ConnectorCall,
   connectorCalls,
+  send,
   TeamsUser,
   tokenRequests,
   unexpected,
@@ -134,6 +135,33 @@ describe('Teams: a complete intake through /api/messages', () => {
     const linkCard = callsTo(user, from).at(-1)
     expect(linkCard?.method).toBe('POST')
     expectValidCard(linkCard!)
+    const open = linkCard?.card?.actions?.find((a) => a.type === 'Action.OpenUrl')
+    expect(open?.type === 'Action.OpenUrl' && open.url).toMatch(
+      /^https:\/\/ret\.example\.test\/api\/teams\/files\//,
+    )
+    const pdf = await send(new Request(open?.type === 'Action.OpenUrl' ? open.url : 'https://x/'))
+    expect(pdf.status).toBe(200)
+    expect(pdf.headers.get('content-type')).toBe('application/pdf')
+    expect(new TextDecoder().decode((await pdf.arrayBuffer()).slice(0, 5))).toBe('%PDF-')
+    expect(
+      await count(
+        "SELECT COUNT(*) AS n FROM audit_log WHERE case_reference = ? AND actor_key = ? AND detail LIKE 'link_issued:%'",
+        reference,
+        user.key,
+      ),
+    ).toBe(1)
+    expect(
+      await count(
+        "SELECT COUNT(*) AS n FROM audit_log WHERE case_reference = ? AND actor_key = ? AND action = 'download'",
+        reference,
+        user.key,
+      ),
+    ).toBe(1)
+    // A tampered link is refused with a page, not the file.
+    const url = open?.type === 'Action.OpenUrl' ? open.url : ''
+    const tampered = await send(new Request(`${url.slice(0, -3)}${url.endsWith('AAA') ? 'BBB' : 'AAA'}`))
+    expect(tampered.status).toBe(403)
+    expect(tampered.headers.get('content-type')).toContain('text/html')
     expect(unexpected.filter((u) => u.includes('example.test'))).toEqual([])
   })
 })
