@@ -154,3 +154,31 @@ export async function issueFileLink(deps: Deps, input: IssueLinkInput): Promise<
   })
   return { token, path: purpose === 'upload' ? `/files/upload/${token}` : `/files/${token}`, expiresAt }
 }
+
+export type UploadLinkResult =
+  | { ok: true; url: string; expiresAt: Date }
+  | { ok: false; code: 'not_found' | 'not_referrer' | 'not_configured' }
+
+/**
+ * For the Teams and Slack dialogues: a short-lived link (15 minutes) where the referrer who filed the
+ * case uploads the shared explanatory analysis in a browser. `origin` is this Worker's public origin
+ * (e.g. `new URL(c.req.url).origin` of the chat request). Post the URL only in a direct message to
+ * that referrer; it carries no personal data but grants an upload to the case. Audited.
+ */
+export async function issueAnalysisUploadLink(
+  deps: Deps,
+  input: { actor: Actor; reference: string; origin: string; requestId?: string | null },
+): Promise<UploadLinkResult> {
+  if (!deps.config.LINK_SIGNING_KEY) return { ok: false, code: 'not_configured' }
+  const record = await deps.store.getByReference(input.reference)
+  if (!record) return { ok: false, code: 'not_found' }
+  if (record.referrerKey !== actorKey(input.actor)) return { ok: false, code: 'not_referrer' }
+  const link = await issueFileLink(deps, {
+    actor: input.actor,
+    reference: record.reference,
+    file: 'analysis',
+    purpose: 'upload',
+    requestId: input.requestId ?? null,
+  })
+  return { ok: true, url: new URL(link.path, input.origin).toString(), expiresAt: link.expiresAt }
+}
