@@ -118,12 +118,14 @@ describe('Teams: a complete intake through /api/messages', () => {
     }
     const calls = callsTo(user, from)
     expect(calls.indexOf(receipt)).toBe(calls.length - 1)
-    expect(
-      await count(
-        'SELECT COUNT(*) AS n FROM processed_jobs WHERE job_id LIKE ?',
-        `case.submitted:${reference}#%`,
-      ),
-    ).toBeGreaterThanOrEqual(1)
+    // The PDF is made from the same queued job (its own handler, once per job id).
+    await waitFor(async () => {
+      const n = await count(
+        'SELECT COUNT(*) AS n FROM processed_jobs WHERE job_id = ?',
+        `case.submitted:${reference}#pdf.generate`,
+      )
+      return n === 1 ? true : undefined
+    }, 'the PDF job')
     expect(await count('SELECT COUNT(*) AS n FROM teams_conversations WHERE user_key = ?', user.key)).toBe(1)
 
     // The receipt's button asks for a personal PDF link; only this referrer gets an answer for it.
