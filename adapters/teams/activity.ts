@@ -88,7 +88,8 @@ export function parseCommand(text: string | undefined): TeamsCommand | null {
     .replace(/[.!¡,;:'"“”‘’]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()
-  return COMMANDS[plain] ?? null
+  // Own keys only: a message `__proto__` or `constructor` must not find Object.prototype's members.
+  return Object.hasOwn(COMMANDS, plain) ? (COMMANDS[plain] ?? null) : null
 }
 
 /** The card language for a Teams locale: English for `en-*`, Dutch for everything else. */

@@ -452,6 +452,9 @@ describe('commands', () => {
 
   it('does not treat other text as a command', () => {
     expect(parseCommand('nieuwe casus over J. uit Assen')).toBeNull()
+    expect(parseCommand('constructor')).toBeNull()
+    expect(parseCommand('__proto__')).toBeNull()
+    expect(parseCommand('toString')).toBeNull()
     expect(parseCommand('')).toBeNull()
     expect(parseCommand(undefined)).toBeNull()
   })
