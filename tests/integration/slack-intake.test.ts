@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import experttafel from '../fixtures/intakes/sample-experttafel.json'
+import { formValuesFor, stepDef } from '../unit/dialogue-helpers'
+import {
+  callsOf,
+  depsFor,
+  interaction,
+  REFERRER,
+  send,
+  signedRequest,
+  slackCalls,
+  slackServer,
+  syncCard,
+  TEAM,
+} from './slack-helpers'
+
+beforeAll(() => slackServer.listen({ onUnhandledRequest: 'error' }))
+afterAll(() => slackServer.close())
+beforeEach(() => {
+  slackCalls.length = 0
+})
+
+interface View {
+  callback_id: string
+  private_metadata: string
+  blocks: { type: string; block_id?: string; element?: { type: string } }[]
+}
+
+/** What Slack would send back for the inputs of a view, filled from form values. */
+function stateFor(view: View, values: Record<string, unknown>) {
+  const state: Record<string, Record<string, unknown>> = {}
+  for (const block of view.blocks) {
+    if (block.type !== 'input' || !block.block_id || !block.element) continue
+    const raw = values[block.block_id]
+    const type = block.element.type
+    const text = raw === undefined || raw === '' ? null : String(raw)
+    let value: Record<string, unknown>
+    if (type === 'checkboxes' || type === 'multi_static_select') {
+      value = { type, selected_options: (Array.isArray(raw) ? raw : []).map((v) => ({ value: String(v) })) }
+    } else if (type === 'static_select' || type === 'radio_buttons') {
+      value = { type, selected_option: text === null ? null : { value: text } }
+    } else if (type === 'datepicker') {
+      value = { type, selected_date: text }
+    } else {
+      value = { type, value: text }
+    }
+    state[block.block_id] = { value }
+  }
+  return state
+}
+
+function slash(text: string): string {
+  return new URLSearchParams({
+    team_id: TEAM,
+    user_id: REFERRER,
+    command: '/ret',
+    text,
+    channel_id: 'D0REFERR01',
+    response_url: 'https://hooks.slack.com/commands/T0RETDRNT/2/def',
+    trigger_id: `${Date.now()}.1.${crypto.randomUUID()}`,
+  }).toString()
+}
+
+describe('the intake as a Slack modal flow', () => {
+  it('files a case from /ret through every screen, on the same script as the web', async () => {
+    await send(await signedRequest('/slack/commands', slash('')))
+    let view = callsOf('views.open')[0]?.body.view as View
+    expect(view.callback_id).toBe('ret:intake')
+    const intake = experttafel.intake as Record<string, unknown>
+    let reference: string | null = null
+    const seen: string[] = []
+
+    for (let turn = 0; turn < 40 && reference === null; turn++) {
+      const meta = JSON.parse(view.private_metadata) as { s: string; p: string; a: string | null }
+      seen.push(`${meta.p}:${meta.s}`)
+      expect(meta.a, `no submit action on ${meta.p}:${meta.s}`).not.toBeNull()
+      const values = meta.p === 'step' ? formValuesFor(stepDef(meta.s), intake) : {}
+      const payload = {
+        type: 'view_submission',
+        team: { id: TEAM },
+        user: { id: REFERRER, team_id: TEAM },
+        trigger_id: `${turn}.${crypto.randomUUID()}`,
+        view: {
+          id: 'V0OPENED01',
+          hash: `h${turn}`,
+          callback_id: view.callback_id,
+          private_metadata: view.private_metadata,
+          state: { values: stateFor(view, values) },
+        },
+      }
+      const response = await send(await signedRequest('/slack/interactions', interaction(payload)))
+      expect(response.status).toBe(200)
+      const body = (await response.json()) as { response_action: string; view?: View; errors?: unknown }
+      expect(body.response_action, `${meta.p}:${meta.s} → ${JSON.stringify(body.errors)}`).toBe('update')
+      view = body.view as View
+      if (view.callback_id === 'ret:intake:done') {
+        reference = /RET-\d{4}-\d{4,6}/.exec(JSON.stringify(view.blocks))?.[0] ?? null
+      }
+    }
+
+    expect(reference).not.toBeNull()
+    expect(seen).toContain('review:review')
+    const record = await depsFor().store.getByReference(reference ?? '')
+    expect(record?.referrerKey).toBe(`slack:${TEAM}:${REFERRER}`)
+    expect(record?.status).toBe('submitted')
+    expect(record?.suggestedIntervention).toBe('EXPERTTAFEL')
+
+    // The chairs' card for it.
+    await syncCard(reference ?? '')
+    const card = callsOf('chat.postMessage').find((c) => c.body.channel === 'C0TRIAGE01' && !c.body.thread_ts)
+    expect(JSON.stringify(card?.body.blocks)).toContain(reference)
+  })
+
+  it('shows field errors under their inputs and keeps the modal open', async () => {
+    await send(await signedRequest('/slack/commands', slash('en')))
+    const view = callsOf('views.open')[0]?.body.view as View
+    const meta = JSON.parse(view.private_metadata) as { s: string; p: string; l: string }
+    expect(meta.l).toBe('en')
+    const inputs = view.blocks.filter((b) => b.type === 'input')
+    expect(inputs.length).toBeGreaterThan(0)
+    const payload = {
+      type: 'view_submission',
+      team: { id: TEAM },
+      user: { id: REFERRER, team_id: TEAM },
+      trigger_id: `err.${crypto.randomUUID()}`,
+      view: {
+        id: 'V0OPENED01',
+        hash: 'e1',
+        callback_id: view.callback_id,
+        private_metadata: view.private_metadata,
+        state: { values: {} },
+      },
+    }
+    const response = await send(await signedRequest('/slack/interactions', interaction(payload)))
+    const body = (await response.json()) as {
+      response_action: string
+      errors?: Record<string, string>
+      view?: View
+    }
+    // Empty required inputs come back as errors under those inputs, in the referrer's language.
+    expect(body.response_action).toBe('errors')
+    const errors = body.errors ?? {}
+    expect(Object.keys(errors)).toEqual(['acuteDanger', 'consultationOnly'])
+    for (const key of Object.keys(errors)) expect(inputs.map((b) => b.block_id)).toContain(key)
+    expect(errors.acuteDanger).toContain('please choose yes or no')
+  })
+})
