@@ -12,6 +12,7 @@ import { BUNDLED_PDF_FONTS } from '../../adapters/pdf/fonts'
 import { logger } from '../logger'
 import type { CaseFileStore } from '../ports/case-files'
 import type { CaseRecord } from '../ports/case-store'
+import { buildActor, chairScopesOf, isAllowedTenant } from '../services/access'
 import { MAX_ATTACHMENT_BYTES, runAttachFile } from '../services/attachments'
 import { maySeeCase } from '../services/cases'
 import { buildDeps, type Deps } from '../services/deps'
@@ -148,23 +149,44 @@ export function buildFilesRoutes(options: FilesRouteOptions = {}) {
     const checked = await checkToken(c, deps, 'download')
     if (!checked.ok) return checked.response
     const { claims } = checked
-    const actor = c.get('actor')
-    if (!actor) {
-      await audit(c, deps, 'web:anonymous:anonymous', 'refused', claims.reference, 'download:unauthenticated')
-      return (await requireActor(c)) as Response
-    }
-    const who = actorKey(actor)
     const record = await deps.store.getByReference(claims.reference)
-    // Bound to one user: someone else's link is refused even if that person may see the case.
-    if (who !== claims.user || !record || !maySeeCase(record, actor)) {
-      await audit(
-        c,
-        deps,
-        who,
-        'refused',
-        claims.reference,
-        who !== claims.user ? 'download:other_user' : 'download:no_access',
-      )
+    const scopes = chairScopesOf(deps.config)
+    let who: string
+    let viewer: Actor
+    const chat = identityOf(claims.user)
+    if (chat.surface === 'slack' || chat.surface === 'teams') {
+      // A Slack or Teams user has no browser session here (the web knows people by their Access email):
+      // the link itself, issued only into their own chat and valid 15 minutes, is the credential. Their
+      // tenant and rights are checked again now, from configuration.
+      who = claims.user
+      viewer = buildActor(deps.config, chat)
+      if (!isAllowedTenant(deps.config, chat.surface, chat.tenant)) {
+        await audit(c, deps, who, 'refused', claims.reference, 'download:tenant')
+        return message(c, 403, 'forbidden')
+      }
+    } else {
+      const actor = c.get('actor')
+      if (!actor) {
+        await audit(
+          c,
+          deps,
+          'web:anonymous:anonymous',
+          'refused',
+          claims.reference,
+          'download:unauthenticated',
+        )
+        return (await requireActor(c)) as Response
+      }
+      who = actorKey(actor)
+      viewer = actor
+      // Bound to one user: someone else's link is refused even if that person may see the case.
+      if (who !== claims.user) {
+        await audit(c, deps, who, 'refused', claims.reference, 'download:other_user')
+        return message(c, 403, 'forbidden')
+      }
+    }
+    if (!record || !maySeeCase(record, viewer, scopes)) {
+      await audit(c, deps, who, 'refused', claims.reference, 'download:no_access')
       return message(c, 403, 'forbidden')
     }
     const file = await loadCaseFile(deps, filesOf(c), record, claims.file, fonts)
@@ -197,7 +219,7 @@ export function buildFilesRoutes(options: FilesRouteOptions = {}) {
     const reference = c.req.param('reference') ?? ''
     const record = await deps.store.getByReference(reference)
     if (!record) return message(c, 404, 'notFound')
-    if (!maySeeCase(record, actor)) {
+    if (!maySeeCase(record, actor, chairScopesOf(deps.config))) {
       await audit(c, deps, actorKey(actor), 'refused', record.reference, 'link:no_access')
       return message(c, 403, 'forbidden')
     }

@@ -257,6 +257,47 @@ describe('GET /files/:token', () => {
     expect((await download(chair, location)).res.status).toBe(200)
   })
 
+  it('serves a link issued into a chat (no browser session) while that person may still see the case', async () => {
+    const parsed = parseIntake(structuredClone(unicodeSample.intake))
+    if (!parsed.ok) throw new Error('sample does not parse')
+    const teamsReferrer: Actor = {
+      ...LOTTE,
+      surface: 'teams',
+      tenant: 'tenant-drenthe-0001',
+      userId: 'aad-42',
+    }
+    const { reference } = await runSubmitIntake(buildDeps(env), {
+      intake: parsed.value,
+      decision: route(parsed.value, DEFAULT_RULES, new Date()),
+      actor: teamsReferrer,
+      idempotencyKey: 'files-chat',
+    })
+    const tokenFor = (user: string) =>
+      buildLinkToken(SIGNING_KEY, {
+        purpose: 'download',
+        reference,
+        user,
+        file: 'pdf:nl',
+        expiresAt: new Date(Date.now() + 60_000),
+      })
+    const nobody = new WebClient()
+    const own = await download(nobody, `/files/${await tokenFor('teams:tenant-drenthe-0001:aad-42')}`)
+    expect(own.res.status).toBe(200)
+    expect(new TextDecoder().decode(own.bytes.subarray(0, 5))).toBe('%PDF-')
+    const colleague = await download(nobody, `/files/${await tokenFor('teams:tenant-drenthe-0001:aad-43')}`)
+    expect(colleague.res.status).toBe(403)
+    const foreign = await download(nobody, `/files/${await tokenFor('teams:tenant-elsewhere:aad-42')}`)
+    expect(foreign.res.status).toBe(403)
+    const audit = (await auditOf(reference)).map((a) => [a.actorKey, a.action, a.detail])
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        ['teams:tenant-drenthe-0001:aad-42', 'download', 'pdf:nl'],
+        ['teams:tenant-drenthe-0001:aad-43', 'refused', 'download:no_access'],
+        ['teams:tenant-elsewhere:aad-42', 'refused', 'download:tenant'],
+      ]),
+    )
+  })
+
   it('sends a visitor who is not signed in to the sign-in, audited', async () => {
     const reference = await fileCase('files-6')
     const lotte = new WebClient()
