@@ -13,6 +13,10 @@ export default defineConfig({
           API_TOKEN: 'test-api-token-0123456789',
           ENCRYPTION_KEYS: 'k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=',
           LINK_SIGNING_KEY: 'test-link-signing-key-0123456789',
+          // Admin API (ret rotate-key / erase / audit) and rate limits high enough for load and fuzz tests;
+          // tests/integration/privacy-edges.test.ts runs the limiter with its own low limits.
+          ADMIN_TOKEN: 'test-admin-token-0123456789abcdef',
+          RATE_LIMITS: 'user=100000,tenant=1000000',
           CHAIRS: 'web:dev:chair-1',
           COORDINATORS: 'web:dev:coordinator-1',
           ADMINS: 'web:dev:admin-1',

@@ -11,7 +11,10 @@ const persist = process.env.RET_PERSIST_DIR ? ['--persist-to', process.env.RET_P
 export const DEV_VARS = {
   DEV_MODE: 'true',
   API_TOKEN: 'dev-api-token-not-secret',
-  ENCRYPTION_KEYS: 'dev1:ZGV2LW9ubHkta2V5LWRvLW5vdC11c2UtaW4tcHJvZCE=',
+  // Rotation locally: start with RET_ENCRYPTION_KEYS="dev2:<new>,dev1:<old>" and run `ret rotate-key`.
+  ENCRYPTION_KEYS: process.env.RET_ENCRYPTION_KEYS ?? 'dev1:ZGV2LW9ubHkta2V5LWRvLW5vdC11c2UtaW4tcHJvZCE=',
+  // The admin API of `ret rotate-key | erase | audit` (the CLI uses this value for a local --url).
+  ADMIN_TOKEN: 'dev-admin-token-not-secret-0000',
   LINK_SIGNING_KEY: 'dev-link-signing-key-not-secret',
   CHAIRS: 'web:dev:chair',
   COORDINATORS: 'web:dev:coordinator',

@@ -1,9 +1,11 @@
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { logger } from './logger'
+import { buildAdminRoutes } from './routes/admin'
 import { buildWebRoutes, handleWebNotFound } from './routes/web'
 import { buildApiRoutes } from './routes/api'
 import { buildApiCasesRoutes } from './routes/api-cases'
+import { applyEdgeGuards } from './routes/edge'
 import { buildFilesRoutes } from './routes/files'
 import { buildSlackRoutes } from './routes/slack'
 import { buildTeamsRoutes } from './routes/teams'
@@ -25,7 +27,12 @@ export function buildApp() {
     await next()
   })
 
+  // Body size, rate limits per user and tenant, baseline security headers (docs/security.md).
+  applyEdgeGuards(app)
+
   app.get('/healthz', (c) => c.json({ ok: true }))
+
+  app.route('/api/v1/admin', buildAdminRoutes())
 
   app.route('/', buildFilesRoutes())
 

@@ -19,6 +19,9 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'validate', summary: 'routing.cli.validate', load: () => import('./commands/validate') },
   { name: 'pdf', summary: 'pdf.cli.usage', load: () => import('./commands/pdf') },
   { name: 'digest', summary: 'digest.cli.summary', load: () => import('./commands/digest') },
+  { name: 'rotate-key', summary: 'privacy.cli.rotateKey', load: () => import('./commands/rotate-key') },
+  { name: 'erase', summary: 'privacy.cli.erase', load: () => import('./commands/erase') },
+  { name: 'audit', summary: 'privacy.cli.audit', load: () => import('./commands/audit') },
 ]
 
 async function readStdin(): Promise<string> {
