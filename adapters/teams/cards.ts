@@ -623,7 +623,18 @@ export type CardSubmit =
   | { kind: 'command'; command: TeamsCommand }
   | { kind: 'answer'; reference: string; questionId: string; answer: string }
 
-const RESERVED = new Set(['action', 'stepId', 'draftVersion', 'multi', 'reference', 'questionId'])
+const RESERVED = new Set([
+  'action',
+  'stepId',
+  'draftVersion',
+  'multi',
+  'reference',
+  'questionId',
+  // Never copied: assigning these would change the values object itself, not add a field.
+  '__proto__',
+  'constructor',
+  'prototype',
+])
 
 function str(v: unknown): string | undefined {
   if (typeof v === 'string') return v
@@ -688,7 +699,7 @@ function inputValues(v: Record<string, unknown>): Record<string, unknown> {
       : s
   }
   // A multi-select left empty is not sent by Teams at all: it still means "none chosen".
-  for (const name of multi) if (!(name in values)) values[name] = []
+  for (const name of multi) if (!RESERVED.has(name) && !Object.hasOwn(values, name)) values[name] = []
   return values
 }
 

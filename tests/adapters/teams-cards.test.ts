@@ -320,6 +320,16 @@ describe('parseCardSubmit', () => {
     })
   })
 
+  it('never lets submitted keys reach the prototype of the values', () => {
+    const value = JSON.parse(
+      '{"action":"next","stepId":"child","draftVersion":7,"multi":["__proto__"],"__proto__":"a,b","constructor":"x","child.pseudonym":"K."}',
+    )
+    const parsed = parseCardSubmit({ value })
+    const values = parsed?.kind === 'dialogue' && parsed.event.type === 'answer' ? parsed.event.values : null
+    expect(values).toEqual({ 'child.pseudonym': 'K.' })
+    expect(Object.getPrototypeOf(values)).toBe(Object.prototype)
+  })
+
   it('ignores anything that is not one of its buttons', () => {
     expect(parseCardSubmit({})).toBeNull()
     expect(parseCardSubmit({ value: 'text' })).toBeNull()
