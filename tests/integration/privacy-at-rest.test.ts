@@ -1,0 +1,124 @@
+import { env } from 'cloudflare:test'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { buildAesGcmCipher } from '../../adapters/crypto/aes-gcm-cipher'
+import { buildCaseFileStore } from '../../adapters/storage/case-files'
+import type { DraftState } from '../../src/domain/dialogue-types'
+import type { Actor } from '../../src/domain/types'
+import { pdfFileId } from '../../src/ports/case-files'
+import { runCaseCommand } from '../../src/services/cases'
+import { buildDeps } from '../../src/services/deps'
+import { decryptFile } from '../../src/services/pdf'
+import {
+  dumpD1,
+  dumpDrafts,
+  dumpR2,
+  findValues,
+  findValuesInBytes,
+  PERSONAL,
+  runPrivacyWebIntake,
+  startPrivacyDraft,
+  waitForPdf,
+} from './privacy-helpers'
+import { WebClient } from './web-client'
+
+/**
+ * Encryption at rest (issue 7 acceptance): after a full intake — a web dialogue filed as a case, its
+ * PDF rendered into R2, a chair's question on the timeline, and a second person's draft left half-way —
+ * the raw bytes of D1 (`SELECT *` of every table), R2 (every object) and the draft Durable Objects hold
+ * none of the intake's personal values in plaintext; and the same bytes decrypt to them with the key.
+ */
+
+const CHAIR: Actor = {
+  surface: 'web',
+  tenant: 'dev',
+  userId: 'chair-1',
+  name: '',
+  roles: ['chair'],
+  lang: 'nl',
+}
+const QUESTION = 'Waar woont opa Wŏuter precies?'
+
+let reference = ''
+
+beforeAll(async () => {
+  reference = await runPrivacyWebIntake(new WebClient(), 'Privacy Referent')
+  await waitForPdf(reference)
+  const asked = await runCaseCommand(buildDeps(env), {
+    reference,
+    command: { type: 'requestInfo', items: ['analysis'], question: QUESTION },
+    actor: CHAIR,
+  })
+  expect(asked.ok).toBe(true)
+  await startPrivacyDraft(new WebClient(), 'Privacy Concept')
+}, 60_000)
+
+describe('personal data at rest', () => {
+  it('D1: no table holds a personal value; the personal columns are AES-GCM ciphertexts with a key id', async () => {
+    const tables = await dumpD1()
+    expect(Object.keys(tables)).toEqual(
+      expect.arrayContaining(['cases', 'case_events', 'audit_log', 'case_files']),
+    )
+    for (const [table, text] of Object.entries(tables)) expect(findValues(text), table).toEqual([])
+    const row = await env.DB.prepare('SELECT intake_enc, pseudonym_enc FROM cases WHERE reference = ?1')
+      .bind(reference)
+      .first<{ intake_enc: string; pseudonym_enc: string }>()
+    expect(row?.intake_enc).toMatch(/^v1\.k1\.[\w-]{16}\.[\w-]+$/)
+    expect(row?.pseudonym_enc).toMatch(/^v1\.k1\./)
+    const event = await env.DB.prepare(
+      "SELECT e.data_enc FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.reference = ?1 AND e.type = 'requestInfo'",
+    )
+      .bind(reference)
+      .first<{ data_enc: string }>()
+    expect(event?.data_enc).toMatch(/^v1\.k1\./)
+  })
+
+  it('D1: the ciphertexts do decrypt to the personal values (the scan would have seen plaintext)', async () => {
+    const deps = buildDeps(env)
+    const row = await env.DB.prepare('SELECT id, intake_enc FROM cases WHERE reference = ?1')
+      .bind(reference)
+      .first<{ id: string; intake_enc: string }>()
+    const intake = await deps.cipher.decryptJson<{ referrer: { name: string }; question: string }>(
+      row?.intake_enc ?? '',
+      `case:${row?.id}:intake`,
+    )
+    expect(intake.referrer.name).toBe(PERSONAL.referrerName)
+    expect(intake.question).toBe(PERSONAL.question)
+  })
+
+  it('R2: every object is ciphertext (no PDF header, no personal value) and decrypts to the PDF', async () => {
+    const objects = await dumpR2()
+    expect(objects.size).toBeGreaterThan(0)
+    for (const [key, bytes] of objects) {
+      expect(findValuesInBytes(bytes), key).toEqual([])
+      expect(new TextDecoder('latin1').decode(bytes)).not.toContain('%PDF')
+      expect(key).not.toContain(reference)
+    }
+    const id = (
+      await env.DB.prepare('SELECT id FROM cases WHERE reference = ?1')
+        .bind(reference)
+        .first<{ id: string }>()
+    )?.id
+    const files = buildCaseFileStore(env)
+    const file = await files.get(pdfFileId(id ?? '', 'nl'))
+    expect(file).not.toBeNull()
+    const plain = await decryptFile(buildDeps(env).cipher, file!, objects.get(file!.r2Key)!)
+    expect(new TextDecoder('latin1').decode(plain.subarray(0, 5))).toBe('%PDF-')
+  })
+
+  it('drafts: the Durable Object storage holds ciphertext only; the half-way draft decrypts to the answers', async () => {
+    const drafts = await dumpDrafts()
+    expect(Object.keys(drafts).sort()).toEqual(['web:dev:privacy-concept', 'web:dev:privacy-referent'])
+    for (const [key, text] of Object.entries(drafts)) {
+      expect(findValues(text), key).toEqual([])
+      expect(text).toContain('v1.k1.')
+    }
+    const stored = JSON.parse(drafts['web:dev:privacy-concept'] ?? '[]') as [string, { blob: string }][]
+    const blob = stored.find(([k]) => k === 'draft')?.[1].blob ?? ''
+    const state = await buildAesGcmCipher(env.ENCRYPTION_KEYS).decryptJson<DraftState>(
+      blob,
+      'web:dev:privacy-concept',
+    )
+    expect(state.answers['referrer.name']).toBe(PERSONAL.referrerName)
+    expect(state.answers['child.pseudonym']).toBe(PERSONAL.pseudonym)
+  })
+})
