@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception'
 import { logger } from './logger'
 import { buildAdminRoutes } from './routes/admin'
 import { buildWebRoutes, handleWebNotFound } from './routes/web'
+import { buildWebDigestRoutes } from './routes/web-digest'
 import { buildApiRoutes } from './routes/api'
 import { buildApiCasesRoutes } from './routes/api-cases'
 import { applyEdgeGuards } from './routes/edge'
@@ -35,6 +36,8 @@ export function buildApp() {
   app.route('/api/v1/admin', buildAdminRoutes())
 
   app.route('/', buildFilesRoutes())
+
+  app.route('/', buildWebDigestRoutes())
 
   app.route('/', buildWebRoutes())
 

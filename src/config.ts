@@ -70,6 +70,13 @@ export const ConfigSchema = z.object({
   RETENTION_DAYS: z.string().default(''),
   /** Requests per minute per user and per tenant (`user=60,tenant=600`); see src/services/rate-limit.ts. */
   RATE_LIMITS: z.string().default(''),
+  /**
+   * Who receives the weekly digest, comma separated: `teams:<tenant>:<aadObjectId>` (a proactive card; the
+   * coordinator must have opened the bot once), `slack:<team>:<user>` (a direct message) or
+   * `slack-channel:<channelId>`. Empty: the Teams and Slack keys in COORDINATORS. The web page `/digest`
+   * needs no entry. See src/services/digest-recipients.ts.
+   */
+  DIGEST_RECIPIENTS: list,
   /** Language of the case cards in the shared triage channel (replies to a person follow their locale). */
   SLACK_CHANNEL_LANG: z.enum(['nl', 'en']).default('nl'),
 })

@@ -26,5 +26,7 @@ declare namespace Cloudflare {
     CHAIR_SCOPES?: string
     RETENTION_DAYS?: string
     RATE_LIMITS?: string
+    // Weekly digest recipients (src/services/digest-recipients.ts).
+    DIGEST_RECIPIENTS?: string
   }
 }

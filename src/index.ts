@@ -1,6 +1,7 @@
 import { buildApp } from './app'
 import { processBatch, processDeadLetters } from './jobs/queue'
 import { runDailyRetention } from './jobs/retention'
+import { runScheduled } from './jobs/scheduled'
 
 export { DraftObject } from '../adapters/storage/draft-object'
 
@@ -16,5 +17,7 @@ export default {
   async scheduled(controller, env, ctx) {
     if (controller.cron === '0 6 * * *')
       ctx.waitUntil(runDailyRetention(env, new Date(controller.scheduledTime)))
+    // Reminders (daily) and the weekly digest (Monday 08:00 Europe/Amsterdam): src/jobs/scheduled.ts.
+    await runScheduled(controller, env, ctx)
   },
 } satisfies ExportedHandler<Env>

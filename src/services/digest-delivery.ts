@@ -1,0 +1,183 @@
+import { SlackApiError } from '../../adapters/slack/web-api'
+import type { AdaptiveCard } from '../../adapters/teams/card-schema'
+import { buildCardActivity } from '../../adapters/teams/cards'
+import { ConnectorError } from '../../adapters/teams/connector'
+import type { ConversationRef } from '../../adapters/teams/store'
+import { amsterdamDay, isoWeekOfDay } from '../domain/calendar'
+import { buildDigest, type Digest, digestKey, snapshotOf } from '../domain/digest'
+import type { Lang } from '../domain/enums'
+import { DEFAULT_STALLED_RULES, type StalledRules } from '../domain/stalled'
+import { logger } from '../logger'
+import { listCaseSummaries } from './cases'
+import type { Deps } from './deps'
+import { buildSlackDigestMessage, buildTeamsDigestCard } from './digest-cards'
+import { buildDigestRecipients, type DigestRecipient, parseDigestRecipient } from './digest-recipients'
+import type { DigestStore } from './digest-store'
+import { isTemporaryFailure } from './reminders'
+
+/**
+ * The weekly digest (DOMAIN.md §6, issue 6): built once per ISO week when the Monday 08:00 Amsterdam cron
+ * fires, its counts stored as the week's snapshot, and one `digest.send` job per recipient with the id
+ * `digest:<week>:<recipient>`. Each send is claimed in `digest_deliveries` first, so a cron that fires
+ * twice, a queue redelivery or two consumers racing still deliver exactly once per week and recipient.
+ * The stored snapshot holds counts only; the stalled list is rebuilt from the cases, as of the cron time,
+ * when a job sends.
+ */
+
+const MS_WEEK = 7 * 86_400_000
+
+/** The ISO week (Amsterdam) of the week before `at`. */
+export function previousWeekOf(at: Date): string {
+  return isoWeekOfDay(amsterdamDay(at.getTime() - MS_WEEK))
+}
+
+/** The digest as of `now`, compared with last week's stored snapshot (estimated without one). */
+export async function loadDigest(
+  deps: Deps,
+  store: DigestStore,
+  now: Date,
+  rules: StalledRules = DEFAULT_STALLED_RULES,
+): Promise<Digest> {
+  const [cases, previous] = await Promise.all([
+    listCaseSummaries(deps),
+    store.getSnapshot(previousWeekOf(now)),
+  ])
+  return buildDigest(cases, now, { rules, previous: previous?.snapshot ?? null })
+}
+
+/** One `digest.send` job. */
+export interface DigestJobInput {
+  id: string
+  week: string
+  recipient: string
+}
+
+/**
+ * The Monday run: builds the digest, stores the week's snapshot (the first run of the week wins) and
+ * enqueues one send per configured recipient that has not received this week's digest yet.
+ */
+export async function runDigestSchedule(
+  deps: Deps,
+  store: DigestStore,
+  now: Date,
+  rules: StalledRules = DEFAULT_STALLED_RULES,
+): Promise<{ week: string; jobs: DigestJobInput[] }> {
+  const digest = await loadDigest(deps, store, now, rules)
+  const stored = await store.putSnapshot(snapshotOf(digest), now.toISOString())
+  const week = stored.snapshot.week
+  const { recipients, invalid } = buildDigestRecipients(deps.config)
+  if (invalid.length > 0) logger.error('digest_recipients_invalid', { count: invalid.length })
+  const delivered = new Set(await store.listDeliveries(week))
+  const jobs: DigestJobInput[] = []
+  for (const r of recipients) {
+    if (delivered.has(r.key)) continue
+    const job = { id: digestKey(week, r.key), week, recipient: r.key }
+    await deps.queue.send({ type: 'digest.send', ...job })
+    jobs.push(job)
+  }
+  logger.info('digest_scheduled', { count: jobs.length, status: week })
+  return { week, jobs }
+}
+
+/** Where digests go: the Slack API and the Teams conversations and connector. */
+export interface DigestDeliveryDeps {
+  deps: Deps
+  store: DigestStore
+  slack: {
+    api: {
+      postMessage(
+        channel: string,
+        message: { text: string; blocks?: Record<string, unknown>[] },
+      ): Promise<unknown>
+    }
+    channelLang: Lang
+    langOf(userId: string): Promise<Lang>
+  }
+  teams: {
+    getConversation(userKey: string): Promise<ConversationRef | null>
+    sendActivity(
+      address: { serviceUrl: string; conversationId: string },
+      activity: { type: 'message' } & Record<string, unknown>,
+    ): Promise<{ id: string | null }>
+  }
+}
+
+export type DigestSendResult =
+  | 'sent'
+  | 'already_sent'
+  | 'busy'
+  | 'no_snapshot'
+  | 'unknown_recipient'
+  | 'no_conversation'
+  | 'failed'
+
+async function deliver(
+  ctx: DigestDeliveryDeps,
+  recipient: DigestRecipient,
+  digest: Digest,
+): Promise<DigestSendResult> {
+  switch (recipient.kind) {
+    case 'teams': {
+      const conversation = await ctx.teams.getConversation(recipient.key)
+      if (!conversation) return 'no_conversation'
+      const card = buildTeamsDigestCard(digest, conversation.lang)
+      await ctx.teams.sendActivity(
+        { serviceUrl: conversation.serviceUrl, conversationId: conversation.conversationId },
+        // The digest card adds Teams chart elements to the 1.5 card (see digest-cards.ts).
+        buildCardActivity(card as unknown as AdaptiveCard),
+      )
+      return 'sent'
+    }
+    case 'slack': {
+      const message = buildSlackDigestMessage(digest, await ctx.slack.langOf(recipient.user), true)
+      await ctx.slack.api.postMessage(recipient.user, message)
+      return 'sent'
+    }
+    case 'slack-channel': {
+      const message = buildSlackDigestMessage(digest, ctx.slack.channelLang, false)
+      await ctx.slack.api.postMessage(recipient.channel, message)
+      return 'sent'
+    }
+  }
+}
+
+/**
+ * Sends one week's digest to one recipient, at most once: claim, send, mark sent. A temporary failure
+ * gives the claim up and rethrows (the queue retries with backoff); a permanent one (no stored Teams
+ * conversation, a refused channel) is logged and the claim given up, so a later run may still deliver.
+ */
+export async function runDigestSend(
+  ctx: DigestDeliveryDeps,
+  job: DigestJobInput,
+  rules: StalledRules = DEFAULT_STALLED_RULES,
+): Promise<DigestSendResult> {
+  const recipient = parseDigestRecipient(job.recipient)
+  if (!recipient) return 'unknown_recipient'
+  const stored = await ctx.store.getSnapshot(job.week)
+  if (!stored) return 'no_snapshot'
+  const claim = await ctx.store.claimDelivery(job.week, job.recipient, ctx.deps.clock())
+  if (claim === 'done') return 'already_sent'
+  if (claim === 'busy') return 'busy'
+  let result: DigestSendResult
+  try {
+    const digest = await loadDigest(ctx.deps, ctx.store, new Date(stored.generatedAt), rules)
+    result = await deliver(ctx, recipient, digest)
+  } catch (error) {
+    await ctx.store.releaseDelivery(job.week, job.recipient)
+    if (isTemporaryFailure(error)) throw error
+    logger.error('digest_send_failed', {
+      jobId: job.id,
+      surface: recipient.kind,
+      code:
+        error instanceof SlackApiError
+          ? error.code
+          : error instanceof ConnectorError
+            ? String(error.status)
+            : 'unknown',
+    })
+    return 'failed'
+  }
+  if (result === 'sent') await ctx.store.finishDelivery(job.week, job.recipient)
+  else await ctx.store.releaseDelivery(job.week, job.recipient)
+  return result
+}
