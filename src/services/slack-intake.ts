@@ -111,7 +111,7 @@ function closedView(lang: Lang, textKey: string, params: Record<string, string> 
     type: 'modal',
     callback_id: 'ret:intake:done',
     title: { type: 'plain_text', text: t(lang, 'slack.intake.title').slice(0, 24) },
-    close: { type: 'plain_text', text: t(lang, 'slack.modal.cancel').slice(0, 24) },
+    close: { type: 'plain_text', text: t(lang, 'slack.intake.done').slice(0, 24) },
     private_metadata: '',
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text: t(lang, textKey, params) } }],
   }

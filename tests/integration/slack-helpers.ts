@@ -11,6 +11,8 @@ import { processSlackReferrerNotice } from '../../src/jobs/slack-referrer'
 import { runSubmitIntake } from '../../src/services/cases'
 import { buildDeps, type Deps } from '../../src/services/deps'
 import { buildSlackActor, buildSlackDeps } from '../../src/services/slack-deps'
+import blockActionsFixture from '../fixtures/slack/block-actions-accept.json'
+import viewSubmissionFixture from '../fixtures/slack/view-submission-reroute.json'
 
 /** The env Slack tests run with: the shared bindings plus a triage channel and the allowed workspace. */
 export const slackEnv = { ...env, SLACK_TRIAGE_CHANNEL: 'C0TRIAGE01', SLACK_TEAM_IDS: 'T0RETDRNT' } as Env
@@ -113,7 +115,11 @@ export function interaction(payload: unknown): string {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString()
 }
 
-/** A card button click as Slack sends it. */
+function randomTrigger(): string {
+  return `${Math.floor(Math.random() * 1e12)}.738474920.${crypto.randomUUID().replace(/-/g, '')}`
+}
+
+/** A card button click as Slack sends it: the real-shaped fixture with this case, version and user. */
 export function buttonClick(
   action: string,
   reference: string,
@@ -121,57 +127,43 @@ export function buttonClick(
   user = CHAIR,
   triggerId?: string,
 ) {
-  return {
-    type: 'block_actions',
-    user: { id: user, username: 'u', name: 'u', team_id: TEAM },
-    api_app_id: 'A0RETAPP01',
-    token: 'legacy',
-    container: {
-      type: 'message',
-      message_ts: '1763889000.001001',
-      channel_id: 'C0TRIAGE01',
-      is_ephemeral: false,
+  const payload = structuredClone(blockActionsFixture) as typeof blockActionsFixture & Record<string, unknown>
+  payload.user = { ...payload.user, id: user }
+  payload.trigger_id = triggerId ?? randomTrigger()
+  const [first] = payload.actions
+  payload.actions = [
+    {
+      ...(first as (typeof payload.actions)[number]),
+      action_id: `ret:triage:${action}`,
+      value: JSON.stringify({ r: reference, v: version }),
     },
-    trigger_id:
-      triggerId ?? `${Math.floor(Math.random() * 1e12)}.738474920.${crypto.randomUUID().replace(/-/g, '')}`,
-    team: { id: TEAM, domain: 'ret-drenthe' },
-    channel: { id: 'C0TRIAGE01', name: 'ret-triage' },
-    message: { type: 'message', ts: '1763889000.001001', text: 'card' },
-    actions: [
-      {
-        action_id: `ret:triage:${action}`,
-        block_id: 'ret:case:actions',
-        type: 'button',
-        value: JSON.stringify({ r: reference, v: version }),
-        action_ts: '1763889123.456789',
-      },
-    ],
-  }
+  ]
+  return payload
 }
 
-/** A triage modal submission as Slack sends it. */
+/** A triage modal submission as Slack sends it: the real-shaped fixture with this modal's metadata and values. */
 export function modalSubmit(
   action: string,
   meta: { r: string; v: number; i: string; l?: 'nl' | 'en' },
   values: Record<string, Record<string, unknown>>,
   user = CHAIR,
 ) {
-  return {
-    type: 'view_submission',
-    team: { id: TEAM, domain: 'ret-drenthe' },
-    user: { id: user, username: 'u', name: 'u', team_id: TEAM },
-    api_app_id: 'A0RETAPP01',
-    trigger_id: `${Math.floor(Math.random() * 1e12)}.738474920.${crypto.randomUUID().replace(/-/g, '')}`,
-    view: {
-      id: `V${crypto.randomUUID().slice(0, 8).toUpperCase()}`,
-      team_id: TEAM,
-      type: 'modal',
-      callback_id: `ret:triage:${action}`,
-      private_metadata: JSON.stringify({ l: 'nl', ...meta }),
-      hash: `${Date.now()}.abc`,
-      state: { values: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v }])) },
-    },
+  const payload = structuredClone(viewSubmissionFixture) as unknown as {
+    user: Record<string, unknown>
+    trigger_id: string
+    view: Record<string, unknown>
   }
+  payload.user = { ...payload.user, id: user }
+  payload.trigger_id = randomTrigger()
+  payload.view = {
+    ...payload.view,
+    id: `V${crypto.randomUUID().slice(0, 8).toUpperCase()}`,
+    callback_id: `ret:triage:${action}`,
+    private_metadata: JSON.stringify({ l: 'nl', ...meta }),
+    hash: `${Date.now()}.${crypto.randomUUID().slice(0, 6)}`,
+    state: { values: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v }])) },
+  }
+  return payload
 }
 
 export function depsFor(testEnv: Env = slackEnv): Deps {

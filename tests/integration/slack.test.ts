@@ -3,6 +3,7 @@ import consultation from '../fixtures/intakes/sample-consultation.json'
 import experttafel from '../fixtures/intakes/sample-experttafel.json'
 import rop from '../fixtures/intakes/sample-rop.json'
 import unicodeNames from '../fixtures/intakes/sample-unicode-names.json'
+import slashFixture from '../fixtures/slack/slash-command.json'
 import {
   alertAcute,
   buttonClick,
@@ -355,6 +356,15 @@ describe('triage actions', () => {
     expect((await stateOf(reference)).status).toBe('submitted')
   })
 
+  it('refuses a workspace that is not on the allow-list', async () => {
+    const reference = await newCase()
+    const click = buttonClick('accept', reference, 1)
+    click.team = { ...click.team, id: 'T0OTHERWS' }
+    await send(await signedRequest('/slack/interactions', interaction(click)))
+    expect((await stateOf(reference)).status).toBe('submitted')
+    expect(String(callsOf('chat.postEphemeral')[0]?.body.text)).toContain('niet aangesloten')
+  })
+
   it('shows the second of two chairs the current state instead of overwriting', async () => {
     const reference = await newCase()
     await syncCard(reference)
@@ -543,20 +553,12 @@ describe('triage actions', () => {
 })
 
 describe('/ret for referrers', () => {
+  /** The real-shaped /ret fixture with this text and user. */
   function command(text: string, user = REFERRER) {
     return new URLSearchParams({
-      token: 'legacy',
-      team_id: TEAM,
-      team_domain: 'ret-drenthe',
-      channel_id: 'D0REFERR01',
-      channel_name: 'directmessage',
+      ...slashFixture,
       user_id: user,
-      user_name: 'verwijzer',
-      command: '/ret',
       text,
-      api_app_id: 'A0RETAPP01',
-      is_enterprise_install: 'false',
-      response_url: 'https://hooks.slack.com/commands/T0RETDRNT/1/abc',
       trigger_id: `${Math.floor(Math.random() * 1e12)}.738474920.${crypto.randomUUID().replace(/-/g, '')}`,
     }).toString()
   }
