@@ -17,6 +17,7 @@ import {
   PERSONAL,
   runPrivacyWebIntake,
   startPrivacyDraft,
+  waitForJob,
   waitForPdf,
 } from './privacy-helpers'
 import { WebClient } from './web-client'
@@ -49,6 +50,8 @@ beforeAll(async () => {
     actor: CHAIR,
   })
   expect(asked.ok).toBe(true)
+  // The change re-renders the PDF on the queue: let it finish, so nothing is written behind the test's back.
+  await waitForJob(`case.changed:${reference}:2#pdf.generate`)
   await startPrivacyDraft(new WebClient(), 'Privacy Concept')
 }, 60_000)
 

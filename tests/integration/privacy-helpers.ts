@@ -102,6 +102,19 @@ export async function waitForPdf(reference: string): Promise<void> {
   )
 }
 
+/** Waits until the real queue consumer recorded a ledger id (`<job id>#<handler>`) as done. */
+export async function waitForJob(ledgerId: string): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      const row = await env.DB.prepare('SELECT COUNT(*) AS n FROM processed_jobs WHERE job_id = ?1')
+        .bind(ledgerId)
+        .first<{ n: number }>()
+      expect(row?.n ?? 0).toBe(1)
+    },
+    { timeout: 20_000, interval: 100 },
+  )
+}
+
 /** Every application table. */
 export async function tableNames(): Promise<string[]> {
   const { results } = await env.DB.prepare(
