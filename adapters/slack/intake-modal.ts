@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { t } from '../../src/domain/copy'
 import { eventFromAction } from '../../src/domain/dialogue'
-import type { DialogueEvent, DraftPhase, FieldView, ScreenView } from '../../src/domain/dialogue-types'
+import type { DialogueEvent, FieldView, ScreenView } from '../../src/domain/dialogue-types'
 import type { Lang } from '../../src/domain/enums'
 import { readViewState, type SlackView } from './payloads'
 import type { SlackBlock, SlackModalErrors, SlackModalView } from './types'
@@ -311,9 +311,4 @@ export function buildIntakeErrors(
     errors[error.field] = truncate(error[screen.lang], 2000)
   }
   return { response_action: 'errors', errors }
-}
-
-/** Whether a phase ends the modal flow (nothing left to submit). */
-export function isFinalPhase(phase: DraftPhase): boolean {
-  return phase === 'submitted' || phase === 'cancelled'
 }
