@@ -3,7 +3,7 @@ import { renderReportPdf } from '../../adapters/pdf/render'
 import { fromBase64Url, randomToken, toBase64Url } from '../auth/hmac'
 import type { Lang } from '../domain/enums'
 import type { Intake } from '../domain/intake'
-import { buildReport, type ReportAttachment, type ReportEvent } from '../domain/report'
+import { buildReport, DEFAULT_PDF_LAYOUT, type ReportAttachment, type ReportEvent } from '../domain/report'
 import { route } from '../domain/routing'
 import { DEFAULT_RULES } from '../domain/rules'
 import { logger } from '../logger'
@@ -27,8 +27,15 @@ import type { Deps } from './deps'
  * unchanged case is not rendered again, so retries and duplicate jobs cost one D1 read.
  */
 
-/** Bump when the layout or renderer changes what an unchanged case looks like: all PDFs re-render. */
+/** Bump when the renderer changes what an unchanged case looks like: all PDFs re-render. */
 export const PDF_FORMAT_VERSION = 1
+
+// A changed layout template (templates/pdf-layout.json) re-renders every PDF as well.
+let layoutFingerprint: string | undefined
+const layoutOf = () => {
+  layoutFingerprint ??= stableStringify(DEFAULT_PDF_LAYOUT)
+  return layoutFingerprint
+}
 
 const encoder = new TextEncoder()
 
@@ -151,6 +158,7 @@ export async function processCasePdf(
     const inputHash = await sha256Hex(
       stableStringify({
         v: PDF_FORMAT_VERSION,
+        layout: layoutOf(),
         reference,
         submittedAt: record.submittedAt,
         intake,
