@@ -13,7 +13,7 @@ function filesUnder(dir: string): string[] {
 }
 
 /** Every module specifier a file imports (static, dynamic and re-exports). */
-export function importsOf(source: string): string[] {
+function importsOf(source: string): string[] {
   const specs: string[] = []
   const patterns = [
     /\bimport\s+(?:type\s+)?(?:[\w*{}\s,]+\s+from\s+)?['"]([^'"]+)['"]/g,
