@@ -16,6 +16,7 @@ import { pseudonymAad } from '../../src/ports/cipher'
 import type { JobQueue } from '../../src/ports/queue'
 import { buildDeps } from '../../src/services/deps'
 import { TEST_SERVICE_URL } from '../fixtures/teams/keys'
+import { WebClient } from './web-client'
 
 /**
  * Reminders and the weekly digest end to end inside workerd: the scheduled handler at fixed times, the
@@ -491,5 +492,92 @@ describe('dead-letter queue', () => {
     expect(alerts).toHaveLength(1)
     expect(alerts[0]?.text).toContain('reminder.send')
     expect(alerts[0]?.text).toContain('RET-2026-0899')
+  })
+})
+
+describe('web digest page', () => {
+  // The page runs on the real clock: the quiet case is kept fresh so it never stalls, whatever the date.
+  beforeEach(async () => {
+    await seedWeek48()
+    const now = new Date().toISOString()
+    await env.DB.prepare(
+      "UPDATE cases SET status_since = ?1, submitted_at = ?1 WHERE reference = 'RET-2026-0804'",
+    )
+      .bind(now)
+      .run()
+  })
+
+  async function signedIn(role: string | null): Promise<WebClient> {
+    const client = new WebClient()
+    if (role) await client.login(`Test ${role}`, role)
+    return client
+  }
+
+  it('shows coordinators the stalled list, SVG charts and lead times, and audits the view', async () => {
+    const client = await signedIn('coordinator')
+    const res = await client.get('/digest')
+    expect(res.status).toBe(200)
+    expect(client.html).toContain('<h1>Weekoverzicht RET, week')
+    expect(client.html).toContain('<th scope="row">RET-2026-0801</th>')
+    expect(client.html).toContain('<td>K.</td>')
+    expect(client.html).not.toContain('RET-2026-0805')
+    expect(client.html).toMatch(/<svg[^>]+role="img"/)
+    expect(client.html).toContain('<text x="124" y="')
+    expect(client.html).toContain('>Emmen</text>')
+    expect(client.html).toContain('href="/digest.csv"')
+    const audit = await rows<{ action: string; detail: string }>(
+      "SELECT action, detail FROM audit_log WHERE actor_key = 'web:dev:test-coordinator' ORDER BY id DESC LIMIT 1",
+    )
+    expect(audit[0]?.action).toBe('view')
+    expect(audit[0]?.detail).toMatch(/^digest:\d{4}-W\d{2}$/)
+  })
+
+  it('downloads the CSV in the reader language and audits the export', async () => {
+    const client = await signedIn('coordinator')
+    await client.get('/')
+    const res = await client.get('/digest.csv')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toContain('text/csv')
+    expect(res.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="ret-digest-\d{4}-W\d{2}-nl\.csv"$/,
+    )
+    const lines = client.html
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n')
+    expect(lines[0]).toBe(
+      'Casusnummer;Pseudoniem;Status;Signaal;Werkdagen in status;Eigenaar;Volgende stap;Uiterlijk;Interventie;Gemeente',
+    )
+    expect(lines.some((l) => l.startsWith('RET-2026-0801;K.;'))).toBe(true)
+    expect(lines).toHaveLength(4)
+    await client.get('/digest')
+    await client.post('/lang', { lang: 'en', next: '/digest' })
+    expect(client.url).toBe('/digest')
+    expect(client.html).toContain('<h1>RET weekly digest, week')
+    const en = await client.get('/digest.csv')
+    expect(en.headers.get('content-disposition')).toContain('-en.csv')
+    expect(client.html.replace(/^\uFEFF/, '').split('\r\n')[0]).toMatch(/^Reference,Pseudonym,Status,/)
+    const audit = await rows<{ action: string }>(
+      "SELECT action FROM audit_log WHERE actor_key = 'web:dev:test-coordinator' AND action = 'export'",
+    )
+    expect(audit.length).toBeGreaterThanOrEqual(2)
+  })
+
+  it('refuses other roles with a 403 page and sends strangers to sign in', async () => {
+    const referrer = await signedIn('referrer')
+    for (const path of ['/digest', '/digest.csv']) {
+      const res = await referrer.get(path)
+      expect(res.status).toBe(403)
+      expect(referrer.html).toContain('Geen toegang')
+      expect(referrer.html).not.toContain('RET-2026')
+    }
+    const refused = await rows<{ detail: string }>(
+      "SELECT detail FROM audit_log WHERE actor_key = 'web:dev:test-referrer' AND action = 'refused'",
+    )
+    expect(refused.map((r) => r.detail)).toContain('digest.view')
+    const stranger = await signedIn(null)
+    const res = await stranger.get('/digest')
+    expect(stranger.url).toBe('/dev/login')
+    expect(res.status).toBe(200)
   })
 })
