@@ -459,7 +459,7 @@ class ReportLayout {
     const size = type.small
     const headerY = page.height - page.margin.top + 22
     const footerY = page.margin.bottom - 26
-    const confidential = this.bold.clean(this.model.header.confidential.toUpperCase())
+    const confidential = this.bold.clean(this.model.header.confidential)
     const reference = this.bold.clean(this.model.header.reference)
     const generated = this.regular.clean(this.model.footer.generated)
     const pages = this.flow.pages

@@ -40,7 +40,7 @@ const flat = (s: string) => s.replace(/\s+/g, ' ')
 /** The pages without their header and footer lines, joined: text flowing over a page break reads on. */
 function bodyText(pages: readonly string[]): string {
   const furniture =
-    /^(VERTROUWELIJK|CONFIDENTIAL|RET-2026-0042|Gegenereerd op .*|Generated on .*|pagina \d+ van \d+|page \d+ of \d+)$/
+    /^(Vertrouwelijk|Confidential|RET-2026-0042|Gegenereerd op .*|Generated on .*|pagina \d+ van \d+|page \d+ of \d+)$/
   return flat(
     pages
       .map((p) =>
@@ -207,7 +207,7 @@ describe('intake PDF: pages', () => {
       const { pages } = await render(reportInput(intake, lang))
       expect(pages.length).toBeGreaterThanOrEqual(3)
       pages.forEach((page, i) => {
-        expect(page).toContain(lang === 'nl' ? 'VERTROUWELIJK' : 'CONFIDENTIAL')
+        expect(page).toContain(lang === 'nl' ? 'Vertrouwelijk' : 'Confidential')
         expect(page).toContain('RET-2026-0042')
         expect(page).toContain(
           lang === 'nl' ? `pagina ${i + 1} van ${pages.length}` : `page ${i + 1} of ${pages.length}`,
