@@ -17,6 +17,11 @@ if ! /usr/bin/python3 -c 'import fontTools.subset' >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-fonttools >&2
 fi
 
+if [ ! -f "$SRC_DIR/DejaVuSans.ttf" ]; then
+  echo "subset-font: DejaVu Sans missing, installing fonts-dejavu-core…" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >&2
+fi
+
 # Basic Latin, Latin-1 Supplement, Latin Extended-A (ĳ Ł ő č ř …), general punctuation (dashes,
 # quotes, bullet, ellipsis, per mille, guillemets), the euro sign, the trade mark sign, arrows
 # (→ in the case timeline) and U+FFFD as a visible stand-in.
