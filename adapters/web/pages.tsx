@@ -4,10 +4,20 @@ import type { Intervention, Lang } from '../../src/domain/enums'
 import { CsrfField, Layout, type PageContext } from './layout'
 
 /** A short message shown once after a redirect (e.g. "saved, continue later"). */
-export type Flash = 'saved' | 'savedPartial' | 'cancelled' | 'noDraft'
+export type Flash = 'saved' | 'savedPartial' | 'cancelled' | 'noDraft' | 'crisis'
 
 function FlashMessage({ flash, lang }: { flash?: Flash | null; lang: Lang }) {
   if (!flash) return null
+  // Stopping at the acute-danger notice (G1) must not lose the crisis numbers: they stay on screen.
+  if (flash === 'crisis')
+    return (
+      <section class="notice notice-danger" role="alert">
+        <h2>{t(lang, 'dialogue.notices.G1.title')}</h2>
+        {['call112', 'veiligThuis', 'crisis', 'notAReport'].map((line) => (
+          <p>{t(lang, `dialogue.notices.G1.${line}`)}</p>
+        ))}
+      </section>
+    )
   const key = flash === 'noDraft' ? 'web.errors.noDraft' : `web.landing.${flash}`
   return (
     <p class="flash" role="status">

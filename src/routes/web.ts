@@ -45,7 +45,7 @@ export const WEB_PATHS = [
   '/dev/logout',
 ] as const
 
-const FLASHES: readonly Flash[] = ['saved', 'savedPartial', 'cancelled', 'noDraft']
+const FLASHES: readonly Flash[] = ['saved', 'savedPartial', 'cancelled', 'noDraft', 'crisis']
 const DEV_ROLES: readonly Role[] = ['referrer', 'chair', 'coordinator', 'admin']
 const ACTIVE_PHASES = new Set(['step', 'notice', 'review', 'submitting'])
 /** Where the language switch may send a person back to. */
@@ -243,7 +243,10 @@ export function buildWebRoutes(options: WebRouteOptions = {}) {
       event,
       requestId: c.get('requestId'),
     })
-    if (!turn.view) return c.redirect('/?m=cancelled', 303)
+    if (!turn.view) {
+      const acute = event.type === 'choose' && event.noticeId === 'G1'
+      return c.redirect(acute ? '/?m=crisis' : '/?m=cancelled', 303)
+    }
     if (turn.view.errors.length > 0) return renderScreen(c, turn.view, 422)
     if (event.type === 'save') return c.redirect('/?m=saved', 303)
     return c.redirect('/intake', 303)

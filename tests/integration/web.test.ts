@@ -212,6 +212,28 @@ describe('web surface', () => {
     expect(b.html).toContain('Er is geen aanmelding in behandeling')
   })
 
+  it('G1: stopping at the acute-danger notice keeps the crisis numbers on screen and files nothing', async () => {
+    const b = new WebClient()
+    await b.login('Daan Bos')
+    await b.post('/intake/start', {})
+    await b.post('/intake', {
+      _step: 'start',
+      _action: 'next',
+      acuteDanger: 'true',
+      consultationOnly: 'false',
+    })
+    const before = await env.DB.prepare('SELECT COUNT(*) AS n FROM cases').first<{ n: number }>()
+    await b.post('/intake', { _step: b.stepId(), _action: 'choose:G1:stop' })
+    expect(b.url).toBe('/?m=crisis')
+    expect(b.html).toMatch(/<section class="notice notice-danger" role="alert"/)
+    expect(b.html).toContain('112')
+    expect(b.html).toContain('0800-2000')
+    const after = await env.DB.prepare('SELECT COUNT(*) AS n FROM cases').first<{ n: number }>()
+    expect(after?.n).toBe(before?.n)
+    await b.get('/intake')
+    expect(b.html).toContain('Er is geen aanmelding in behandeling')
+  })
+
   it('G1: shows the crisis numbers as an alert and files a spoedmelding with urgency acuut', async () => {
     const b = new WebClient()
     await b.login('Fleur Mulder')
