@@ -131,6 +131,6 @@ registerJobHandler('case.consent-withdrawn', 'privacy.erase', async (job, { env,
   await runEraseCase(buildPrivacyDeps(env, deps), {
     reference: job.reference,
     reason: 'consent_withdrawn',
-    actor: SYSTEM_ACTOR,
+    actor: { ...SYSTEM_ACTOR, userId: 'consent' },
   })
 })
