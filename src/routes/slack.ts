@@ -8,6 +8,7 @@ import {
   type ViewSubmissionPayload,
 } from '../../adapters/slack/payloads'
 import { SlackVerificationError, verifySlackRequest } from '../../adapters/slack/verify'
+import { SlackApiError } from '../../adapters/slack/web-api'
 import type { AppEnv } from '../app'
 import { type Config, loadConfig } from '../config'
 import { t } from '../domain/copy'
@@ -94,7 +95,8 @@ function later(c: SlackContext, name: string, work: () => Promise<void>): void {
       requestId: c.get('requestId'),
       phase: name,
       error: error instanceof Error ? error.name : 'unknown',
-      code: error instanceof Error ? error.message.slice(0, 80) : null,
+      // Only a Slack error code: other messages may quote input, and logs never carry personal data.
+      code: error instanceof SlackApiError ? error.code : null,
     })
   })
   c.executionCtx.waitUntil(task)

@@ -8,7 +8,7 @@ import {
 } from '../../adapters/slack/intake-modal'
 import { parseRetCommandText, type SlackView, type SlashCommand } from '../../adapters/slack/payloads'
 import type { SlackModalErrors, SlackModalView } from '../../adapters/slack/types'
-import type { MessageBody } from '../../adapters/slack/web-api'
+import { type MessageBody, SlackApiError } from '../../adapters/slack/web-api'
 import { t } from '../domain/copy'
 import type { ScreenView } from '../domain/dialogue-types'
 import type { Lang } from '../domain/enums'
@@ -31,7 +31,7 @@ async function reply(slack: SlackDeps, command: SlashCommand, message: MessageBo
     if (command.response_url) await slack.api.respond(command.response_url, message)
     else if (command.channel_id) await slack.api.postEphemeral(command.channel_id, command.user_id, message)
   } catch (error) {
-    logger.warn('slack_reply_failed', { code: error instanceof Error ? error.name : 'unknown' })
+    logger.warn('slack_reply_failed', { code: error instanceof SlackApiError ? error.code : 'unknown' })
   }
 }
 
@@ -90,7 +90,7 @@ export async function runSlackCommand(
         await slack.api.openView(command.trigger_id, buildIntakeModal(turn.view))
       } catch (error) {
         logger.warn('slack_intake_open_failed', {
-          code: error instanceof Error ? error.message.slice(0, 80) : 'unknown',
+          code: error instanceof SlackApiError ? error.code : 'unknown',
         })
         await reply(slack, command, buildTextMessage(t(lang, 'slack.reply.intakeFailed')))
       }

@@ -12,7 +12,7 @@ import {
 } from '../../adapters/slack/cards'
 import { langFromLocale, type SlackView } from '../../adapters/slack/payloads'
 import type { CaseCardSummary, SlackModalErrors, TriageAction } from '../../adapters/slack/types'
-import type { MessageBody } from '../../adapters/slack/web-api'
+import { type MessageBody, SlackApiError } from '../../adapters/slack/web-api'
 import { t } from '../domain/copy'
 import type { Lang } from '../domain/enums'
 import { actorKey, type CaseState } from '../domain/lifecycle'
@@ -109,7 +109,7 @@ async function tell(
   try {
     await slack.api.postEphemeral(channel, user, message)
   } catch (error) {
-    logger.warn('slack_ephemeral_failed', { code: error instanceof Error ? error.name : 'unknown' })
+    logger.warn('slack_ephemeral_failed', { code: error instanceof SlackApiError ? error.code : 'unknown' })
   }
 }
 
@@ -122,7 +122,7 @@ async function refreshCard(slack: SlackDeps, reference: string, summary: CaseCar
   } catch (error) {
     logger.warn('slack_card_refresh_failed', {
       reference,
-      code: error instanceof Error ? error.name : 'unknown',
+      code: error instanceof SlackApiError ? error.code : 'unknown',
     })
   }
 }

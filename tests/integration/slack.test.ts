@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { logSink } from '../../src/logger'
 import consultation from '../fixtures/intakes/sample-consultation.json'
 import experttafel from '../fixtures/intakes/sample-experttafel.json'
 import rop from '../fixtures/intakes/sample-rop.json'
@@ -261,8 +262,13 @@ describe('the case card', () => {
     expect(broadcast[0]?.body.thread_ts).toBeDefined()
   })
 
-  it('never posts the pseudonym, a name or free text into the channel', async () => {
+  it('never posts (or logs) the pseudonym, a name or free text', async () => {
     const sample = SAMPLES['unicode-names'] as { intake: Record<string, unknown> }
+    const lines: string[] = []
+    const write = logSink.write
+    logSink.write = (line) => {
+      lines.push(line)
+    }
     const reference = await newCase('unicode-names')
     await syncCard(reference)
     await send(await signedRequest('/slack/interactions', interaction(buttonClick('accept', reference, 1))))
@@ -288,8 +294,11 @@ describe('the case card', () => {
       question: string
       perspective: string
     }
+    logSink.write = write
     const posts = channelPosts()
     expect(posts).toContain(reference)
+    const logged = lines.join('\n')
+    expect(logged).toContain('slack_card_posted')
     for (const value of [
       intake.child.pseudonym,
       intake.referrer.name,
@@ -301,6 +310,7 @@ describe('the case card', () => {
       'GEHEIM-123',
     ]) {
       expect(posts, value).not.toContain(value)
+      expect(logged, value).not.toContain(value)
     }
   })
 })
