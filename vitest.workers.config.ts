@@ -35,6 +35,9 @@ export default defineConfig({
           SLACK_API_URL: 'https://slack.example.test/api/',
           SLACK_TEAM_IDS: '',
           SLACK_CHAIR_USER_IDS: 'U0CHAIR001,U0CHAIR002',
+          // Sizes of the fuzz and load tests (process.env inside workerd); empty means the CI default.
+          FUZZ_RUNS: process.env.FUZZ_RUNS ?? '',
+          LOAD_DIALOGUES: process.env.LOAD_DIALOGUES ?? '',
         },
       },
     })),

@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signSlackRequest } from '../../adapters/slack/verify'
@@ -16,7 +17,7 @@ import { WebClient } from './web-client'
  * accepted hostile request files no case. `FUZZ_RUNS` sets the runs per property (default sized for CI).
  */
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 40)
+const RUNS = Number(process.env.FUZZ_RUNS || 40)
 const API_TOKEN = 'test-api-token-0123456789'
 /** The shared sample intakes (bundled: workerd has no file system to read them from). */
 const samples = Object.values(
@@ -100,7 +101,10 @@ async function expectRefusedOrHandled(res: Response, where: string): Promise<voi
 }
 
 /** Runs a property; afterwards D1 holds exactly the rows it held before. */
-async function assertNoStateChange(property: fc.IAsyncProperty<never>, runs = RUNS) {
+async function assertNoStateChange<Ts extends [unknown, ...unknown[]]>(
+  property: fc.IAsyncPropertyWithHooks<Ts>,
+  runs = RUNS,
+) {
   const before = await rowCounts()
   await fc.assert(property, { numRuns: runs })
   expect(await rowCounts()).toEqual(before)
@@ -128,7 +132,7 @@ describe('fuzz: POST /api/v1/route', () => {
           if (res.status !== 200) expect([400, 413, 415]).toContain(res.status)
           await expectRefusedOrHandled(res, 'route')
         },
-      ) as fc.IAsyncProperty<never>,
+      ),
     )
   })
 })
@@ -156,7 +160,7 @@ describe('fuzz: POST /api/v1/cases (valid token)', () => {
           expect(res.status).toBeGreaterThanOrEqual(400)
           await expectRefusedOrHandled(res, 'cases')
         },
-      ) as fc.IAsyncProperty<never>,
+      ),
     )
   })
 
@@ -170,7 +174,7 @@ describe('fuzz: POST /api/v1/cases (valid token)', () => {
         )
         expect([401, 404]).toContain(res.status)
         await expectRefusedOrHandled(res, 'cases GET')
-      }) as fc.IAsyncProperty<never>,
+      }),
     )
   })
 })
@@ -405,7 +409,7 @@ describe('fuzz: web form posts (signed in, valid CSRF)', () => {
           // A cancelled draft is started again so later runs still reach the dialogue.
           if (!b.stepId()) await b.post('/intake/start', {})
         },
-      ) as fc.IAsyncProperty<never>,
+      ),
     )
   })
 
@@ -420,7 +424,8 @@ describe('fuzz: web form posts (signed in, valid CSRF)', () => {
         hostileString,
         hostileString,
         async (path, csrf, a, c) => {
-          const fields = path === '/lang' ? { lang: a, next: c } : { name: a, role: c }
+          const fields: Record<string, string> =
+            path === '/lang' ? { lang: a, next: c } : { name: a, role: c }
           const before = await rowCounts()
           await b.post(path, fields, csrf === undefined ? {} : { csrf })
           expect(b.status, path).toBeLessThan(500)

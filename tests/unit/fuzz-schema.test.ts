@@ -13,7 +13,7 @@ import { answerFrom, NOW, script } from './dialogue-helpers'
  * refused answer leaves the draft exactly as it was. `FUZZ_RUNS` raises the number of runs per property.
  */
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 300)
+const RUNS = Number(process.env.FUZZ_RUNS || 300)
 const samples = loadSamples()
 
 /** Values a hostile or broken client sends: wrong types, huge strings, control and astral characters. */
@@ -155,7 +155,7 @@ function eventFor(state: DraftState): fc.Arbitrary<DialogueEvent> {
     fc.record({ type: fc.constant('setLang' as const), lang: fc.constantFrom('nl', 'en', 'de') as never }),
     fc.record({ type: fc.constant('submitted' as const), reference: fc.string() }),
     fc.constant({ type: 'nonsense' } as unknown as DialogueEvent),
-  )
+  ) as fc.Arbitrary<DialogueEvent>
 }
 
 describe('fuzz: the dialogue step', () => {
