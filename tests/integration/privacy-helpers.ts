@@ -177,10 +177,10 @@ export function findValues(text: string, values: readonly string[] = PERSONAL_VA
 /** The values found in bytes, read as UTF-8, Latin-1 and UTF-16 (big and little endian). */
 export function findValuesInBytes(bytes: Uint8Array, values: readonly string[] = PERSONAL_VALUES): string[] {
   const texts = [
-    new TextDecoder('utf-8', { fatal: false }).decode(bytes),
+    new TextDecoder('utf-8').decode(bytes),
     new TextDecoder('latin1').decode(bytes),
-    new TextDecoder('utf-16le', { fatal: false }).decode(bytes),
-    new TextDecoder('utf-16be', { fatal: false }).decode(bytes),
+    new TextDecoder('utf-16le').decode(bytes),
+    new TextDecoder('utf-16be').decode(bytes),
   ]
   return values.filter((v) => texts.some((text) => text.includes(v)))
 }
