@@ -268,19 +268,24 @@ export function buildSlackDigestMessage(
     { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(t(lang, 'digest.intro')) }] },
   ]
-  const list = digest.stalled.slice(0, CHAT_LIST_LIMIT).map((s) => {
+  // A section holds at most 3000 characters: list whole lines while they fit, count the rest.
+  const heading = `*${escapeMrkdwn(t(lang, 'digest.headings.stalled'))} (${digest.stalled.length})*`
+  const list: string[] = []
+  let size = heading.length + 200
+  for (const s of digest.stalled.slice(0, CHAT_LIST_LIMIT)) {
     const who = withPseudonyms && s.pseudonym ? ` · ${escapeMrkdwn(s.pseudonym)}` : ''
-    return `• *${s.reference}*${who} — ${escapeMrkdwn(entryText(s, lang))}`
-  })
-  const more = digest.stalled.length - CHAT_LIST_LIMIT
+    const line = `• *${s.reference}*${who} — ${escapeMrkdwn(entryText(s, lang))}`
+    if (size + line.length + 1 > 3000) break
+    list.push(line)
+    size += line.length + 1
+  }
+  const more = digest.stalled.length - list.length
   if (more > 0) list.push(`_${escapeMrkdwn(t(lang, 'digest.delivery.more', { count: more }))}_`)
   blocks.push({
     type: 'section',
     text: {
       type: 'mrkdwn',
-      text: `*${escapeMrkdwn(t(lang, 'digest.headings.stalled'))} (${digest.stalled.length})*\n${
-        list.length > 0 ? list.join('\n') : escapeMrkdwn(t(lang, 'digest.noneStalled'))
-      }`.slice(0, 3000),
+      text: `${heading}\n${list.length > 0 ? list.join('\n') : escapeMrkdwn(t(lang, 'digest.noneStalled'))}`,
     },
   })
   blocks.push({ type: 'divider' })
