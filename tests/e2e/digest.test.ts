@@ -192,11 +192,12 @@ describe('weekly digest in a real browser', () => {
       'Casusnummer;Pseudoniem;Status;Signaal;Werkdagen in status;Eigenaar;Volgende stap;Uiterlijk;Interventie;Gemeente',
     )
     expect(lines).toHaveLength(4)
-    expect(lines.slice(1).map((l) => l.split(';')[0]).sort()).toEqual([
-      'RET-2026-0901',
-      'RET-2026-0902',
-      'RET-2026-0903',
-    ])
+    expect(
+      lines
+        .slice(1)
+        .map((l) => l.split(';')[0])
+        .sort(),
+    ).toEqual(['RET-2026-0901', 'RET-2026-0902', 'RET-2026-0903'])
     expect(lines.find((l) => l.startsWith('RET-2026-0902'))).toMatch(
       /^RET-2026-0902;B\.;Informatie gevraagd;Gevraagde informatie te laat;\d+;Verwijzer;/,
     )
