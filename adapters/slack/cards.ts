@@ -606,6 +606,139 @@ export function buildReferrerNotice(reference: string, event: CaseEvent, lang: L
   }
 }
 
+/** Action id of the "Beantwoorden" button under a chair's question in a referrer's DM. */
+export const ANSWER_ACTION_ID = 'ret:answer'
+/** Callback id of the answer modal. */
+export const ANSWER_CALLBACK_ID = 'ret:answer'
+/** Answers are bounded by Slack's input limit. */
+export const ANSWER_MAX = 3000
+
+/** Which question a button or answer modal belongs to: the case and the version that asked it. */
+export const QuestionRefSchema = z.strictObject({
+  r: z.string().regex(/^RET-\d{4}-\d{4,6}$/),
+  v: z.int().min(1),
+  l: z.enum(['nl', 'en']).optional(),
+})
+export type QuestionRef = z.infer<typeof QuestionRefSchema>
+
+/** Reads a question reference from a button value or modal metadata. */
+export function parseQuestionRef(text: string | undefined): QuestionRef | null {
+  if (!text) return null
+  try {
+    const parsed = QuestionRefSchema.safeParse(JSON.parse(text))
+    return parsed.success ? parsed.data : null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * The chair's question as a direct message to the case's own referrer (a 1:1 conversation with the
+ * app, like the Teams question card; never a channel), with a button that opens the answer modal.
+ */
+export function buildQuestionMessage(
+  input: { reference: string; version: number; items: string[]; question: string },
+  lang: Lang,
+): SlackMessage {
+  const known = input.items.filter((i): i is InfoItem => (INFO_ITEMS as readonly string[]).includes(i))
+  const items = known.map((i) => t(lang, `slack.missingItem.${i}`))
+  if (input.items.length > known.length) items.push(`+${input.items.length - known.length}`)
+  const text = t(lang, 'slack.notice.requestInfo', {
+    reference: input.reference,
+    items: items.join(', ') || '—',
+  })
+  const quoted = escapeMrkdwn(truncate(input.question, 2500))
+    .split('\n')
+    .map((line) => `> ${line}`)
+    .join('\n')
+  const ref: QuestionRef = { r: input.reference, v: input.version }
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: mrkdwn(`${text}\n${quoted}`) },
+      {
+        type: 'actions',
+        block_id: 'ret:answer',
+        elements: [
+          {
+            type: 'button',
+            action_id: ANSWER_ACTION_ID,
+            style: 'primary',
+            text: plain(t(lang, 'slack.answer.button'), 75),
+            value: JSON.stringify(ref),
+          },
+        ],
+      },
+    ],
+  }
+}
+
+/** The modal in which a referrer answers a chair's question. */
+export function buildAnswerModal(
+  asked: { reference: string; version: number; question: string },
+  lang: Lang,
+): SlackModalView {
+  const ref: QuestionRef = { r: asked.reference, v: asked.version, l: lang }
+  const quoted = escapeMrkdwn(truncate(asked.question, 2500))
+  return {
+    type: 'modal',
+    callback_id: ANSWER_CALLBACK_ID,
+    title: plain(t(lang, 'slack.answer.title'), MAX.modalTitle),
+    submit: plain(t(lang, 'slack.answer.submit'), MAX.modalTitle),
+    close: plain(t(lang, 'slack.modal.cancel'), MAX.modalTitle),
+    private_metadata: JSON.stringify(ref),
+    blocks: [
+      {
+        type: 'section',
+        block_id: 'intro',
+        text: mrkdwn(`${t(lang, 'slack.answer.intro', { reference: asked.reference })}\n> ${quoted}`),
+      },
+      input(
+        'answer',
+        t(lang, 'slack.answer.label'),
+        {
+          type: 'plain_text_input',
+          multiline: true,
+          min_length: TRIAGE_TEXT.min,
+          max_length: ANSWER_MAX,
+        },
+        false,
+        t(lang, 'slack.answer.hint'),
+      ),
+    ],
+  }
+}
+
+/** Reads an answer modal's submission: the answer, or the error to show under the input. */
+export function parseAnswerSubmission(
+  view: SlackView,
+):
+  | { ok: true; ref: QuestionRef; lang: Lang; answer: string }
+  | { ok: false; lang: Lang; response: SlackModalErrors } {
+  const ref = parseQuestionRef(view.private_metadata)
+  const lang: Lang = ref?.l ?? 'nl'
+  if (!ref) return { ok: false, lang, response: buildModalErrors({ answer: t(lang, 'slack.error.stale') }) }
+  const raw = readViewState(view.state.values).answer
+  const answer = typeof raw === 'string' ? raw.trim() : ''
+  if (answer === '')
+    return { ok: false, lang, response: buildModalErrors({ answer: t(lang, 'slack.error.required') }) }
+  if (answer.length < TRIAGE_TEXT.min) {
+    return {
+      ok: false,
+      lang,
+      response: buildModalErrors({ answer: t(lang, 'slack.error.tooShort', { min: TRIAGE_TEXT.min }) }),
+    }
+  }
+  if (answer.length > ANSWER_MAX) {
+    return {
+      ok: false,
+      lang,
+      response: buildModalErrors({ answer: t(lang, 'slack.error.tooLong', { max: ANSWER_MAX }) }),
+    }
+  }
+  return { ok: true, ref, lang, answer }
+}
+
 /** The ephemeral refusal a non-chair sees. */
 export function buildNotChairMessage(lang: Lang): SlackMessage {
   const text = t(lang, 'slack.reply.notChair')

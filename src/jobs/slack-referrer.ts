@@ -1,4 +1,4 @@
-import { buildReferrerNotice } from '../../adapters/slack/cards'
+import { buildQuestionMessage, buildReferrerNotice } from '../../adapters/slack/cards'
 import { SlackApiError } from '../../adapters/slack/web-api'
 import type { CaseEvent } from '../domain/lifecycle'
 import { logger } from '../logger'
@@ -10,9 +10,9 @@ import { registerJobHandler } from './handlers'
 import { TemporaryError } from './queue'
 
 /**
- * Status notices to a referrer who filed in Slack: a direct message from the app when the chair asks
- * for information, accepts, schedules, records the advice, declines, closes or reopens. Like channel
- * posts they carry no free text: the chair's question, reasons and advice are in the case's web view.
+ * Status notices to a referrer who filed in Slack, as direct messages from the app (a 1:1
+ * conversation, never a channel): the chair's question with an answer button; that the case was
+ * accepted, scheduled, advised, declined, closed or reopened. Reasons and advice stay in the case.
  */
 export async function processSlackReferrerNotice(
   deps: Deps,
@@ -43,11 +43,27 @@ export async function processSlackReferrerNotice(
     data,
   }
   const lang = await resolveSlackLang(slack, user)
-  const text = buildReferrerNotice(reference, event, lang)
-  if (!text) return
+  // The chair's question goes to this referrer only, with a button to answer it (like the Teams
+  // question card); every other notice names what changed and leaves free text in the case.
+  const message =
+    event.type === 'requestInfo'
+      ? buildQuestionMessage(
+          {
+            reference,
+            version,
+            items: Array.isArray(data.items) ? data.items.map(String) : [],
+            question: typeof data.question === 'string' ? data.question : '',
+          },
+          lang,
+        )
+      : (() => {
+          const text = buildReferrerNotice(reference, event, lang)
+          return text ? { text } : null
+        })()
+  if (!message) return
   try {
     // A bot may message a user by user id: Slack opens the app's direct message.
-    await slack.api.postMessage(user, { text })
+    await slack.api.postMessage(user, message)
   } catch (error) {
     if (error instanceof SlackApiError && error.temporary) throw new TemporaryError(error.code)
     logger.warn('slack_referrer_notice_failed', {

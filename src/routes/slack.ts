@@ -1,5 +1,12 @@
 import { type Context, Hono } from 'hono'
-import { buildModalErrors, parseTriageButton, TRIAGE_CALLBACK_PREFIX } from '../../adapters/slack/cards'
+import {
+  ANSWER_ACTION_ID,
+  ANSWER_CALLBACK_ID,
+  buildModalErrors,
+  parseQuestionRef,
+  parseTriageButton,
+  TRIAGE_CALLBACK_PREFIX,
+} from '../../adapters/slack/cards'
 import { INTAKE_ACTION_PREFIX, INTAKE_CALLBACK_ID } from '../../adapters/slack/intake-modal'
 import {
   type BlockActionsPayload,
@@ -17,6 +24,8 @@ import { systemClock } from '../ports/clock'
 import { buildDeps, type Deps } from '../services/deps'
 import { buildSlackDeps, type SlackDeps } from '../services/slack-deps'
 import {
+  runSlackAnswerClick,
+  runSlackAnswerSubmit,
   runSlackCommand,
   runSlackIntakeAction,
   runSlackIntakeClosed,
@@ -181,6 +190,22 @@ export function buildSlackRoutes(options: SlackRouteOptions = {}) {
       })
       return
     }
+    if (action.action_id === ANSWER_ACTION_ID) {
+      const ref = parseQuestionRef(action.value)
+      if (!ref) return
+      later(c, 'answer_click', async () => {
+        const deps = depsOf(c.env)
+        if (!(await claimSlackDelivery(deps, delivery))) return
+        await runSlackAnswerClick(deps, slackOf(c.env, deps), {
+          teamId,
+          userId: payload.user.id,
+          channelId: payload.channel?.id ?? null,
+          triggerId: payload.trigger_id,
+          ref,
+        })
+      })
+      return
+    }
     const click = parseTriageButton(action.action_id, action.value)
     if (!click) return
     later(c, 'triage_click', async () => {
@@ -208,14 +233,20 @@ export function buildSlackRoutes(options: SlackRouteOptions = {}) {
   ) {
     const view = payload.view
     const isIntake = view.callback_id === INTAKE_CALLBACK_ID
+    const isAnswer = view.callback_id === ANSWER_CALLBACK_ID
     const isTriage = view.callback_id.startsWith(TRIAGE_CALLBACK_PREFIX)
-    if (!isIntake && !isTriage) return c.body(null, 200)
+    if (!isIntake && !isAnswer && !isTriage) return c.body(null, 200)
     const deps = depsOf(c.env)
     const slack = slackOf(c.env, deps)
     const firstBlock = Object.keys(view.state.values)[0] ?? 'intro'
     try {
       const delivery = `view:${view.id}:${view.hash ?? ''}:${payload.trigger_id ?? ''}`
       if (!(await claimSlackDelivery(deps, delivery))) return c.body(null, 200)
+      if (isAnswer) {
+        return c.json(
+          await runSlackAnswerSubmit(deps, slack, { teamId, userId: payload.user.id, view, requestId }),
+        )
+      }
       if (isIntake) {
         const response = await runSlackIntakeSubmit(deps, slack, {
           teamId,

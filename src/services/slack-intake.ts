@@ -1,4 +1,11 @@
-import { buildHelpMessage, buildStatusMessage, buildTextMessage } from '../../adapters/slack/cards'
+import {
+  buildAnswerModal,
+  buildHelpMessage,
+  buildStatusMessage,
+  buildTextMessage,
+  parseAnswerSubmission,
+  type QuestionRef,
+} from '../../adapters/slack/cards'
 import {
   buildIntakeErrors,
   buildIntakeModal,
@@ -14,7 +21,10 @@ import type { ScreenView } from '../domain/dialogue-types'
 import type { Lang } from '../domain/enums'
 import { actorKey } from '../domain/lifecycle'
 import { logger } from '../logger'
+import type { CaseRecord } from '../ports/case-store'
+import { eventAad } from '../ports/cipher'
 import { draftKey } from '../ports/draft-store'
+import { runCaseCommand } from './cases'
 import type { Deps } from './deps'
 import { runDialogueEvent } from './dialogue'
 import { buildSlackActor, isAllowedSlackTeam, type SlackDeps } from './slack-deps'
@@ -190,4 +200,87 @@ export async function runSlackIntakeClosed(
   if (!parsed || !isAllowedSlackTeam(deps.config, input.teamId)) return
   const actor = buildSlackActor(deps.config, input.teamId, input.userId, parsed.meta.l)
   await runDialogueEvent(deps, slack.drafts, { key: draftKey(actor), actor, event: parsed.event })
+}
+
+/**
+ * The open question a referrer may answer: their own case, still `info_requested`, and still at the
+ * version that asked it (a later change means the question is no longer the open one).
+ */
+async function openQuestion(
+  deps: Deps,
+  ref: QuestionRef,
+  referrerKey: string,
+): Promise<{ record: CaseRecord; question: string } | null> {
+  const record = await deps.store.getByReference(ref.r)
+  if (!record || record.referrerKey !== referrerKey) return null
+  if (record.status !== 'info_requested' || record.version !== ref.v) return null
+  const event = (await deps.store.listEvents(record.id)).find(
+    (e) => e.seq === ref.v && e.type === 'requestInfo',
+  )
+  if (!event?.dataEnc) return null
+  const data = await deps.cipher.decryptJson<{ question?: unknown }>(
+    event.dataEnc,
+    eventAad(record.id, event.seq),
+  )
+  return { record, question: typeof data.question === 'string' ? data.question : '' }
+}
+
+/** "Beantwoorden" under a chair's question: opens the answer modal for the case's own referrer only. */
+export async function runSlackAnswerClick(
+  deps: Deps,
+  slack: SlackDeps,
+  input: { teamId: string; userId: string; channelId: string | null; triggerId: string; ref: QuestionRef },
+): Promise<void> {
+  const lang = await resolveSlackLang(slack, input.userId)
+  if (!isAllowedSlackTeam(deps.config, input.teamId)) return
+  const actor = buildSlackActor(deps.config, input.teamId, input.userId, lang)
+  const open = await openQuestion(deps, input.ref, actorKey(actor))
+  if (!open) {
+    if (input.channelId) {
+      await slack.api
+        .postEphemeral(
+          input.channelId,
+          input.userId,
+          buildTextMessage(t(lang, 'slack.answer.closed', { reference: input.ref.r })),
+        )
+        .catch(() => undefined)
+    }
+    return
+  }
+  await slack.api.openView(
+    input.triggerId,
+    buildAnswerModal({ reference: input.ref.r, version: input.ref.v, question: open.question }, lang),
+  )
+}
+
+/**
+ * The answer modal's Submit: the answer becomes a `provideInfo` event on the case (stored encrypted;
+ * the case returns to triage) if the question is still open; the modal then says so.
+ */
+export async function runSlackAnswerSubmit(
+  deps: Deps,
+  _slack: SlackDeps,
+  input: { teamId: string; userId: string; view: SlackView; requestId?: string },
+): Promise<SlackModalErrors | { response_action: 'update'; view: SlackModalView }> {
+  const parsed = parseAnswerSubmission(input.view)
+  if (!parsed.ok) return parsed.response
+  const { ref, lang, answer } = parsed
+  if (!isAllowedSlackTeam(deps.config, input.teamId)) {
+    return { response_action: 'update', view: closedView(lang, 'slack.reply.teamNotAllowed') }
+  }
+  const actor = buildSlackActor(deps.config, input.teamId, input.userId, lang)
+  const closed = {
+    response_action: 'update' as const,
+    view: closedView(lang, 'slack.answer.closed', { reference: ref.r }),
+  }
+  if (!(await openQuestion(deps, ref, actorKey(actor)))) return closed
+  const result = await runCaseCommand(deps, {
+    reference: ref.r,
+    command: { type: 'provideInfo', answer },
+    actor,
+    expectedVersion: ref.v,
+    ...(input.requestId ? { requestId: input.requestId } : {}),
+  })
+  if (!result.ok) return closed
+  return { response_action: 'update', view: closedView(lang, 'slack.answer.done', { reference: ref.r }) }
 }

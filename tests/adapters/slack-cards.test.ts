@@ -6,11 +6,13 @@ import {
   buildConflictMessage,
   buildDetailsMessage,
   buildNotChairMessage,
+  buildQuestionMessage,
   buildReferrerNotice,
   buildStatusMessage,
   buildThreadText,
   buildTriageModal,
   cardActions,
+  parseAnswerSubmission,
   parseTriageButton,
   parseTriageSubmission,
 } from '../../adapters/slack/cards'
@@ -373,6 +375,42 @@ describe('thread lines and ephemeral replies', () => {
     expect(
       buildReferrerNotice('RET-2026-0042', event('assignLead', { leadKey: 'slack:T:U1' }), 'nl'),
     ).toBeNull()
+  })
+
+  it('puts the question, quoted and escaped, only in the referrer message, with an answer button', () => {
+    const message = buildQuestionMessage(
+      {
+        reference: 'RET-2026-0042',
+        version: 4,
+        items: ['analysis', 'iets eigens'],
+        question: 'Regel 1 <b>\nRegel 2',
+      },
+      'nl',
+    )
+    expect(message.text).toBe(
+      'Het RET vraagt aanvullende informatie over RET-2026-0042: Gedeelde verklarende analyse, +1.',
+    )
+    expect(JSON.stringify(message.blocks)).toContain('> Regel 1 &lt;b&gt;\\n> Regel 2')
+    expect(JSON.stringify(message.blocks)).toContain('"value":"{\\"r\\":\\"RET-2026-0042\\",\\"v\\":4}"')
+  })
+
+  it('checks an answer before it reaches the case', () => {
+    const view = (answer: string | null, metadata = '{"r":"RET-2026-0042","v":4,"l":"en"}') => ({
+      id: 'V1',
+      callback_id: 'ret:answer',
+      private_metadata: metadata,
+      state: { values: { answer: { value: { type: 'plain_text_input', value: answer } } } },
+    })
+    expect(parseAnswerSubmission(view(' Ja. '))).toEqual({
+      ok: true,
+      ref: { r: 'RET-2026-0042', v: 4, l: 'en' },
+      lang: 'en',
+      answer: 'Ja.',
+    })
+    const empty = parseAnswerSubmission(view('  '))
+    expect(!empty.ok && empty.response.errors).toEqual({ answer: 'Please fill this in.' })
+    const stale = parseAnswerSubmission(view('Ja.', 'nope'))
+    expect(!stale.ok && stale.response.errors.answer).toContain('verouderd')
   })
 
   it('builds the refusal, conflict, details and status replies', () => {

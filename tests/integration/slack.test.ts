@@ -48,7 +48,7 @@ function channelMessages() {
 
 /** Every message the worker posted or updated in a channel (cards and thread lines). */
 function channelPosts(): string {
-  return JSON.stringify([...callsOf('chat.postMessage'), ...callsOf('chat.update')].map((c) => c.body))
+  return JSON.stringify([...channelMessages(), ...callsOf('chat.update')].map((c) => c.body))
 }
 
 // Fixtures are imported (workerd has no file system for tests to read them at run time).
@@ -500,8 +500,9 @@ describe('triage actions', () => {
     expect((await stateOf(declined)).status).toBe('declined')
   })
 
-  it("tells a Slack referrer in a direct message, without the chair's free text", async () => {
+  it("sends the chair's question to the Slack referrer only, who answers it in a modal", async () => {
     const reference = await newCase()
+    await syncCard(reference)
     await send(
       await signedRequest(
         '/slack/interactions',
@@ -511,28 +512,74 @@ describe('triage actions', () => {
             { r: reference, v: 1, i: 'EXPERTTAFEL' },
             {
               items: { type: 'checkboxes', selected_options: [{ value: 'analysis' }] },
-              question: { type: 'plain_text_input', value: 'Wie is GEHEIM-456?' },
+              question: { type: 'plain_text_input', value: 'Is er een analyse? Ref GEHEIM-456' },
             },
           ),
         ),
       ),
     )
+    await syncCard(reference)
     await notifyReferrer(reference, 2)
-    const dms = callsOf('chat.postMessage').filter(
-      (c) => c.body.channel === REFERRER && String(c.body.text).includes(reference),
-    )
+    const mine = (c: { body: Record<string, unknown> }) => JSON.stringify(c.body).includes(reference)
+    const dms = callsOf('chat.postMessage').filter((c) => c.body.channel === REFERRER && mine(c))
     expect(dms).toHaveLength(1)
-    expect(String(dms[0]?.body.text)).toContain(
-      `aanvullende informatie over ${reference}: Gedeelde verklarende analyse`,
+    expect(String(dms[0]?.body.text)).toBe(
+      `Het RET vraagt aanvullende informatie over ${reference}: Gedeelde verklarende analyse.`,
     )
-    expect(JSON.stringify(dms)).not.toContain('GEHEIM-456')
+    expect(JSON.stringify(dms[0]?.body.blocks)).toContain('GEHEIM-456')
+    // Never in the channel.
+    expect(channelPosts()).not.toContain('GEHEIM-456')
     // The submission event (version 1) is not a notice.
     await notifyReferrer(reference, 1)
-    expect(
-      callsOf('chat.postMessage').filter(
-        (c) => c.body.channel === REFERRER && String(c.body.text).includes(reference),
-      ),
-    ).toHaveLength(1)
+    expect(callsOf('chat.postMessage').filter((c) => c.body.channel === REFERRER && mine(c))).toHaveLength(1)
+
+    // Someone else cannot open the answer modal.
+    const answerClick = (user: string) => {
+      const click = buttonClick('accept', reference, 2, user)
+      click.actions = [
+        {
+          ...(click.actions[0] as (typeof click.actions)[number]),
+          action_id: 'ret:answer',
+          value: JSON.stringify({ r: reference, v: 2 }),
+        },
+      ]
+      return click
+    }
+    await send(await signedRequest('/slack/interactions', interaction(answerClick(STRANGER))))
+    expect(callsOf('views.open')).toHaveLength(0)
+    await send(await signedRequest('/slack/interactions', interaction(answerClick(REFERRER))))
+    const opened = callsOf('views.open')
+    expect(opened).toHaveLength(1)
+    expect(opened[0]?.body.view).toMatchObject({ callback_id: 'ret:answer' })
+    expect(JSON.stringify(opened[0]?.body.view)).toContain('GEHEIM-456')
+
+    const submitAnswer = (answer: string | null) => {
+      const payload = modalSubmit('x', { r: reference, v: 2, i: 'EXPERTTAFEL' }, {}, REFERRER)
+      payload.view = {
+        ...payload.view,
+        callback_id: 'ret:answer',
+        private_metadata: JSON.stringify({ r: reference, v: 2, l: 'nl' }),
+        state: { values: { answer: { value: { type: 'plain_text_input', value: answer } } } },
+      }
+      return payload
+    }
+    const empty = await send(await signedRequest('/slack/interactions', interaction(submitAnswer(null))))
+    expect(await empty.json()).toEqual({ response_action: 'errors', errors: { answer: 'Vul dit in.' } })
+    const answered = await send(
+      await signedRequest('/slack/interactions', interaction(submitAnswer('Ja, bijgevoegd.'))),
+    )
+    expect(JSON.stringify(await answered.json())).toContain('Je antwoord is toegevoegd')
+    const record = await stateOf(reference)
+    expect(record.status).toBe('in_triage')
+    expect(record.version).toBe(3)
+    // The same question cannot be answered twice.
+    const again = await send(
+      await signedRequest('/slack/interactions', interaction(submitAnswer('Nog een keer.'))),
+    )
+    expect(JSON.stringify(await again.json())).toContain('niet meer open')
+    expect((await stateOf(reference)).version).toBe(3)
+    await syncCard(reference)
+    expect(channelPosts()).not.toContain('bijgevoegd')
   })
 
   it('answers "Bekijk details" to the clicking chair only, and audits it', async () => {
