@@ -221,7 +221,7 @@ export function buildCaseCard(summary: CaseCardSummary, lang: Lang): SlackMessag
       'lead',
       mention(summary.leadSlackUserId) ??
         (summary.leadOtherSurface
-          ? t(lang, 'slack.card.leadOther', { surface: summary.leadOtherSurface })
+          ? t(lang, 'slack.card.leadOther', { surface: surfaceLabel(summary.leadOtherSurface, lang) })
           : t(lang, 'slack.card.noLead')),
     ),
   ]
@@ -519,6 +519,13 @@ export function parseTriageButton(
   }
 }
 
+const SURFACES = ['web', 'teams', 'slack', 'api', 'cli', 'system']
+
+/** A surface's name for people ("via Teams"); an unknown one is shown as it is. */
+export function surfaceLabel(surface: string, lang: Lang): string {
+  return SURFACES.includes(surface) ? t(lang, `slack.surface.${surface}`) : escapeMrkdwn(surface)
+}
+
 /** The thread line for each timeline event type. */
 const THREAD_KEYS: Record<CaseEvent['type'], string> = {
   submitted: 'submitted',
@@ -545,7 +552,7 @@ export function buildThreadText(event: CaseEvent, lang: Lang): string {
   const actor =
     (actorKey?.surface === 'slack' ? mention(actorKey.user) : null) ??
     (event.surface !== 'system'
-      ? t(lang, 'slack.thread.actorOther', { surface: event.surface })
+      ? t(lang, 'slack.thread.actorOther', { surface: surfaceLabel(event.surface, lang) })
       : t(lang, 'slack.thread.system'))
   const data = event.data
   const intervention = (INTERVENTIONS as readonly unknown[]).includes(data.intervention)
@@ -565,10 +572,10 @@ export function buildThreadText(event: CaseEvent, lang: Lang): string {
     items: items.join(', ') || '—',
     lead:
       (lead?.surface === 'slack' ? mention(lead.user) : null) ??
-      t(lang, 'slack.card.leadOther', { surface: lead?.surface ?? '—' }),
+      t(lang, 'slack.card.leadOther', { surface: lead ? surfaceLabel(lead.surface, lang) : '—' }),
     when: at ? slackDate(at) : '—',
     status: t(lang, `slack.status.${event.to}`),
-    surface: event.surface,
+    surface: surfaceLabel(event.surface, lang),
   })
 }
 

@@ -122,7 +122,7 @@ describe('the case card', () => {
     expect(JSON.stringify(cards[0]?.body.blocks)).toContain(reference)
     const thread = posts.filter((p) => p.body.thread_ts !== undefined)
     expect(thread).toHaveLength(1)
-    expect(thread[0]?.body.text).toBe('Ingediend via slack')
+    expect(thread[0]?.body.text).toBe('Ingediend via Slack')
     // The second sync found the card and updated it in place.
     expect(callsOf('chat.update')).toHaveLength(1)
   })
