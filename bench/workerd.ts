@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import type { Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
 import { Miniflare } from 'miniflare'
 import { unstable_getMiniflareWorkerOptions } from 'wrangler'
@@ -73,6 +74,10 @@ export function startupCpuMs(): { spanMs: number; sampledMs: number } | undefine
   return { spanMs: (data.endTime - data.startTime) / 1000, sampledMs: us / 1000 }
 }
 
+/** Log lines of the served Worker by level, and the first few error lines (for the run's summary). */
+export const logCounts = new Map<string, number>()
+export const errorSamples: string[] = []
+
 export interface Harness {
   mf: Miniflare
   ret: (path: string, init?: RequestInit) => Promise<Response>
@@ -84,7 +89,23 @@ export interface Harness {
 export async function startHarness(bundleDir: string, floorScript: string, bindings: Record<string, string>) {
   const { workerOptions } = unstable_getMiniflareWorkerOptions('wrangler.toml')
   const persist = join(TMP, `state-${process.pid}-${Date.now()}`)
+  const others = new Set(workerdPids())
   const mf = new Miniflare({
+    // The Worker's structured log lines are counted by level, not printed (thousands per run).
+    handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
+      for (const stream of [stdout, stderr]) {
+        let rest = ''
+        stream.on('data', (chunk: Buffer) => {
+          const lines = (rest + chunk.toString()).split('\n')
+          rest = lines.pop() ?? ''
+          for (const line of lines) {
+            const level = line.match(/"level":"(\w+)"/)?.[1] ?? (line.trim() ? 'other' : null)
+            if (level) logCounts.set(level, (logCounts.get(level) ?? 0) + 1)
+            if (level === 'error' && errorSamples.length < 5) errorSamples.push(line.slice(0, 300))
+          }
+        })
+      }
+    },
     d1Persist: persist,
     durableObjectsPersist: persist,
     r2Persist: persist,
@@ -117,14 +138,8 @@ export async function startHarness(bundleDir: string, floorScript: string, bindi
   }
   const dispatch = (host: string) => (path: string, init?: RequestInit) =>
     mf.dispatchFetch(`http://${host}${path}`, init as never) as unknown as Promise<Response>
-  const workerdPid = () => {
-    try {
-      const out = execFileSync('pgrep', ['-P', String(process.pid), '-f', 'workerd'], { encoding: 'utf8' })
-      return Number(out.trim().split('\n')[0])
-    } catch {
-      return undefined
-    }
-  }
+  const pids = new Set(workerdPids().filter((p) => !others.has(p)))
+  const workerdPid = () => [...pids][0]
   return {
     mf,
     ret: dispatch('ret.local'),
@@ -132,6 +147,20 @@ export async function startHarness(bundleDir: string, floorScript: string, bindi
     workerdPid,
     dispose: () => mf.dispose(),
   } satisfies Harness
+}
+
+/** The workerd processes this bench started (children of this Node process). */
+export function workerdPids(): number[] {
+  try {
+    const out = execFileSync('pgrep', ['-P', String(process.pid), '-f', 'workerd'], { encoding: 'utf8' })
+    return out
+      .trim()
+      .split('\n')
+      .map(Number)
+      .filter((n) => n > 0)
+  } catch {
+    return []
+  }
 }
 
 /** Splits a migration file into statements (triggers keep their BEGIN … END bodies together). */

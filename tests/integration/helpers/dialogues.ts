@@ -1,22 +1,8 @@
 import { buttons, type TeamsUser } from '../teams-helpers'
-import { WEB_ANSWERS } from '../web-answers'
 import type { WebClient } from '../web-client'
+import { answersFor } from './answers'
 
-/** The answers of dialogue `i`: the shared web answers with a marker in every free-text field. */
-export function answersFor(i: number): Record<string, Record<string, string | string[]>> {
-  return {
-    ...WEB_ANSWERS,
-    referrer: { ...WEB_ANSWERS.referrer, 'referrer.name': `Verwijzer Nummer ${i}` },
-    child: { ...WEB_ANSWERS.child, 'child.pseudonym': `K${i}.` },
-    question: { ...WEB_ANSWERS.question, question: `Welke route past bij jongere ${i}? (#${i}#)` },
-  }
-}
-
-/** The marker of dialogue `i` as it appears in the question. */
-export const markerOf = (question: string): number | null => {
-  const m = question.match(/\(#(\d+)#\)/)
-  return m ? Number(m[1]) : null
-}
+export { answersFor, markerOf } from './answers'
 
 /** Wall-clock milliseconds of each step, per dialogue. */
 export type StepTimes = number[]
