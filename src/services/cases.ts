@@ -1,4 +1,4 @@
-import { type ChairScopes, can } from '../domain/access'
+import { type ChairScopes, can, chairCovers } from '../domain/access'
 import { type Bilingual, t } from '../domain/copy'
 import { ageOf, type Intake } from '../domain/intake'
 import {
@@ -260,7 +260,10 @@ export async function runCaseCommand(deps: Deps, input: CaseCommandInput): Promi
   if (input.expectedVersion !== undefined && input.expectedVersion !== record.version) {
     return { ...failure('conflict', 'lifecycle.errors.conflict'), current }
   }
-  const applied = applyCommand(current, input.command, actor, deps.clock())
+  // A chair acts as chair only within their region (CHAIR_SCOPES); elsewhere their chair role does not count.
+  const inRegion = chairCovers(actor, record.municipality, chairScopesOf(deps.config))
+  const effective = inRegion ? actor : { ...actor, roles: actor.roles.filter((role) => role !== 'chair') }
+  const applied = applyCommand(current, input.command, effective, deps.clock())
   const commandType =
     typeof input.command === 'object' && input.command !== null && 'type' in input.command
       ? String(input.command.type).slice(0, 40)

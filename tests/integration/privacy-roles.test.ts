@@ -271,4 +271,30 @@ describe('one policy behind every surface (services)', () => {
     expect(chair.ok).toBe(true)
     expect(await refusals('web:dev:coordinator-1')).toContain('startTriage')
   })
+
+  it('a chair limited to other municipalities may neither see nor triage a case outside them', async () => {
+    const base = buildDeps(env)
+    const deps = buildDeps(env, {
+      config: { ...base.config, CHAIR_SCOPES: `slack:${TEAM}:U0CHAIR002=Assen|Tynaarlo` },
+    })
+    const scoped = buildSlackActor(deps.config, TEAM, 'U0CHAIR002', 'nl')
+    expect(scoped.roles).toContain('chair')
+    const municipality = (
+      await env.DB.prepare('SELECT municipality FROM cases WHERE reference = ?1')
+        .bind(slackCase)
+        .first<{ municipality: string }>()
+    )?.municipality
+    expect(municipality).toBe('Emmen')
+    expect((await getCase(deps, slackCase, scoped)).ok).toBe(false)
+    const triage = await runCaseCommand(deps, {
+      reference: slackCase,
+      command: { type: 'assignLead', leadKey: `slack:${TEAM}:U0CHAIR002` },
+      actor: scoped,
+    })
+    expect(triage.ok).toBe(false)
+    if (!triage.ok) expect(triage.error.code).toBe('not_allowed')
+    // Without the scope the same chair may.
+    expect((await getCase(base, slackCase, scoped)).ok).toBe(true)
+    expect(await refusals(`slack:${TEAM}:U0CHAIR002`)).toEqual(['view', 'assignLead'])
+  })
 })
