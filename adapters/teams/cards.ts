@@ -434,12 +434,15 @@ export interface ReceiptCardInput {
   reference: string
   intervention: Intervention
   urgency?: Urgency
+  /** The shared explanatory analysis is required and missing (flag `analysis_missing`, gate G5). */
+  analysisMissing?: boolean
 }
 
 /**
  * The receipt after submit: reference, suggested intervention and urgency, and a button that issues
  * a personal PDF link when pressed. The link is not put in the receipt itself: links live 15 minutes
- * and every issue is audited, so one is made at the moment the referrer wants to read.
+ * and every issue is audited, so one is made at the moment the referrer wants to read. When the
+ * analysis is missing, a second button issues an upload link for it the same way.
  */
 export function buildReceiptCard(input: ReceiptCardInput): AdaptiveCard {
   const { lang } = input
@@ -457,8 +460,75 @@ export function buildReceiptCard(input: ReceiptCardInput): AdaptiveCard {
       text(t(lang, 'teams.receipt.body')),
       { type: 'FactSet', facts },
       hint(t(lang, 'teams.receipt.pdfHint')),
+      ...(input.analysisMissing
+        ? [
+            {
+              type: 'Container',
+              id: 'analysis-missing',
+              style: 'warning',
+              items: [text(t(lang, 'teams.upload.missing'))],
+            } satisfies Container,
+          ]
+        : []),
     ],
-    [pdfButton(lang, input.reference)],
+    [
+      pdfButton(lang, input.reference),
+      ...(input.analysisMissing ? [uploadButton(lang, input.reference)] : []),
+    ],
+  )
+}
+
+function uploadButton(lang: Lang, reference: string): SubmitAction {
+  return submit(
+    t(lang, 'teams.upload.button'),
+    { action: 'cmd:upload', reference },
+    { associatedInputs: 'none' },
+  )
+}
+
+/**
+ * A personal, short-lived link where the referrer uploads the shared explanatory analysis of one case
+ * in the browser. Only ever sent into that referrer's own 1:1 chat.
+ */
+export function buildUploadLinkCard(
+  lang: Lang,
+  reference: string,
+  url: string,
+  expires: string,
+): AdaptiveCard {
+  return card(
+    lang,
+    [
+      text(t(lang, 'teams.upload.linkReady', { reference }), { weight: 'bolder' }),
+      hint(t(lang, 'teams.upload.linkExpiry', { expires })),
+      hint(t(lang, 'teams.upload.privacy')),
+    ],
+    [{ type: 'Action.OpenUrl', title: t(lang, 'teams.upload.button'), url }],
+  )
+}
+
+/**
+ * The answer to "stop" on the acute-danger notice (G1): the intake is stopped, and the crisis lines
+ * stay in view (112, Veilig Thuis, the crisis service, "this is not a report"), as on the web.
+ */
+export function buildCrisisStopCard(lang: Lang): AdaptiveCard {
+  return card(
+    lang,
+    [
+      text(t(lang, 'teams.messages.cancelled')),
+      {
+        type: 'Container',
+        id: 'notice-G1',
+        style: 'attention',
+        items: [
+          text(t(lang, 'dialogue.notices.G1.title'), { weight: 'bolder' }),
+          ...(['call112', 'veiligThuis', 'crisis', 'notAReport'] as const).map((k) =>
+            text(t(lang, `dialogue.notices.G1.${k}`)),
+          ),
+        ],
+      },
+    ],
+    [commandButton(lang, 'new')],
   )
 }
 
@@ -578,16 +648,18 @@ export function buildReminderCard(input: ReminderCardInput): AdaptiveCard {
     heading(t(lang, `teams.reminder.${kind}Title`, params)),
     text(t(lang, `teams.reminder.${kind}Body`, params)),
   ]
-  const actions =
-    kind === 'draft'
-      ? [
-          submit(
-            t(lang, 'teams.reminder.resume'),
-            { action: 'cmd:resume' },
-            { associatedInputs: 'none', style: 'positive' },
-          ),
-        ]
-      : [commandButton(lang, 'list')]
+  const actions: SubmitAction[] =
+    kind === 'analysis' && input.reference
+      ? [uploadButton(lang, input.reference), commandButton(lang, 'list')]
+      : kind === 'draft'
+        ? [
+            submit(
+              t(lang, 'teams.reminder.resume'),
+              { action: 'cmd:resume' },
+              { associatedInputs: 'none', style: 'positive' },
+            ),
+          ]
+        : [commandButton(lang, 'list')]
   return card(lang, body, actions)
 }
 
@@ -622,6 +694,8 @@ export type CardSubmit =
   | { kind: 'dialogue'; event: DialogueEvent; stepId: string; draftVersion: number }
   | { kind: 'command'; command: TeamsCommand }
   | { kind: 'answer'; reference: string; questionId: string; answer: string }
+  /** "Upload analysis" on a receipt or reminder: issue an upload link for this case. */
+  | { kind: 'upload'; reference: string }
 
 const RESERVED = new Set([
   'action',
@@ -659,6 +733,10 @@ export function parseCardSubmit(activity: { value?: unknown }): CardSubmit | nul
     if (rest === 'pdf') {
       const reference = str(v.reference)
       return reference ? { kind: 'command', command: { type: 'pdf', reference } } : null
+    }
+    if (rest === 'upload') {
+      const reference = str(v.reference)
+      return reference ? { kind: 'upload', reference } : null
     }
     if (rest === 'lang:nl' || rest === 'lang:en')
       return { kind: 'command', command: { type: 'lang', lang: rest.slice(5) as Lang } }

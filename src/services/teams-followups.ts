@@ -90,6 +90,7 @@ export async function runTeamsReceipt(ctx: TeamsFollowUpDeps, reference: string)
       reference,
       intervention: record.suggestedIntervention,
       urgency: record.urgency,
+      analysisMissing: record.flags.includes('analysis_missing'),
     }),
   )
 }

@@ -7,11 +7,13 @@ import {
 } from '../../adapters/teams/activity'
 import type { AdaptiveCard } from '../../adapters/teams/card-schema'
 import {
+  buildCrisisStopCard,
   buildHelpCard,
   buildMessageCard,
   buildMyCasesCard,
   buildPdfLinkCard,
   buildStepCard,
+  buildUploadLinkCard,
   type CardSubmit,
   parseCardSubmit,
 } from '../../adapters/teams/cards'
@@ -26,6 +28,7 @@ import { type DraftStore, draftKey } from '../ports/draft-store'
 import { listMyCases, runCaseCommand } from './cases'
 import type { Deps } from './deps'
 import { runDialogueEvent, runLoadDialogue } from './dialogue'
+import { issueAnalysisUploadLink } from './links'
 import { formatLocalTime } from './teams-followups'
 
 /**
@@ -194,6 +197,7 @@ async function runSubmit(turn: Turn, submit: CardSubmit): Promise<TeamsReply[]> 
   const { ctx, activity } = turn
   if (submit.kind === 'command') return runCommand(turn, submit.command)
   if (submit.kind === 'answer') return runAnswer(turn, submit)
+  if (submit.kind === 'upload') return [{ kind: 'send', card: await runUploadLink(turn, submit.reference) }]
 
   const loaded = await runLoadDialogue(ctx.deps, ctx.drafts, turn.key)
   const state = loaded.state
@@ -211,7 +215,7 @@ async function runSubmit(turn: Turn, submit: CardSubmit): Promise<TeamsReply[]> 
   const result = await dialogue(turn, event)
   if (!result.view || !result.state) {
     const lang = event.type === 'setLang' ? event.lang : state.lang
-    return [reply(activity, buildMessageCard(lang, t(lang, 'teams.messages.cancelled'), ['new']), true)]
+    return [reply(activity, stoppedCard(state, lang), true)]
   }
   if (event.type === 'save' && result.view.errors.length === 0) {
     const lang = result.state.lang
@@ -255,9 +259,10 @@ async function runCommand(turn: Turn, command: TeamsCommand): Promise<TeamsReply
     case 'help':
       return send(buildHelpCard(lang))
     case 'stop': {
-      if (!open) return send(buildMessageCard(lang, t(lang, 'teams.messages.nothingToResume'), ['new']))
+      if (!open || !loaded.state)
+        return send(buildMessageCard(lang, t(lang, 'teams.messages.nothingToResume'), ['new']))
       await dialogue(turn, { type: 'cancel' })
-      return send(buildMessageCard(lang, t(lang, 'teams.messages.cancelled'), ['new']))
+      return send(stoppedCard(loaded.state, lang))
     }
     case 'pdf':
       return send(await runPdfLink(turn, command.reference, lang))
@@ -307,6 +312,46 @@ async function runAnswer(turn: Turn, submit: Extract<CardSubmit, { kind: 'answer
       true,
     ),
   ]
+}
+
+/**
+ * The card after a draft was stopped. Stopped at the acute-danger notice (G1), it keeps the crisis
+ * lines in view: stopping the intake must not take away the numbers to call.
+ */
+function stoppedCard(before: DraftState, lang: Lang): AdaptiveCard {
+  return before.phase === 'notice' && before.stepId === 'G1'
+    ? buildCrisisStopCard(lang)
+    : buildMessageCard(lang, t(lang, 'teams.messages.cancelled'), ['new'])
+}
+
+/**
+ * "Upload analysis": a short-lived upload link for the shared explanatory analysis, issued (and
+ * audited) only to the referrer who filed the case, as a new card in their own 1:1 chat.
+ */
+async function runUploadLink(turn: Turn, reference: string): Promise<AdaptiveCard> {
+  const { ctx, actor, lang } = turn
+  const result = await issueAnalysisUploadLink(ctx.deps, {
+    actor,
+    reference,
+    origin: turn.origin,
+    ...(turn.requestId ? { requestId: turn.requestId } : {}),
+  }).catch((error: unknown) => {
+    logger.warn('teams_upload_link_failed', {
+      reference,
+      error: error instanceof Error ? error.name : 'unknown',
+    })
+    return null
+  })
+  if (!result?.ok) {
+    if (result) logger.info('teams_upload_link_refused', { reference, code: result.code })
+    return buildMessageCard(lang, t(lang, 'teams.upload.unavailable'))
+  }
+  return buildUploadLinkCard(
+    lang,
+    reference,
+    result.url,
+    formatLocalTime(result.expiresAt.toISOString(), lang),
+  )
 }
 
 /** A personal PDF link for the referrer of the case (nobody else gets one through Teams). */

@@ -9,6 +9,7 @@ import {
 } from '../../adapters/teams/card-schema'
 import {
   buildCardActivity,
+  buildCrisisStopCard,
   buildHelpCard,
   buildMessageCard,
   buildMyCasesCard,
@@ -18,6 +19,7 @@ import {
   buildReminderCard,
   buildStatusCard,
   buildStepCard,
+  buildUploadLinkCard,
   parseCardSubmit,
 } from '../../adapters/teams/cards'
 import { loadSample } from '../fixtures/samples'
@@ -84,6 +86,15 @@ const allCards = (): [string, AdaptiveCard][] => [
     ),
   ],
   ['receipt en', buildReceiptCard({ lang: 'en', reference: 'RET-2026-0042', intervention: 'ROP' })],
+  [
+    'receipt, analysis missing',
+    buildReceiptCard({ lang: 'nl', reference: 'RET-2026-0042', intervention: 'RST', analysisMissing: true }),
+  ],
+  [
+    'upload link',
+    buildUploadLinkCard('en', 'RET-2026-0042', 'https://ret.example.test/files/upload/a.b', '10:15'),
+  ],
+  ['G1 stop', buildCrisisStopCard('nl')],
   [
     'status',
     buildStatusCard({
@@ -383,6 +394,54 @@ describe('follow-up cards', () => {
       },
     ])
     expect(JSON.stringify(link)).toContain('valid until 24 November 2026 10:15')
+  })
+
+  it('receipt and analysis reminder offer "upload analysis" only when it is missing', () => {
+    const missing = buildReceiptCard({
+      lang: 'nl',
+      reference: 'RET-2026-0042',
+      intervention: 'RST',
+      analysisMissing: true,
+    })
+    expect(action(missing, 'cmd:upload')).toMatchObject({
+      title: 'Analyse uploaden',
+      data: { action: 'cmd:upload', reference: 'RET-2026-0042' },
+      associatedInputs: 'none',
+    })
+    expect(JSON.stringify(missing)).toContain('analyse ontbreekt nog')
+    const present = buildReceiptCard({ lang: 'nl', reference: 'RET-2026-0042', intervention: 'RST' })
+    expect(present.actions?.map((a) => (a.type === 'Action.Submit' ? a.data?.action : a.type))).toEqual([
+      'cmd:pdf',
+    ])
+    const reminder = buildReminderCard({ lang: 'en', kind: 'analysis', reference: 'RET-2026-0042' })
+    expect(action(reminder, 'cmd:upload').title).toBe('Upload analysis')
+    expect(parseCardSubmit(press(missing, 'cmd:upload'))).toEqual({
+      kind: 'upload',
+      reference: 'RET-2026-0042',
+    })
+    expect(parseCardSubmit({ value: { action: 'cmd:upload' } })).toBeNull()
+    const link = buildUploadLinkCard(
+      'en',
+      'RET-2026-0042',
+      'https://ret.example.test/files/upload/t',
+      '10:15',
+    )
+    expect(link.actions).toEqual([
+      { type: 'Action.OpenUrl', title: 'Upload analysis', url: 'https://ret.example.test/files/upload/t' },
+    ])
+    expect(JSON.stringify(link)).toContain('valid until 10:15')
+  })
+
+  it('the G1 stop card keeps the crisis lines, in both languages', () => {
+    for (const [lang, lines] of [
+      ['nl', ['Bel 112', '0800-2000', 'crisisdienst', 'géén melding']],
+      ['en', ['112', '0800-2000', 'crisis service', 'NOT a report']],
+    ] as const) {
+      const stop = buildCrisisStopCard(lang)
+      const block = elements(stop).find((e) => e.type === 'Container' && e.id === 'notice-G1')
+      expect(block).toMatchObject({ style: 'attention' })
+      for (const line of lines) expect(JSON.stringify(block)).toContain(line)
+    }
   })
 
   it('question card has a labelled, required answer input and a send button carrying the question id', () => {
