@@ -21,6 +21,7 @@ import { type Config, loadConfig } from '../config'
 import { t } from '../domain/copy'
 import { logger } from '../logger'
 import { systemClock } from '../ports/clock'
+import { sha256Hex } from '../services/cases'
 import { buildDeps, type Deps } from '../services/deps'
 import { buildSlackDeps, type SlackDeps } from '../services/slack-deps'
 import {
@@ -240,7 +241,10 @@ export function buildSlackRoutes(options: SlackRouteOptions = {}) {
     const slack = slackOf(c.env, deps)
     const firstBlock = Object.keys(view.state.values)[0] ?? 'intro'
     try {
-      const delivery = `view:${view.id}:${view.hash ?? ''}:${payload.trigger_id ?? ''}`
+      // The same delivery again has the same view, hash, trigger and input; a corrected resubmission
+      // after field errors differs in its input, so it is never mistaken for a duplicate.
+      const input = await sha256Hex(JSON.stringify(view.state.values))
+      const delivery = `view:${view.id}:${view.hash ?? ''}:${payload.trigger_id ?? ''}:${input.slice(0, 32)}`
       if (!(await claimSlackDelivery(deps, delivery))) return c.body(null, 200)
       if (isAnswer) {
         return c.json(

@@ -462,6 +462,29 @@ describe('triage actions', () => {
     expect(record.chosenIntervention).toBe('RST')
   })
 
+  it('accepts a corrected resubmission of the same modal after field errors', async () => {
+    const reference = await newCase()
+    const payload = modalSubmit(
+      'reroute',
+      { r: reference, v: 1, i: 'EXPERTTAFEL' },
+      {
+        intervention: { type: 'static_select', selected_option: { value: 'ROP' } },
+        reason: { type: 'plain_text_input', value: '' },
+      },
+    )
+    const first = await send(await signedRequest('/slack/interactions', interaction(payload)))
+    expect(((await first.json()) as { response_action: string }).response_action).toBe('errors')
+    // Same view, hash and trigger; only the typed reason differs.
+    const values = payload.view.state as { values: Record<string, Record<string, unknown>> }
+    values.values.reason = { value: { type: 'plain_text_input', value: 'Plaatsing dreigt.' } }
+    const second = await send(await signedRequest('/slack/interactions', interaction(payload)))
+    expect(second.status).toBe(200)
+    expect((await stateOf(reference)).chosenIntervention).toBe('ROP')
+    // And the very same delivery once more changes nothing.
+    await send(await signedRequest('/slack/interactions', interaction(payload)))
+    expect((await stateOf(reference)).version).toBe(2)
+  })
+
   it('asks for information and declines through their modals', async () => {
     const info = await newCase()
     await send(
