@@ -1,4 +1,4 @@
-import type { Hono, MiddlewareHandler } from 'hono'
+import type { Context, Hono, MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app'
 import { both } from '../domain/copy'
 import { identifyApi, identifySlack, identifyTeams, identifyWeb, rateLimit } from '../services/rate-limit'
@@ -57,6 +57,19 @@ const baselineHeaders: MiddlewareHandler<AppEnv> = async function baselineHeader
   }
 }
 
+/**
+ * Slack shows a bare 429 to the person as "dispatch failed"; a slash command's answer can be an ephemeral
+ * message instead, so there it says what happened in both languages (interactions keep the 429).
+ */
+function respondSlack(c: Context, retryAfter: number): Response | null {
+  if (c.req.path !== '/slack/commands') return null
+  const message = both('privacy.errors.rateLimited', { seconds: retryAfter })
+  return Response.json(
+    { response_type: 'ephemeral', text: `${message.nl}\n${message.en}` },
+    { status: 200, headers: { 'Retry-After': String(retryAfter) } },
+  )
+}
+
 const isOtherSurface = (path: string) =>
   path === '/healthz' || path.startsWith('/api/') || path.startsWith('/slack/')
 
@@ -65,7 +78,7 @@ export function applyEdgeGuards(app: Hono<AppEnv>): void {
   app.use('*', baselineHeaders)
   app.use('*', declaredBodyLimit)
   app.use('/api/v1/*', rateLimit({ surface: 'api', identify: identifyApi }))
-  app.use('/slack/*', rateLimit({ surface: 'slack', identify: identifySlack }))
+  app.use('/slack/*', rateLimit({ surface: 'slack', identify: identifySlack, respond: respondSlack }))
   app.use('/api/messages', rateLimit({ surface: 'teams', identify: identifyTeams }))
   const web = rateLimit<AppEnv>({ surface: 'web', identify: identifyWeb, html: true })
   app.use('*', async function webRateLimit(c, next) {

@@ -165,6 +165,8 @@ export interface RateLimitOptions {
   /** Whether a finished request counts (default: anything but 401 and 403). */
   counts?: (status: number) => boolean
   html?: boolean
+  /** A surface's own way to say it (e.g. an ephemeral Slack message); default the 429 above. */
+  respond?: (c: Context, retryAfter: number) => Response | null
   /** Injected clock (seconds) for tests. */
   nowSeconds?: () => number
 }
@@ -185,7 +187,10 @@ export function rateLimit<E extends { Bindings: Env } = { Bindings: Env }>(
         const decision = await checkRateLimit(c.env.DB, options.surface, id, limits, now())
         if (!decision.ok) {
           logger.warn('rate_limited', { surface: options.surface, status: 429 })
-          return buildRateLimitedResponse(c, decision.retryAfter, options.html ?? false)
+          return (
+            options.respond?.(c, decision.retryAfter) ??
+            buildRateLimitedResponse(c, decision.retryAfter, options.html ?? false)
+          )
         }
       }
     } catch (error) {

@@ -5,7 +5,7 @@ import worker from '../../src/index'
 import { rateLimit, resetRateLimitCache } from '../../src/services/rate-limit'
 import { buildPlatformServer } from './helpers/platforms'
 import { ADMIN_TOKEN } from './privacy-helpers'
-import { signedRequest, slackEnv } from './slack-helpers'
+import { interaction, signedRequest, slackEnv } from './slack-helpers'
 
 /**
  * The edges (issue 7): rate limits per user and per tenant with a bilingual 429 and Retry-After, body
@@ -102,9 +102,21 @@ describe('rate limits', () => {
       expect((await call(await signedRequest('/slack/commands', body.toString()), testEnv)).status).toBe(200)
     }
     body.set('trigger_id', 't9')
+    // A slash command over the limit gets an ephemeral answer in both languages (a bare 429 would show
+    // the person only "dispatch failed"); an interaction gets the 429.
     const over = await call(await signedRequest('/slack/commands', body.toString()), testEnv)
-    expect(over.status).toBe(429)
+    expect(over.status).toBe(200)
     expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0)
+    const answer = (await over.json()) as { response_type: string; text: string }
+    expect(answer.response_type).toBe('ephemeral')
+    expect(answer.text).toMatch(/^Te veel verzoeken achter elkaar\. .*\nToo many requests in a row\./s)
+    const payload = interaction({
+      type: 'block_actions',
+      team: { id: 'T0RETDRNT' },
+      user: { id: 'U0RATELIM1' },
+    })
+    const click = await call(await signedRequest('/slack/interactions', payload), testEnv)
+    expect(click.status).toBe(429)
   })
 
   it('web: a bilingual 429 page', async () => {
