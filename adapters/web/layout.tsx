@@ -80,6 +80,13 @@ export function Layout({ ctx, title, children }: { ctx: PageContext; title: stri
                     <a href="/cases">{t(ctx.lang, 'web.nav.cases')}</a>
                   </li>
                 ) : null}
+                {ctx.user?.roles.some((r) => r === 'coordinator' || r === 'admin') ? (
+                  <li>
+                    <a href="/digest" aria-current={ctx.path === '/digest' ? 'page' : undefined}>
+                      {t(ctx.lang, 'web.nav.digest')}
+                    </a>
+                  </li>
+                ) : null}
                 {ctx.user ? (
                   <li class="who">{t(ctx.lang, 'web.nav.signedInAs', { name: ctx.user.name })}</li>
                 ) : null}

@@ -525,8 +525,12 @@ describe('web digest page', () => {
     expect(client.html).toContain('<text x="124" y="')
     expect(client.html).toContain('>Emmen</text>')
     expect(client.html).toContain('href="/digest.csv"')
+    // The main menu leads coordinators here (and marks it as the current page).
+    expect(client.html).toContain('<a href="/digest" aria-current="page">Weekoverzicht</a>')
+    await client.get('/')
+    expect(client.html).toContain('<a href="/digest">Weekoverzicht</a>')
     const audit = await rows<{ action: string; detail: string }>(
-      "SELECT action, detail FROM audit_log WHERE actor_key = 'web:dev:test-coordinator' ORDER BY id DESC LIMIT 1",
+      "SELECT action, detail FROM audit_log WHERE actor_key = 'web:dev:test-coordinator' AND action = 'view' ORDER BY id DESC LIMIT 1",
     )
     expect(audit[0]?.action).toBe('view')
     expect(audit[0]?.detail).toMatch(/^digest:\d{4}-W\d{2}$/)
@@ -571,6 +575,10 @@ describe('web digest page', () => {
       expect(referrer.html).toContain('Geen toegang')
       expect(referrer.html).not.toContain('RET-2026')
     }
+    // No menu link to the digest for a referrer.
+    await referrer.get('/')
+    expect(referrer.html).toContain('href="/cases"')
+    expect(referrer.html).not.toContain('href="/digest"')
     const refused = await rows<{ detail: string }>(
       "SELECT detail FROM audit_log WHERE actor_key = 'web:dev:test-referrer' AND action = 'refused'",
     )
