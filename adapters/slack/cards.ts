@@ -31,6 +31,7 @@ import {
 
 /** Prefix of every action id and callback id this app owns. */
 export const ACTION_PREFIX = 'ret:triage:'
+/** Prefix of the triage modals' callback ids (`ret:triage:reroute`…). */
 export const TRIAGE_CALLBACK_PREFIX = 'ret:triage:'
 const VALUE = 'value'
 
@@ -397,6 +398,7 @@ export function buildTriageModal(action: ModalAction, summary: CaseCardSummary, 
   }
 }
 
+/** A triage modal read into a lifecycle command, or the errors to show in the modal. */
 export type TriageSubmission =
   | { ok: true; reference: string; expectedVersion: number; lang: Lang; command: CaseCommandInput }
   | { ok: false; reference: string | null; lang: Lang; response: SlackModalErrors }

@@ -249,6 +249,7 @@ export function readIntakeMetadata(
   }
 }
 
+/** An intake modal submission read into a dialogue event, or why not. */
 export type IntakeSubmission =
   | { ok: true; event: DialogueEvent; meta: IntakeMetadata }
   | { ok: false; code: 'not_intake' | 'no_action' }

@@ -13,6 +13,7 @@ export interface SlackCardRecord {
   threadSeq: number
 }
 
+/** Storage of card locations (D1 in production). */
 export interface SlackMessageStore {
   get(reference: string): Promise<SlackCardRecord | null>
   /** Claims the first post of a card; true when this caller may post (new claim or a stale one taken over). */

@@ -9,6 +9,7 @@ import type { Lang } from '../../src/domain/enums'
 
 const id = z.string().min(1).max(64)
 
+/** A slash command's form fields (`/ret …`). */
 export const SlashCommandSchema = z.looseObject({
   team_id: id,
   user_id: id,
@@ -39,6 +40,7 @@ export const StateValueSchema = z.looseObject({
   selected_channel: z.string().nullish(),
 })
 export type StateValue = z.infer<typeof StateValueSchema>
+/** `view.state.values`: block id → action id → value. */
 export type StateValues = Record<string, Record<string, StateValue>>
 
 const ViewSchema = z.looseObject({
@@ -56,6 +58,7 @@ export type SlackView = z.infer<typeof ViewSchema>
 const UserSchema = z.looseObject({ id: id, team_id: id.optional(), locale: z.string().optional() })
 const TeamSchema = z.looseObject({ id: id })
 
+/** One clicked element of a block_actions payload. */
 export const BlockActionSchema = z.looseObject({
   action_id: z.string().max(255),
   block_id: z.string().max(255).optional(),
@@ -66,6 +69,7 @@ export const BlockActionSchema = z.looseObject({
 })
 export type BlockAction = z.infer<typeof BlockActionSchema>
 
+/** A button click (on a message or inside a modal). */
 export const BlockActionsPayloadSchema = z.looseObject({
   type: z.literal('block_actions'),
   team: TeamSchema.nullable(),
@@ -81,6 +85,7 @@ export const BlockActionsPayloadSchema = z.looseObject({
 })
 export type BlockActionsPayload = z.infer<typeof BlockActionsPayloadSchema>
 
+/** A modal's Submit. */
 export const ViewSubmissionPayloadSchema = z.looseObject({
   type: z.literal('view_submission'),
   team: TeamSchema.nullable(),
@@ -91,6 +96,7 @@ export const ViewSubmissionPayloadSchema = z.looseObject({
 })
 export type ViewSubmissionPayload = z.infer<typeof ViewSubmissionPayloadSchema>
 
+/** A modal closed with its close button (sent because we set `notify_on_close`). */
 export const ViewClosedPayloadSchema = z.looseObject({
   type: z.literal('view_closed'),
   team: TeamSchema.nullable(),
@@ -99,6 +105,7 @@ export const ViewClosedPayloadSchema = z.looseObject({
 })
 export type ViewClosedPayload = z.infer<typeof ViewClosedPayloadSchema>
 
+/** The interaction payloads this app handles. */
 export const InteractionPayloadSchema = z.discriminatedUnion('type', [
   BlockActionsPayloadSchema,
   ViewSubmissionPayloadSchema,
@@ -106,6 +113,7 @@ export const InteractionPayloadSchema = z.discriminatedUnion('type', [
 ])
 export type InteractionPayload = z.infer<typeof InteractionPayloadSchema>
 
+/** A parse result: the payload, or why it was refused. */
 export type ParsedSlack<T> = { ok: true; value: T } | { ok: false; code: 'bad_payload' | 'unsupported_type' }
 
 /** Parses a verified slash-command body (application/x-www-form-urlencoded). */

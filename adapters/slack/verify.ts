@@ -6,6 +6,7 @@
 /** Slack's replay window: a signature older (or further in the future) than this is refused. */
 export const SLACK_MAX_SKEW_SECONDS = 5 * 60
 
+/** Why a request failed verification (logged; never shown to the caller). */
 export type SlackVerifyErrorCode =
   | 'missing_signing_secret'
   | 'missing_timestamp'
@@ -23,6 +24,7 @@ export class SlackVerificationError extends Error {
   }
 }
 
+/** What `verifySlackRequest` checks: the two headers, the raw body and the injected time. */
 export interface VerifySlackRequestInput {
   signingSecret: string
   /** The `x-slack-request-timestamp` header (unix seconds). */

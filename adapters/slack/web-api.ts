@@ -27,6 +27,7 @@ export class SlackApiError extends Error {
   }
 }
 
+/** The bot token, the API base URL (configuration) and, in tests, a fetch. */
 export interface SlackApiOptions {
   token: string
   /** e.g. `https://slack.com/api/` (trailing slash optional). */
@@ -34,6 +35,7 @@ export interface SlackApiOptions {
   fetch?: typeof fetch
 }
 
+/** A successful Web API answer (`ok: true` plus the method's fields). */
 export type SlackResult = { ok: true } & Record<string, unknown>
 
 /** What chat.postMessage / chat.update need besides channel. */

@@ -48,6 +48,7 @@ import '../jobs/slack-referrer'
 /** Slack payloads are small; anything larger is not from Slack. */
 const MAX_BODY_BYTES = 1_000_000
 
+/** Seams for tests; production builds everything from `env`. */
 export interface SlackRouteOptions {
   /** Tests replace how dependencies are built (e.g. a fixed clock). */
   buildDeps?: (env: Env) => Deps

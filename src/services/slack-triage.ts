@@ -148,6 +148,7 @@ async function reportFailure(
   await tell(slack, channel, user, buildTextMessage(`${reference}: ${result.error[lang]}`))
 }
 
+/** A verified card button click. */
 export interface TriageClickInput {
   teamId: string
   userId: string
@@ -249,6 +250,7 @@ export async function runSlackDetails(
   await tell(slack, channelId, actor.userId, message)
 }
 
+/** A verified triage modal submission. */
 export interface TriageSubmitInput {
   teamId: string
   userId: string
