@@ -19,6 +19,9 @@ const ENCRYPTED_COLUMNS = [
   { table: 'case_files', column: 'name_enc', id: 'id', aadOf: (r: Row) => `file:${r.row_id}:name` },
 ] as const
 
+/** Never swept by reference: the case row itself, the audit trail, and the card rows the job needs. */
+const KEEP_UNTIL_CARDS_REPLACED = new Set(['cases', 'audit_log', 'slack_messages'])
+
 interface Row {
   row_id: string
   value: string
@@ -45,7 +48,25 @@ export class D1PrivacyStore implements PrivacyStore {
     for (let i = 0; i < r2Keys.length; i += 500) await this.bucket.delete(r2Keys.slice(i, i + 500))
   }
 
+  /**
+   * Tables of other areas that key rows by case reference (reminders, …), found from the schema so a
+   * table added later is erased too. `slack_messages` stays until the `case.erased` job replaced the
+   * card (it deletes the row); `cases` and `audit_log` are handled on their own.
+   */
+  private async referenceTables(): Promise<string[]> {
+    const { results } = await this.db
+      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+      .all<{ name: string; sql: string | null }>()
+    return results
+      .filter((t) => /^\w+$/.test(t.name) && !KEEP_UNTIL_CARDS_REPLACED.has(t.name))
+      .filter((t) => /[\s(,]reference\s+TEXT\b/i.test(t.sql ?? ''))
+      .map((t) => t.name)
+  }
+
   async eraseCaseRows(caseId: string, reference: string, audit: AuditEntry): Promise<boolean> {
+    const byReference = (await this.referenceTables()).map((table) =>
+      this.db.prepare(`DELETE FROM "${table}" WHERE reference = ?1`).bind(reference),
+    )
     const results = await this.db.batch([
       this.db
         .prepare(
@@ -58,6 +79,7 @@ export class D1PrivacyStore implements PrivacyStore {
       this.db.prepare('DELETE FROM case_events WHERE case_id = ?1').bind(caseId),
       this.db.prepare('DELETE FROM routing_decisions WHERE case_id = ?1').bind(caseId),
       this.db.prepare('DELETE FROM case_files WHERE case_id = ?1').bind(caseId),
+      ...byReference,
       this.db.prepare('DELETE FROM cases WHERE id = ?1').bind(caseId),
       this.db
         .prepare(
@@ -74,7 +96,7 @@ export class D1PrivacyStore implements PrivacyStore {
           audit.detail,
         ),
     ])
-    return (results[5]?.meta.changes ?? 0) > 0
+    return (results[5 + byReference.length]?.meta.changes ?? 0) > 0
   }
 
   async listExpired(status: CaseStatus, beforeIso: string, limit: number): Promise<string[]> {

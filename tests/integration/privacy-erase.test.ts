@@ -112,6 +112,11 @@ describe('ret erase', () => {
       env.DB.prepare(
         'INSERT INTO teams_sent_cards (send_key, user_key, activity_id, sent_at) VALUES (?1, ?2, ?3, ?4)',
       ).bind(`changed:${reference}:2`, TEAMS_USER, 'act-status-2', now),
+      // A reminder sent about it (another area's table, keyed by reference).
+      env.DB.prepare(
+        `INSERT INTO reminders_sent (reminder_key, reference, rule, kind, status_since, state, claimed_at)
+         VALUES (?1, ?2, 'info_overdue', 'reminder', ?3, 'sent', ?3)`,
+      ).bind(`${reference}:info_overdue:2026-11-23`, reference, now),
     ])
     expect((await traces(reference, caseId)).sort()).toEqual(
       expect.arrayContaining([
@@ -119,6 +124,7 @@ describe('ret erase', () => {
         'case_files',
         'cases',
         'routing_decisions',
+        'reminders_sent',
         'slack_messages',
         'teams_sent_cards',
       ]),
