@@ -75,7 +75,13 @@ export class D1PrivacyStore implements PrivacyStore {
               OR instr(response_json, ?2) > 0`,
         )
         .bind(caseId, `"${reference}"`),
-      this.db.prepare('DELETE FROM processed_jobs WHERE instr(job_id, ?1) > 0').bind(reference),
+      // Ledger ids are `<type>:<reference>[:…]#<handler>`: match the reference whole (RET-2026-1000 is
+      // not RET-2026-10000).
+      this.db
+        .prepare(
+          "DELETE FROM processed_jobs WHERE instr(job_id, ?1 || ':') > 0 OR instr(job_id, ?1 || '#') > 0",
+        )
+        .bind(reference),
       this.db.prepare('DELETE FROM case_events WHERE case_id = ?1').bind(caseId),
       this.db.prepare('DELETE FROM routing_decisions WHERE case_id = ?1').bind(caseId),
       this.db.prepare('DELETE FROM case_files WHERE case_id = ?1').bind(caseId),

@@ -85,9 +85,10 @@ export async function processSlackErased(env: Env, reference: string): Promise<'
 export async function processTeamsErased(env: Env, reference: string): Promise<number> {
   const { results } = await env.DB.prepare(
     `SELECT send_key, user_key, activity_id FROM teams_sent_cards
-     WHERE send_key = ?1 OR substr(send_key, 1, length(?2)) = ?2`,
+     WHERE instr(send_key || ':', ?1) > 0`,
   )
-    .bind(`receipt:${reference}`, `changed:${reference}:`)
+    // Send keys name the reference whole (`receipt:<ref>`, `changed:<ref>:<v>`, reminders `…:<ref>:…`).
+    .bind(`:${reference}:`)
     .all<{ send_key: string; user_key: string; activity_id: string | null }>()
   if (results.length === 0) return 0
   const config = loadConfig(env as unknown as Record<string, unknown>)
