@@ -2,14 +2,14 @@ import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { logger } from './logger'
 import { buildAdminRoutes } from './routes/admin'
-import { buildWebRoutes, handleWebNotFound } from './routes/web'
-import { buildWebDigestRoutes } from './routes/web-digest'
 import { buildApiRoutes } from './routes/api'
 import { buildApiCasesRoutes } from './routes/api-cases'
 import { applyEdgeGuards } from './routes/edge'
 import { buildFilesRoutes } from './routes/files'
 import { buildSlackRoutes } from './routes/slack'
 import { buildTeamsRoutes } from './routes/teams'
+import { buildWebRoutes, handleWebNotFound } from './routes/web'
+import { buildWebDigestRoutes } from './routes/web-digest'
 
 /** Per-request values set by middleware. */
 export type AppVariables = { requestId: string }
@@ -35,18 +35,18 @@ export function buildApp() {
 
   app.route('/api/v1/admin', buildAdminRoutes())
 
-  app.route('/', buildFilesRoutes())
-
-  app.route('/', buildWebDigestRoutes())
-
-  app.route('/', buildWebRoutes())
-
   app.route('/api/v1', buildApiRoutes())
   app.route('/api/v1', buildApiCasesRoutes())
 
   app.route('/slack', buildSlackRoutes())
 
   app.route('/api', buildTeamsRoutes())
+
+  app.route('/', buildFilesRoutes())
+
+  app.route('/', buildWebDigestRoutes())
+
+  app.route('/', buildWebRoutes())
 
   app.notFound(
     (c) => handleWebNotFound(c) ?? c.json({ error: { nl: 'Niet gevonden.', en: 'Not found.' } }, 404),
