@@ -17,5 +17,11 @@ export async function runDailyRetention(env: Env, now: Date): Promise<RetentionR
     return null
   }
   const deps = buildPrivacyDeps(env, buildDeps(env, { config, clock: () => now }))
-  return runRetention(deps, policy.policy)
+  try {
+    return await runRetention(deps, policy.policy)
+  } catch (error) {
+    // Logged by name only (a storage error message may quote a value); tomorrow's run tries again.
+    logger.error('retention_failed', { error: error instanceof Error ? error.name : 'unknown' })
+    return null
+  }
 }

@@ -4,6 +4,7 @@ import { buildAuditCommand } from '../../src/cli/commands/audit'
 import { buildEraseCommand } from '../../src/cli/commands/erase'
 import type { CliContext } from '../../src/cli/types'
 import type { Actor } from '../../src/domain/types'
+import { runDailyRetention } from '../../src/jobs/retention'
 import { runCaseCommand } from '../../src/services/cases'
 import { buildDeps } from '../../src/services/deps'
 import { buildPrivacyDeps } from '../../src/services/privacy-deps'
@@ -295,4 +296,34 @@ describe('retention', () => {
       .first()
     expect(audit).toEqual({ actor_key: 'system:ret:retention', detail: 'retention' })
   }, 60_000)
+
+  it('the daily cron job reads RETENTION_DAYS; a malformed setting erases nothing', {
+    timeout: 60_000,
+  }, async () => {
+    const referrer: Actor = {
+      surface: 'web',
+      tenant: 'dev',
+      userId: 'cron-referent',
+      name: '',
+      roles: ['referrer'],
+      lang: 'nl',
+    }
+    const reference = await runPrivacyWebIntake(new WebClient(), 'Cron Referent')
+    const withdrawn = await runCaseCommand(buildDeps(env), {
+      reference,
+      command: { type: 'withdraw', reason: null },
+      actor: referrer,
+    })
+    expect(withdrawn.ok).toBe(true)
+    const later = new Date(Date.now() + 3 * 24 * 3600 * 1000)
+    expect(
+      await runDailyRetention({ ...env, RETENTION_DAYS: 'withdrawn=2,gesloten=1' } as Env, later),
+    ).toBeNull()
+    const kept = await env.DB.prepare('SELECT COUNT(*) AS n FROM cases WHERE reference = ?1')
+      .bind(reference)
+      .first<{ n: number }>()
+    expect(kept?.n).toBe(1)
+    const report = await runDailyRetention({ ...env, RETENTION_DAYS: 'withdrawn=2' } as Env, later)
+    expect(report?.erased).toContain(reference)
+  })
 })
