@@ -1,7 +1,11 @@
 import type { Context, MiddlewareHandler } from 'hono'
+import { verifySlackRequest } from '../../adapters/slack/verify'
+import { checkTeamsActivity, verifyTeamsToken } from '../../adapters/teams/verify'
+import { loadConfig } from '../config'
 import { t } from '../domain/copy'
 import type { Lang } from '../domain/enums'
 import { logger } from '../logger'
+import { buildTeamsVerifyConfig } from './teams-deps'
 
 /**
  * Rate limits per user and per tenant, counted in D1 (`rate_limits`, fixed one-minute windows, shared
@@ -233,7 +237,19 @@ function clientOf(c: Context): string {
 /** Slack: workspace and user from the (not yet verified) payload; unverified requests are not counted. */
 export async function identifySlack(c: Context): Promise<RateIdentity | null> {
   const raw = await peekBody(c, 1_000_000)
-  if (raw === null) return { tenant: 'unknown', user: null }
+  if (raw === null) return null
+  // Verify before parsing (DESIGN.md §6): an unsigned body is neither read nor counted; the route answers 401.
+  try {
+    await verifySlackRequest({
+      signingSecret: loadConfig(c.env as Record<string, unknown>).SLACK_SIGNING_SECRET ?? '',
+      timestamp: c.req.header('x-slack-request-timestamp'),
+      signature: c.req.header('x-slack-signature'),
+      rawBody: raw,
+      now: new Date(),
+    })
+  } catch {
+    return null
+  }
   let team: unknown
   let user: unknown
   if (raw.startsWith('{')) {
@@ -268,22 +284,29 @@ export async function identifySlack(c: Context): Promise<RateIdentity | null> {
   return { tenant, user: userId }
 }
 
-/** Teams: tenant and AAD object id from the activity (the bearer token is verified by the route). */
+/**
+ * Teams: tenant and AAD object id of a verified activity. The bearer token is verified first (keys are
+ * cached per isolate) and the activity checked against it, so an unverified body is never used; the
+ * route verifies again and answers 401.
+ */
 export async function identifyTeams(c: Context): Promise<RateIdentity | null> {
-  const raw = await peekBody(c, 512 * 1024)
-  if (raw === null) return { tenant: 'unknown', user: null }
+  let claims: Awaited<ReturnType<typeof verifyTeamsToken>>
+  const verifyConfig = buildTeamsVerifyConfig(loadConfig(c.env as Record<string, unknown>))
   try {
-    const a = JSON.parse(raw) as {
-      conversation?: { tenantId?: unknown }
-      channelData?: { tenant?: { id?: unknown } }
-      from?: { aadObjectId?: unknown; id?: unknown }
-    }
-    const tenant = a.conversation?.tenantId ?? a.channelData?.tenant?.id
+    claims = await verifyTeamsToken(c.req.header('authorization'), verifyConfig)
+  } catch {
+    return null
+  }
+  const raw = await peekBody(c, 512 * 1024)
+  if (raw === null) return null
+  try {
+    const a = JSON.parse(raw) as { from?: { aadObjectId?: unknown; id?: unknown } }
+    const { tenantId } = checkTeamsActivity(claims, a, verifyConfig)
     const user = a.from?.aadObjectId ?? a.from?.id
     const ok = (v: unknown): v is string => typeof v === 'string' && /^[\w:.-]{1,200}$/.test(v)
-    return { tenant: ok(tenant) ? tenant : 'unknown', user: ok(user) ? user : null }
+    return { tenant: ok(tenantId) ? tenantId : 'unknown', user: ok(user) ? user : null }
   } catch {
-    return { tenant: 'unknown', user: null }
+    return null
   }
 }
 
