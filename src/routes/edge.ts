@@ -25,10 +25,21 @@ export function bodyLimitFor(path: string): number {
   return BODY_LIMITS.find((l) => path.startsWith(l.prefix))?.max ?? 256 * 1024
 }
 
+const isOtherSurface = (path: string) =>
+  path === '/healthz' || path.startsWith('/api/') || path.startsWith('/slack/')
+
 const declaredBodyLimit: MiddlewareHandler<AppEnv> = async function declaredBodyLimit(c, next) {
   const declared = Number(c.req.header('content-length') ?? '0')
   const max = bodyLimitFor(c.req.path)
   if (Number.isFinite(declared) && declared > max) {
+    // A browser gets a page it can show (with the way back), not raw JSON; the draft is untouched.
+    if (!isOtherSurface(c.req.path)) {
+      const m = both('privacy.errors.tooLarge', { max: Math.floor(max / 1024) })
+      return c.html(
+        `<!doctype html><html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>413</title></head><body><main><h1>${m.nl}</h1><p lang="en">${m.en}</p><p><a href="/intake">Terug naar de aanmelding / Back to the intake</a></p></main></body></html>`,
+        413,
+      )
+    }
     return c.json(
       {
         error: {
@@ -69,9 +80,6 @@ function respondSlack(c: Context, retryAfter: number): Response | null {
     { status: 200, headers: { 'Retry-After': String(retryAfter) } },
   )
 }
-
-const isOtherSurface = (path: string) =>
-  path === '/healthz' || path.startsWith('/api/') || path.startsWith('/slack/')
 
 /** Registers the edge guards on the app; call before mounting the surfaces. */
 export function applyEdgeGuards(app: Hono<AppEnv>): void {

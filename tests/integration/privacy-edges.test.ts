@@ -154,6 +154,16 @@ describe('body size limits', () => {
       expect(body.error.en, path).toMatch(/too large/)
     }
   })
+
+  it('answers an oversized web form with a bilingual page, not JSON', async () => {
+    const res = await call(big('/intake', 256 * 1024 + 1))
+    expect(res.status).toBe(413)
+    expect(res.headers.get('content-type')).toMatch(/text\/html/)
+    const html = await res.text()
+    expect(html).toMatch(/te groot/)
+    expect(html).toMatch(/too large/)
+    expect(html).toContain('href="/intake"')
+  })
 })
 
 describe('security headers and CSRF', () => {
