@@ -7,7 +7,6 @@ import { pdfPeerBenches } from './pdf-peer'
 import type { Platforms } from './platforms'
 import { slackAckBenches } from './slack'
 import type { Harness } from './workerd'
-import { TMP, workerdPids } from './workerd'
 
 /**
  * The served surfaces: Slack acks (bench/slack.ts) with the Bolt-on-Node peer beside them (bench/bolt.ts),
@@ -31,16 +30,16 @@ export async function surfaceBenches(
 
   const n = Number(process.env.BENCH_N ?? 1000)
   const slack = await cpuOf(2 * (n + Math.min(50, n)), () => slackAckBenches(harness, floor, bindings))
-  for (const f of slack.result as Figure[]) {
-    out.push(
-      slack.cpu === undefined
-        ? f
-        : {
-            ...f,
-            note: `${f.note ?? ''}; workerd CPU ${round(slack.cpu, 2)} ms/request incl. tail (budget ≤ 2 ms)`,
-          },
-    )
-  }
+  out.push(...(slack.result as Figure[]))
+  out.push({
+    id: 'slack.ack.cpu',
+    what: 'Slack ack CPU per request (workerd process /proc: ack + waitUntil tail + Miniflare D1/DO)',
+    unit: 'ms',
+    value: slack.cpu,
+    budget: '≤ 2 ms',
+    ok: slack.cpu !== undefined && slack.cpu <= 2,
+    note: 'an upper bound: the same process also runs the local D1 and Durable Object simulators',
+  })
   out.push(...(await boltPeerBenches(harness, bindings.SLACK_SIGNING_SECRET)))
   out.push(...(await teamsAckBench(harness, floor, platforms, Math.round(n / 2))))
   out.push(...(await pdfBenches()), ...(await pdfPeerBenches()))
@@ -81,9 +80,18 @@ async function teamsAckBench(
       what: 'Teams ack: /api/messages `help` (JWT verified, reply card sent to the loopback connector)',
       unit: 'ms',
       ...s,
-      budget: 'p50 ≤ 2.5×, p99 ≤ 3× floor; CPU ≤ 2 ms',
-      ok: s.median <= 2.5 * floor.median && s.p99 <= 3 * floor.p99 && (cpuMs === undefined || cpuMs <= 2),
-      note: `${round(s.median / floor.median, 2)}× floor p50, ${round(s.p99 / floor.p99, 2)}× floor p99; workerd CPU ${round(cpuMs, 2)} ms/request`,
+      budget: 'p50 ≤ 2.5×, p99 ≤ 3× floor',
+      ok: s.median <= 2.5 * floor.median && s.p99 <= 3 * floor.p99,
+      note: `${round(s.median / floor.median, 2)}× floor p50, ${round(s.p99 / floor.p99, 2)}× floor p99`,
+    },
+    {
+      id: 'teams.ack.cpu',
+      what: 'Teams ack CPU per request (workerd process /proc, incl. Miniflare D1/DO)',
+      unit: 'ms',
+      value: cpuMs,
+      budget: '≤ 2 ms',
+      ok: cpuMs !== undefined && cpuMs <= 2,
+      note: 'an upper bound: the same process also runs the local D1 and Durable Object simulators',
     },
   ]
 }
