@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
@@ -145,7 +145,8 @@ export async function startHarness(bundleDir: string, floorScript: string, bindi
     ret: dispatch('ret.local'),
     floor: dispatch('floor.local'),
     workerdPid,
-    dispose: () => mf.dispose(),
+    // The run's local D1/DO/R2 state is thrown away with the harness (each run starts empty).
+    dispose: () => mf.dispose().then(() => rmSync(persist, { recursive: true, force: true })),
   } satisfies Harness
 }
 
