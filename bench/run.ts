@@ -55,12 +55,12 @@ async function main() {
   const startup = startupCpuMs()
   log({
     id: 'startup.cpu',
-    what: 'Worker start-up CPU (span of the `wrangler check startup` profile)',
+    what: 'Worker start-up CPU (non-idle samples of the `wrangler check startup` profile, median of 3)',
     unit: 'ms',
-    value: startup?.spanMs,
+    value: startup?.sampledMs,
     budget: '≤ 150 ms',
-    ok: startup !== undefined && startup.spanMs <= 150,
-    note: startup ? `sampled non-idle ${round(startup.sampledMs, 1)} ms` : 'profile not produced',
+    ok: startup !== undefined && startup.sampledMs <= 150,
+    note: startup ? `profile span incl. idle waits ${round(startup.spanMs, 1)} ms` : 'profile not produced',
   })
 
   // 3. Served by Miniflare directly, beside the floor; the Bot Framework on a loopback stub.
