@@ -135,11 +135,15 @@ export function buildTeamsRoutes() {
       throw error
     }
     if (claimKey) await teams.finishActivity(claimKey)
-    await sendReplies(
-      buildTeamsConnector(config),
-      { serviceUrl: activity.serviceUrl, conversationId: activity.conversation.id },
-      replies,
-      requestId,
+    // Ack first (Teams waits for it), post the reply cards after: the connector round trip is not in the
+    // ack path. sendReplies logs and swallows its own failures, so nothing after the ack can throw.
+    c.executionCtx.waitUntil(
+      sendReplies(
+        buildTeamsConnector(config),
+        { serviceUrl: activity.serviceUrl, conversationId: activity.conversation.id },
+        replies,
+        requestId,
+      ),
     )
     return c.json({}, 200)
   })
