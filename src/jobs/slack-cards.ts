@@ -1,9 +1,8 @@
 import { buildCaseCard, buildThreadText } from '../../adapters/slack/cards'
 import { SlackApiError } from '../../adapters/slack/web-api'
 import { t } from '../domain/copy'
-import type { CaseEvent } from '../domain/lifecycle'
 import { logger } from '../logger'
-import { eventAad } from '../ports/cipher'
+import { decryptEvent } from '../services/cases'
 import type { Deps } from '../services/deps'
 import { buildSlackDeps, type SlackDeps } from '../services/slack-deps'
 import { loadCardSummary } from '../services/slack-triage'
@@ -68,22 +67,7 @@ export async function processSlackCard(deps: Deps, slack: SlackDeps, reference: 
     for (const stored of events) {
       // The thread line reads only structural fields (intervention, item codes, lead, date) of the
       // decrypted event data; reasons, questions and advice never leave this function.
-      const data =
-        stored.dataEnc === null
-          ? {}
-          : await deps.cipher.decryptJson<Record<string, unknown>>(
-              stored.dataEnc,
-              eventAad(record.id, stored.seq),
-            )
-      const event: CaseEvent = {
-        type: stored.type as CaseEvent['type'],
-        at: stored.at,
-        actorKey: stored.actorKey,
-        surface: stored.surface,
-        from: stored.from,
-        to: stored.to,
-        data,
-      }
+      const event = await decryptEvent(deps, stored)
       await slack.api.postMessage(row.channel, {
         text: buildThreadText(event, slack.channelLang),
         thread_ts: threadTs,

@@ -1,8 +1,7 @@
 import { buildQuestionMessage, buildReferrerNotice } from '../../adapters/slack/cards'
 import { SlackApiError } from '../../adapters/slack/web-api'
-import type { CaseEvent } from '../domain/lifecycle'
 import { logger } from '../logger'
-import { eventAad } from '../ports/cipher'
+import { decryptEvent } from '../services/cases'
 import type { Deps } from '../services/deps'
 import { buildSlackDeps, isAllowedSlackTeam, type SlackDeps } from '../services/slack-deps'
 import { resolveSlackLang } from '../services/slack-triage'
@@ -26,22 +25,7 @@ export async function processSlackReferrerNotice(
   if (surface !== 'slack' || !team || !user || !isAllowedSlackTeam(deps.config, team)) return
   const stored = (await deps.store.listEvents(record.id)).find((e) => e.seq === version)
   if (!stored) return
-  const data =
-    stored.dataEnc === null
-      ? {}
-      : await deps.cipher.decryptJson<Record<string, unknown>>(
-          stored.dataEnc,
-          eventAad(record.id, stored.seq),
-        )
-  const event: CaseEvent = {
-    type: stored.type as CaseEvent['type'],
-    at: stored.at,
-    actorKey: stored.actorKey,
-    surface: stored.surface,
-    from: stored.from,
-    to: stored.to,
-    data,
-  }
+  const event = await decryptEvent(deps, stored)
   const lang = await resolveSlackLang(slack, user)
   // The chair's question goes to this referrer only, with a button to answer it (like the Teams
   // question card); every other notice names what changed and leaves free text in the case.
@@ -51,8 +35,8 @@ export async function processSlackReferrerNotice(
           {
             reference,
             version,
-            items: Array.isArray(data.items) ? data.items.map(String) : [],
-            question: typeof data.question === 'string' ? data.question : '',
+            items: Array.isArray(event.data.items) ? event.data.items.map(String) : [],
+            question: typeof event.data.question === 'string' ? event.data.question : '',
           },
           lang,
         )
