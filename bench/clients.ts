@@ -107,6 +107,8 @@ function buttonsOf(card: Card): CardAction[] {
 export class BenchTeamsUser {
   readonly conversationId: string
   lastStatus = 0
+  /** Milliseconds from posting the last activity to its HTTP answer (the ack), without the reply's wait. */
+  lastAckMs = 0
 
   constructor(
     private readonly dispatch: Dispatch,
@@ -140,8 +142,14 @@ export class BenchTeamsUser {
     }
   }
 
-  /** Posts an activity with a fresh token; `token` may be given to keep minting out of a timed region. */
-  async post(activity: Record<string, unknown>, token?: string): Promise<void> {
+  /**
+   * Posts an activity with a fresh token (`token` may be given to keep minting out of a timed region) and,
+   * unless `waitForReply` is false, waits until the bot's reply card reaches the connector: the Worker
+   * acks first and posts its reply after, so a step is done when the person sees the next card.
+   */
+  async post(activity: Record<string, unknown>, token?: string, waitForReply = true): Promise<void> {
+    const before = this.platforms.received(this.conversationId)
+    const t0 = performance.now()
     const res = await this.dispatch('/api/messages', {
       method: 'POST',
       headers: {
@@ -152,6 +160,12 @@ export class BenchTeamsUser {
     })
     this.lastStatus = res.status
     await res.arrayBuffer()
+    this.lastAckMs = performance.now() - t0
+    if (!waitForReply || res.status !== 200) return
+    const deadline = Date.now() + 10_000
+    while (this.platforms.received(this.conversationId) === before && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 2))
+    }
   }
 
   say(text: string, token?: string): Promise<void> {

@@ -24,6 +24,8 @@ export interface Platforms {
   /** A valid Bot Framework token for the connector at `serviceUrl`. */
   token: () => Promise<string>
   cards: Map<string, SentCard>
+  /** Connector calls received for one conversation so far (replies are posted after the ack). */
+  received: (conversationId: string) => number
   /** Connector calls answered so far. */
   calls: () => number
   close: () => Promise<void>
@@ -47,6 +49,7 @@ function json(res: ServerResponse, status: number, body: unknown) {
 export async function startPlatforms(): Promise<Platforms> {
   const signer: TestSigner = await makeSigner('kid-bench-1')
   const cards = new Map<string, SentCard>()
+  const perConversation = new Map<string, number>()
   let calls = 0
   let counter = 0
   let base = ''
@@ -73,6 +76,7 @@ export async function startPlatforms(): Promise<Platforms> {
       const card = (JSON.parse(body || '{}') as { attachments?: { content?: unknown }[] }).attachments?.[0]
         ?.content
       if (card) cards.set(conversationId, { activityId, card })
+      perConversation.set(conversationId, (perConversation.get(conversationId) ?? 0) + 1)
       return json(res, 200, { id: activityId })
     }
     json(res, 404, { error: 'not found' })
@@ -92,6 +96,7 @@ export async function startPlatforms(): Promise<Platforms> {
     },
     token: () => mintToken(signer, Math.floor(Date.now() / 1000), { aud: BENCH_APP_ID, serviceUrl }),
     cards,
+    received: (conversationId) => perConversation.get(conversationId) ?? 0,
     calls: () => calls,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
