@@ -188,6 +188,7 @@ export function buildSlackRoutes(options: SlackRouteOptions = {}) {
           actionId: action.action_id,
           view,
           requestId,
+          origin: new URL(c.req.url).origin,
         })
       })
       return
@@ -258,6 +259,7 @@ export function buildSlackRoutes(options: SlackRouteOptions = {}) {
           userId: payload.user.id,
           view,
           requestId,
+          origin: new URL(c.req.url).origin,
         })
         return response ? c.json(response) : c.body(null, 200)
       }

@@ -17,9 +17,10 @@ import { parseRetCommandText, type SlackView, type SlashCommand } from '../../ad
 import type { SlackModalErrors, SlackModalView } from '../../adapters/slack/types'
 import { type MessageBody, SlackApiError } from '../../adapters/slack/web-api'
 import { t } from '../domain/copy'
-import type { ScreenView } from '../domain/dialogue-types'
+import type { DialogueEvent, ScreenView } from '../domain/dialogue-types'
 import type { Lang } from '../domain/enums'
 import { actorKey } from '../domain/lifecycle'
+import type { Actor } from '../domain/types'
 import { logger } from '../logger'
 import type { CaseRecord } from '../ports/case-store'
 import { eventAad } from '../ports/cipher'
@@ -27,6 +28,7 @@ import { draftKey } from '../ports/draft-store'
 import { runCaseCommand } from './cases'
 import type { Deps } from './deps'
 import { runDialogueEvent } from './dialogue'
+import { issueAnalysisUploadLink } from './links'
 import { buildSlackActor, isAllowedSlackTeam, type SlackDeps } from './slack-deps'
 import { resolveSlackLang } from './slack-triage'
 
@@ -127,9 +129,53 @@ function closedView(lang: Lang, textKey: string, params: Record<string, string> 
   }
 }
 
-function nextView(screen: ScreenView | null, lang: Lang): SlackModalView {
-  if (!screen) return closedView(lang, 'slack.intake.cancelled')
+function nextView(screen: ScreenView | null, lang: Lang, event?: DialogueEvent): SlackModalView {
+  if (!screen) {
+    // Stopping at the acute-danger notice (G1) keeps 112, Veilig Thuis and the crisis service in view.
+    if (event?.type === 'choose' && event.noticeId === 'G1') return crisisStopView(lang)
+    return closedView(lang, 'slack.intake.cancelled')
+  }
   return buildIntakeModal(screen)
+}
+
+function crisisStopView(lang: Lang): SlackModalView {
+  const view = closedView(lang, 'slack.intake.cancelled')
+  const lines = ['title', 'call112', 'veiligThuis', 'crisis', 'notAReport'].map((k) =>
+    t(lang, `dialogue.notices.G1.${k}`),
+  )
+  view.blocks.push({
+    type: 'section',
+    text: { type: 'mrkdwn', text: `*${lines[0]}*\n${lines.slice(1).join('\n')}` },
+  })
+  return view
+}
+
+/**
+ * The modal after a successful submit: the reference, and when the case still lacks its shared
+ * explanatory analysis (G5), a personal 15-minute upload link. The modal is seen by this referrer only.
+ */
+async function submittedView(
+  deps: Deps,
+  actor: Actor,
+  lang: Lang,
+  reference: string,
+  origin: string | undefined,
+): Promise<SlackModalView> {
+  const view = closedView(lang, 'slack.intake.submitted', { reference })
+  if (!origin) return view
+  const record = await deps.store.getByReference(reference)
+  if (!record?.flags.includes('analysis_missing')) return view
+  const link = await issueAnalysisUploadLink(deps, { actor, reference, origin })
+  if (!link.ok) return view
+  const expires = new Intl.DateTimeFormat(lang === 'nl' ? 'nl-NL' : 'en-GB', {
+    timeStyle: 'short',
+    timeZone: 'Europe/Amsterdam',
+  }).format(new Date(link.expiresAt))
+  view.blocks.push({
+    type: 'section',
+    text: { type: 'mrkdwn', text: t(lang, 'slack.intake.uploadAnalysis', { url: link.url, expires }) },
+  })
+  return view
 }
 
 /**
@@ -139,7 +185,7 @@ function nextView(screen: ScreenView | null, lang: Lang): SlackModalView {
 export async function runSlackIntakeSubmit(
   deps: Deps,
   slack: SlackDeps,
-  input: { teamId: string; userId: string; view: SlackView; requestId?: string },
+  input: { teamId: string; userId: string; view: SlackView; requestId?: string; origin?: string },
 ): Promise<IntakeSubmitResponse> {
   const parsed = parseIntakeModalSubmission(input.view)
   if (!parsed.ok) return null
@@ -161,17 +207,24 @@ export async function runSlackIntakeSubmit(
   if (turn.view?.phase === 'submitted' && turn.reference) {
     return {
       response_action: 'update',
-      view: closedView(lang, 'slack.intake.submitted', { reference: turn.reference }),
+      view: await submittedView(deps, actor, lang, turn.reference, input.origin),
     }
   }
-  return { response_action: 'update', view: nextView(turn.view, lang) }
+  return { response_action: 'update', view: nextView(turn.view, lang, parsed.event) }
 }
 
 /** A button inside the intake modal (back, edit, choose, add/remove row, cancel): redraw with views.update. */
 export async function runSlackIntakeAction(
   deps: Deps,
   slack: SlackDeps,
-  input: { teamId: string; userId: string; actionId: string; view: SlackView; requestId?: string },
+  input: {
+    teamId: string
+    userId: string
+    actionId: string
+    view: SlackView
+    requestId?: string
+    origin?: string
+  },
 ): Promise<void> {
   const parsed = parseIntakeModalAction(input.actionId, input.view)
   if (!parsed || !isAllowedSlackTeam(deps.config, input.teamId)) return
@@ -185,8 +238,8 @@ export async function runSlackIntakeAction(
   })
   const view =
     turn.view?.phase === 'submitted' && turn.reference
-      ? closedView(lang, 'slack.intake.submitted', { reference: turn.reference })
-      : nextView(turn.view, lang)
+      ? await submittedView(deps, actor, lang, turn.reference, input.origin)
+      : nextView(turn.view, lang, parsed.event)
   await slack.api.updateView(input.view.id, view, input.view.hash)
 }
 

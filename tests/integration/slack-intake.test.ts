@@ -61,6 +61,105 @@ function slash(text: string): string {
   }).toString()
 }
 
+/** Walks the /ret modal flow with a sample's answers; returns the reference and the final view. */
+async function fileThroughModals(
+  intake: Record<string, unknown>,
+): Promise<{ reference: string | null; view: View }> {
+  await send(await signedRequest('/slack/commands', slash('')))
+  let view = callsOf('views.open').at(-1)?.body.view as View
+  let reference: string | null = null
+  for (let turn = 0; turn < 40 && reference === null; turn++) {
+    const meta = JSON.parse(view.private_metadata) as { s: string; p: string; a: string | null }
+    const values = meta.p === 'step' ? formValuesFor(stepDef(meta.s), intake) : {}
+    const payload = {
+      type: 'view_submission',
+      team: { id: TEAM },
+      user: { id: REFERRER, team_id: TEAM },
+      trigger_id: `w${turn}.${crypto.randomUUID()}`,
+      view: {
+        id: 'V0OPENED01',
+        hash: `w${turn}`,
+        callback_id: view.callback_id,
+        private_metadata: view.private_metadata,
+        state: { values: stateFor(view, values) },
+      },
+    }
+    const response = await send(await signedRequest('/slack/interactions', interaction(payload)))
+    const body = (await response.json()) as { response_action: string; view?: View }
+    view = body.view as View
+    if (view.callback_id === 'ret:intake:done') {
+      reference = /RET-\d{4}-\d{4,6}/.exec(JSON.stringify(view.blocks))?.[0] ?? null
+    }
+  }
+  return { reference, view }
+}
+
+describe('Slack referrers: analysis upload link and the acute-danger stop', () => {
+  it('offers a personal upload link on the closing screen when the analysis is missing (G5)', async () => {
+    const intake = structuredClone(experttafel.intake) as Record<string, unknown> & {
+      analysis: { present: boolean; sharedWithFamily: boolean }
+    }
+    intake.analysis.present = false
+    intake.analysis.sharedWithFamily = false
+    const { reference, view } = await fileThroughModals(intake)
+    expect(reference).not.toBeNull()
+    const record = await depsFor().store.getByReference(reference ?? '')
+    expect(record?.flags).toContain('analysis_missing')
+    const text = JSON.stringify(view.blocks)
+    expect(text).toMatch(/\/files\/upload\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/)
+    expect(text).toContain('gedeelde verklarende analyse')
+  })
+
+  it('shows no upload link when the analysis is there', async () => {
+    const { reference, view } = await fileThroughModals(experttafel.intake as Record<string, unknown>)
+    expect(reference).not.toBeNull()
+    expect(JSON.stringify(view.blocks)).not.toContain('/files/upload/')
+  })
+
+  it('stopping at the acute-danger notice keeps 112 and Veilig Thuis in the modal', async () => {
+    await send(await signedRequest('/slack/commands', slash('')))
+    const view = callsOf('views.open').at(-1)?.body.view as View
+    const payload = {
+      type: 'view_submission',
+      team: { id: TEAM },
+      user: { id: REFERRER, team_id: TEAM },
+      trigger_id: `g1.${crypto.randomUUID()}`,
+      view: {
+        id: 'V0OPENED01',
+        hash: 'g1',
+        callback_id: view.callback_id,
+        private_metadata: view.private_metadata,
+        state: { values: stateFor(view, { acuteDanger: 'true', consultationOnly: 'false' }) },
+      },
+    }
+    const notice = (await (
+      await send(await signedRequest('/slack/interactions', interaction(payload)))
+    ).json()) as {
+      view: View
+    }
+    expect(JSON.stringify(notice.view.blocks)).toContain('112')
+    const stop = {
+      type: 'block_actions',
+      team: { id: TEAM },
+      user: { id: REFERRER, team_id: TEAM },
+      trigger_id: `g1s.${crypto.randomUUID()}`,
+      actions: [{ action_id: 'ret:intake:choose:G1:stop', type: 'button', value: 'stop', action_ts: '1' }],
+      view: {
+        id: 'V0OPENED01',
+        hash: 'g1s',
+        callback_id: notice.view.callback_id,
+        private_metadata: notice.view.private_metadata,
+        state: { values: {} },
+      },
+    }
+    await send(await signedRequest('/slack/interactions', interaction(stop)))
+    const updated = callsOf('views.update').at(-1)?.body.view as View
+    const text = JSON.stringify(updated.blocks)
+    expect(text).toContain('112')
+    expect(text).toContain('0800-2000')
+  })
+})
+
 describe('the intake as a Slack modal flow', () => {
   it('files a case from /ret through every screen, on the same script as the web', async () => {
     await send(await signedRequest('/slack/commands', slash('')))
