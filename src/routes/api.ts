@@ -5,6 +5,7 @@ import { parseIntake } from '../domain/intake'
 import { route, toRoutingOutput } from '../domain/routing'
 import { DEFAULT_RULES } from '../domain/rules'
 import { systemClock } from '../ports/clock'
+import { readCapped } from './api-cases'
 
 /** Largest accepted request body (bytes). */
 export const MAX_ROUTE_BODY_BYTES = 256 * 1024
@@ -22,27 +23,8 @@ function errorBody(code: string, key: string, params?: Record<string, string | n
  * Content-Length cannot make us buffer more than that).
  */
 async function readBodyCapped(request: Request, max: number): Promise<{ text: string } | 'tooLarge'> {
-  if (!request.body) return { text: '' }
-  const reader = request.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > max) {
-      await reader.cancel().catch(() => undefined)
-      return 'tooLarge'
-    }
-    chunks.push(value)
-  }
-  const bytes = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return { text: new TextDecoder().decode(bytes) }
+  const bytes = await readCapped(request, max)
+  return bytes === null ? 'tooLarge' : { text: new TextDecoder().decode(bytes) }
 }
 
 /**
