@@ -12,7 +12,13 @@ import { buildWebRoutes, handleWebNotFound } from './routes/web'
 import { buildWebDigestRoutes } from './routes/web-digest'
 
 /** Per-request values set by middleware. */
-export type AppVariables = { requestId: string }
+export type AppVariables = {
+  requestId: string
+  /** Set by the rate limiter once it verified a Slack request's signature: the route need not check again. */
+  slackVerifiedBody?: string
+  /** Set by the rate limiter once it verified a Teams bearer token: the route need not check again. */
+  teamsClaims?: import('../adapters/teams/verify').VerifiedTeamsRequest['claims']
+}
 export type AppEnv = { Bindings: Env; Variables: AppVariables }
 
 /**

@@ -77,6 +77,9 @@ function unauthorized(c: SlackContext) {
  * Read with arrayBuffer + TextDecoder: `text()` on form bodies makes workerd warn per request.
  */
 async function readVerifiedBody(c: SlackContext, now: Date): Promise<string | null> {
+  // The edge's rate limiter verified this very request already (same raw body, same secret): reuse it.
+  const verified = c.get('slackVerifiedBody')
+  if (verified !== undefined) return verified
   const length = Number(c.req.header('content-length') ?? '0')
   if (length > MAX_BODY_BYTES) return null
   const buffer = await c.req.raw.arrayBuffer()

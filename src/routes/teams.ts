@@ -80,7 +80,8 @@ export function buildTeamsRoutes() {
     const verifyConfig = buildTeamsVerifyConfig(config)
     let claims: Awaited<ReturnType<typeof verifyTeamsToken>>
     try {
-      claims = await verifyTeamsToken(c.req.header('authorization'), verifyConfig)
+      // The edge's rate limiter verified this request's token already; verify here only when it did not.
+      claims = c.get('teamsClaims') ?? (await verifyTeamsToken(c.req.header('authorization'), verifyConfig))
     } catch (error) {
       const code = error instanceof TeamsAuthError ? error.code : 'keys_unavailable'
       const status = error instanceof TeamsAuthError ? error.status : 503

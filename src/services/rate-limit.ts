@@ -250,6 +250,7 @@ export async function identifySlack(c: Context): Promise<RateIdentity | null> {
   } catch {
     return null
   }
+  c.set('slackVerifiedBody', raw)
   let team: unknown
   let user: unknown
   if (raw.startsWith('{')) {
@@ -297,6 +298,7 @@ export async function identifyTeams(c: Context): Promise<RateIdentity | null> {
   } catch {
     return null
   }
+  c.set('teamsClaims', claims)
   const raw = await peekBody(c, 512 * 1024)
   if (raw === null) return null
   try {
