@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
-import { createHmac, randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type Figure, processCpuMs, round, stats } from './lib'
+import { clickBody, commandBody, sign } from './slack-requests'
 import type { Harness } from './workerd'
 
 /**
@@ -14,44 +14,6 @@ import type { Harness } from './workerd'
 
 /** Untimed pause after each sample so a tail has drained before the next delivery (as bench/slack.ts). */
 const DRAIN_MS = 15
-
-function sign(secret: string, timestamp: string, body: string): string {
-  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`
-}
-
-function commandBody(): string {
-  return new URLSearchParams({
-    team_id: 'T0BENCH01',
-    user_id: 'U0BENCHREF',
-    command: '/ret',
-    text: 'help',
-    channel_id: 'D0BENCH01',
-    response_url: 'https://127.0.0.1:9/hooks/bench',
-    trigger_id: `${Date.now()}.1.${randomUUID()}`,
-  }).toString()
-}
-
-function clickBody(): string {
-  return new URLSearchParams({
-    payload: JSON.stringify({
-      type: 'block_actions',
-      team: { id: 'T0BENCH01' },
-      user: { id: 'U0BENCHCHAIR', team_id: 'T0BENCH01' },
-      trigger_id: `${Date.now()}.1.${randomUUID()}`,
-      channel: { id: 'C0BENCH01' },
-      message: { ts: '1763889000.000100' },
-      actions: [
-        {
-          action_id: 'ret:triage:accept',
-          block_id: 'ret:case:actions',
-          type: 'button',
-          value: JSON.stringify({ r: 'RET-2026-9999', v: 1 }),
-          action_ts: '1763889123.456789',
-        },
-      ],
-    }),
-  }).toString()
-}
 
 async function startBolt(secret: string) {
   const child = spawn(process.execPath, ['bench/bolt-server.mjs'], {

@@ -1,6 +1,6 @@
-import { createHmac, randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type Figure, round, stats } from './lib'
+import { clickBody, commandBody, sign } from './slack-requests'
 import type { Harness } from './workerd'
 
 /**
@@ -36,43 +36,6 @@ export const SLACK_BENCH_BINDINGS: Record<string, string> = {
   SLACK_API_URL: 'https://127.0.0.1:9/api/',
   SLACK_TEAM_IDS: 'T0BENCH01',
   SLACK_CHAIR_USER_IDS: 'U0BENCHCHAIR',
-}
-
-function sign(secret: string, timestamp: string, body: string): string {
-  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`
-}
-
-function commandBody(): string {
-  return new URLSearchParams({
-    team_id: 'T0BENCH01',
-    user_id: 'U0BENCHREF',
-    command: '/ret',
-    text: 'help',
-    channel_id: 'D0BENCH01',
-    response_url: 'https://127.0.0.1:9/hooks/bench',
-    trigger_id: `${Date.now()}.1.${randomUUID()}`,
-  }).toString()
-}
-
-function clickBody(): string {
-  const payload = {
-    type: 'block_actions',
-    team: { id: 'T0BENCH01' },
-    user: { id: 'U0BENCHCHAIR', team_id: 'T0BENCH01' },
-    trigger_id: `${Date.now()}.1.${randomUUID()}`,
-    channel: { id: 'C0BENCH01' },
-    message: { ts: '1763889000.000100' },
-    actions: [
-      {
-        action_id: 'ret:triage:accept',
-        block_id: 'ret:case:actions',
-        type: 'button',
-        value: JSON.stringify({ r: 'RET-2026-9999', v: 1 }),
-        action_ts: '1763889123.456789',
-      },
-    ],
-  }
-  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString()
 }
 
 /** Signed requests are made before timing starts, so only the Worker's answer is measured. */

@@ -3,25 +3,13 @@ import { buildDigest } from '../../src/domain/digest'
 import { buildDigestChartSvg, buildDigestCsv } from '../../src/domain/digest-render'
 import { MUNICIPALITIES } from '../../src/domain/enums'
 import type { CaseSummary } from '../../src/domain/stalled'
+import { caseSummary } from '../fixtures/case-summary'
 
 const NOW = new Date('2026-11-23T08:00:00+01:00')
 
 function summary(over: Partial<CaseSummary>): CaseSummary {
-  return {
-    reference: 'RET-2026-0007',
-    status: 'submitted',
-    statusSince: '2026-11-02T09:00:00+01:00',
-    submittedAt: '2026-11-02T09:00:00+01:00',
-    triagedAt: null,
-    scheduledFor: null,
-    advisedAt: null,
-    followUpDoneAt: null,
-    intervention: 'ROP',
-    municipality: 'Assen',
-    pseudonym: 'J.',
-    owner: null,
-    ...over,
-  }
+  const since = '2026-11-02T09:00:00+01:00'
+  return caseSummary({ status: 'submitted', statusSince: since, submittedAt: since, ...over })
 }
 
 const digest = buildDigest(

@@ -10,22 +10,9 @@ import {
 import { INTERVENTIONS, MUNICIPALITIES } from '../../src/domain/enums'
 import type { CaseStatus } from '../../src/domain/lifecycle'
 import { type CaseSummary, parseCaseSummaries } from '../../src/domain/stalled'
+import { caseSummary } from '../fixtures/case-summary'
 
-function summary(over: Partial<CaseSummary> & { status: CaseStatus; statusSince: string }): CaseSummary {
-  return {
-    reference: 'RET-2026-0007',
-    submittedAt: over.statusSince,
-    triagedAt: null,
-    scheduledFor: null,
-    advisedAt: null,
-    followUpDoneAt: null,
-    intervention: 'ROP',
-    municipality: 'Assen',
-    pseudonym: 'J.',
-    owner: null,
-    ...over,
-  }
-}
+const summary = caseSummary
 
 /** Monday 23 November 2026, 08:00 in Amsterdam (CET): a digest morning in week 48. */
 const NOW = new Date('2026-11-23T08:00:00+01:00')

@@ -12,23 +12,9 @@ import {
   stalledRule,
 } from '../../src/domain/stalled'
 import rulesJson from '../../templates/stalled-rules.json'
+import { caseSummary } from '../fixtures/case-summary'
 
-/** A case summary in the §6 shape; every test states only what matters to it. */
-function summary(over: Partial<CaseSummary> & { status: CaseStatus; statusSince: string }): CaseSummary {
-  return {
-    reference: 'RET-2026-0007',
-    submittedAt: over.statusSince,
-    triagedAt: null,
-    scheduledFor: null,
-    advisedAt: null,
-    followUpDoneAt: null,
-    intervention: 'ROP',
-    municipality: 'Assen',
-    pseudonym: 'J.',
-    owner: null,
-    ...over,
-  }
-}
+const summary = caseSummary
 
 function withRules(change: (r: StalledRules) => void): StalledRules {
   const copy = structuredClone(DEFAULT_STALLED_RULES)
