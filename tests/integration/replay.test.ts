@@ -27,6 +27,9 @@ import { botSigner, connectorCalls, unexpected } from './teams-helpers'
 const SLACK_ACK_MS = 3_000
 const TEAMS_ACK_MS = 5_000
 
+/** What each first delivery made the app do (outbound calls), to show the replays reach the app at all. */
+const firstCalls = new Map<string, string[]>()
+
 const server = buildPlatformServer()
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
 afterAll(() => server.close())
@@ -53,6 +56,7 @@ describe('Slack: recorded payloads replayed', () => {
     const { path, body } = slackRequestOf(fixture)
     const testEnv = slackEnvFor(slackEnv, fixture.payload)
 
+    const callsBefore = slackCalls.length
     const first = await deliver(await signedRequest(path, body), testEnv, SLACK_ACK_MS)
     expectHandled(first, `${file} (first delivery)`)
     // Signed correctly, so the door lets it in: whatever follows is the app's own answer.
@@ -62,6 +66,10 @@ describe('Slack: recorded payloads replayed', () => {
     }
     const rowsAfterFirst = await rowCounts()
     const callsAfterFirst = slackCalls.length
+    firstCalls.set(
+      file,
+      slackCalls.slice(callsBefore).map((c) => c.method),
+    )
 
     const retry = await deliver(
       await signedRequest(path, body, {
@@ -92,12 +100,17 @@ describe('Teams: recorded activities replayed', () => {
   it.each(teamsFixtures.map((f) => [f.file, f] as const))('%s', async (file, fixture) => {
     const activity = teamsActivityFor(fixture.payload)
 
+    const callsBefore = connectorCalls.length
     const first = await deliver(await post(activity), env, TEAMS_ACK_MS)
     expectHandled(first, `${file} (first delivery)`)
     // A valid token and an allow-listed tenant: the door lets it in; whatever follows is the app's answer.
     expect([401, 403], `${file}: refused at the door`).not.toContain(first.response.status)
     const rowsAfterFirst = await rowCounts()
     const callsAfterFirst = connectorCalls.length
+    firstCalls.set(
+      file,
+      connectorCalls.slice(callsBefore).map((c) => c.method),
+    )
 
     const again = await deliver(await post(activity), env, TEAMS_ACK_MS)
     expectHandled(again, `${file} (same activity again)`)
@@ -107,5 +120,27 @@ describe('Teams: recorded activities replayed', () => {
       `${file}: the second delivery called the Bot Connector`,
     ).toEqual([])
     expect(unexpected, `${file}: calls to unknown hosts`).toEqual([])
+  })
+})
+
+describe('the replays reach the app', () => {
+  // Runs after the replays above (vitest runs a file's tests in order): a recorded slash command opens the
+  // intake, and a recorded 1:1 message is answered in Teams. A replay that only ever met the door would
+  // make the "never twice" checks above vacuous.
+  it('a recorded slash command and a recorded 1:1 Teams message are answered, once', () => {
+    const commands = slackFixtures
+      .filter((f) => f.kind === 'command')
+      .map((f) => firstCalls.get(f.file) ?? [])
+    expect(
+      commands.some((calls) => calls.length > 0),
+      JSON.stringify(commands),
+    ).toBe(true)
+    const personal = teamsFixtures
+      .filter(
+        (f) => f.payload.type === 'message' && JSON.stringify(f.payload.conversation).includes('personal'),
+      )
+      .map((f) => [f.file, firstCalls.get(f.file) ?? []] as const)
+    expect(personal.length).toBeGreaterThan(0)
+    for (const [file, calls] of personal) expect(calls, file).toContain('POST')
   })
 })
