@@ -1,6 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildSessionCookieValue, SESSION_COOKIE } from '../../src/auth/session'
 import worker from '../../src/index'
 import { rateLimit } from '../../src/routes/rate-limit'
 import { buildPlatformServer } from './helpers/platforms'
@@ -172,6 +173,46 @@ describe('rate limits', () => {
     expect(await rows('rate_limits')).toBe(before)
   }, 20_000)
 
+  it('Teams: junk bearer tokens count against the address; a signed-in web user counts per user', async () => {
+    await awayFromWindowEnd()
+    const testEnv = { ...env, RATE_LIMIT_CLIENT: env.RATE_LIMIT_PROBE } as Env
+    const ip = `203.0.113.${Math.floor(Math.random() * 200) + 1}`
+    const activity = JSON.stringify({ type: 'message', text: 'hallo', channelId: 'msteams' })
+    const teams = () =>
+      call(
+        new Request('http://ret.test/api/messages', {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer junk.${crypto.randomUUID()}.x`,
+            'content-type': 'application/json',
+            'cf-connecting-ip': ip,
+          },
+          body: activity,
+        }),
+        testEnv,
+      )
+    expect((await teams()).status).toBe(401)
+    expect((await teams()).status).toBe(401)
+    expect((await teams()).status).toBe(429)
+
+    // A verified dev session is counted per person, not against the (shared) address.
+    const webIp = `198.18.0.${Math.floor(Math.random() * 200) + 1}`
+    const cookie = await buildSessionCookieValue(
+      env.LINK_SIGNING_KEY ?? '',
+      { tenant: 'dev', userId: `rl-${crypto.randomUUID()}`, name: 'Rita Limiet', roles: ['referrer'] },
+      Math.floor(Date.now() / 1000),
+    )
+    for (let i = 0; i < 4; i++) {
+      const res = await call(
+        new Request('http://ret.test/intake', {
+          headers: { 'cf-connecting-ip': webIp, cookie: `${SESSION_COOKIE}=${cookie}` },
+        }),
+        testEnv,
+      )
+      expect(res.status, `request ${i + 1}`).not.toBe(429)
+    }
+  }, 20_000)
+
   it('Slack: counted per workspace and user after the signature checked out', async () => {
     await awayFromWindowEnd()
     // The simulated binding with a limit of 2 stands in for the per-user limiter.
@@ -315,7 +356,12 @@ describe('admin API', () => {
     expect(body.error.nl).toContain('beheertoken')
     expect(body.error.en).toContain('admin token')
     // hono/bearer-auth would answer a header that is not `Bearer <token>` with 400: here it is the same 401.
-    for (const authorization of ['Basic YWRtaW46YWRtaW4=', 'Bearer', 'Bearer a b', `bearer  ${ADMIN_TOKEN}!`]) {
+    for (const authorization of [
+      'Basic YWRtaW46YWRtaW4=',
+      'Bearer',
+      'Bearer a b',
+      `bearer  ${ADMIN_TOKEN}!`,
+    ]) {
       const res = await admin('/cases/RET-2026-0001/audit', { headers: { authorization } })
       expect(res.status, authorization).toBe(401)
       expect(res.headers.get('www-authenticate'), authorization).toBe('Bearer realm="ret-intake-admin"')
