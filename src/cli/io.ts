@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises'
-import { parseArgs as parseNodeArgs } from 'node:util'
 import { type Bilingual, both } from '../domain/copy'
 import { type Intake, parseIntake, type ValidationError } from '../domain/intake'
+import { type OptionSpec, parseStrict, type StrictParse } from './parse-args'
 import { type CliContext, EXIT } from './types'
+
+export type { OptionSpec } from './parse-args'
 
 /** Prints a message on stderr: Dutch, then English, or only the chosen language. */
 export function printMessage(ctx: CliContext, message: Bilingual): void {
@@ -24,9 +26,6 @@ export function printErrors(ctx: CliContext, errors: readonly ValidationError[],
   }
 }
 
-/** The options a command takes, in the form of `node:util` `parseArgs` (`--help`/`-h` is added for every command). */
-export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>
-
 /** Parsed arguments of one command: positionals and the options of its spec. */
 export interface ParsedArgs<S extends OptionSpec = OptionSpec> {
   positional: string[]
@@ -39,7 +38,7 @@ function optionIn(message: string): string {
 }
 
 /**
- * Parses a command's arguments with `node:util` `parseArgs` (strict: an undeclared option is an error;
+ * Parses a command's arguments with `node:util` `parseArgs` (./parse-args.ts; strict: an undeclared option is an error;
  * positionals allowed; a bare `-` is a positional: standard input; `--` ends the options). Errors become
  * the bilingual messages of the command line, never a stack trace.
  */
@@ -48,17 +47,13 @@ export function parseArgs<const S extends OptionSpec>(
   args: readonly string[],
   spec: S,
 ): { ok: true; value: ParsedArgs<S> } | { ok: false; error: Bilingual } {
-  let parsed: ReturnType<typeof parseNodeArgs>
+  let parsed: StrictParse
   try {
-    parsed = parseNodeArgs({
-      args: [...args],
-      options: { ...spec, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-      allowPositionals: true,
-    })
+    parsed = parseStrict(args, { ...spec, help: { type: 'boolean', short: 'h' } })
   } catch (error) {
     const code = (error as { code?: unknown }).code
     const message = error instanceof Error ? error.message : String(error)
+    if (typeof code !== 'string' || !code.startsWith('ERR_PARSE_ARGS_')) throw error
     const option = optionIn(message)
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && !/does not take an argument/.test(message)) {
       return { ok: false, error: both('routing.cli.missingValue', { command, option }) }
