@@ -13,10 +13,8 @@ export default defineConfig({
           API_TOKEN: 'test-api-token-0123456789',
           ENCRYPTION_KEYS: 'k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=',
           LINK_SIGNING_KEY: 'test-link-signing-key-0123456789',
-          // Admin API (ret rotate-key / erase / audit) and rate limits high enough for load and fuzz tests;
-          // tests/integration/privacy-edges.test.ts runs the limiter with its own low limits.
+          // Admin API (ret rotate-key / erase / audit).
           ADMIN_TOKEN: 'test-admin-token-0123456789abcdef',
-          RATE_LIMITS: 'user=100000,tenant=1000000',
           CHAIRS: 'web:dev:chair-1',
           COORDINATORS: 'web:dev:coordinator-1',
           ADMINS: 'web:dev:admin-1',
@@ -38,6 +36,15 @@ export default defineConfig({
           // Sizes of the fuzz and load tests (process.env inside workerd); empty means the CI default.
           FUZZ_RUNS: process.env.FUZZ_RUNS ?? '',
           LOAD_DIALOGUES: process.env.LOAD_DIALOGUES ?? '',
+        },
+        // The rate-limiting bindings of wrangler.toml, simulated by Miniflare, with limits high enough for the
+        // load and fuzz tests; RATE_LIMIT_PROBE (2 a minute) is the real simulated binding with a low limit,
+        // which tests/integration/privacy-edges.test.ts puts in place of one of the others.
+        ratelimits: {
+          RATE_LIMIT_USER: { simple: { limit: 1_000_000, period: 60 } },
+          RATE_LIMIT_TENANT: { simple: { limit: 1_000_000, period: 60 } },
+          RATE_LIMIT_CLIENT: { simple: { limit: 1_000_000, period: 60 } },
+          RATE_LIMIT_PROBE: { simple: { limit: 2, period: 60 } },
         },
       },
     })),

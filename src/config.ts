@@ -68,8 +68,6 @@ export const ConfigSchema = z.object({
   CHAIR_SCOPES: z.string().default(''),
   /** Retention in days per case state (`closed=90,declined=90,withdrawn=30,draft=30`); see docs/privacy.md. */
   RETENTION_DAYS: z.string().default(''),
-  /** Requests per minute per user and per tenant (`user=60,tenant=600`); see src/services/rate-limit.ts. */
-  RATE_LIMITS: z.string().default(''),
   /**
    * Who receives the weekly digest, comma separated: `teams:<tenant>:<aadObjectId>` (a proactive card; the
    * coordinator must have opened the bot once), `slack:<team>:<user>` (a direct message) or

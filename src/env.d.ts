@@ -21,11 +21,10 @@ declare namespace Cloudflare {
     SLACK_TEAM_IDS?: string
     SLACK_CHAIR_USER_IDS?: string
     SLACK_CHANNEL_LANG?: string
-    // Privacy and security (src/services/access.ts, retention.ts, rate-limit.ts, routes/admin.ts).
+    // Privacy and security (src/services/access.ts, retention.ts, routes/admin.ts).
     ADMIN_TOKEN?: string
     CHAIR_SCOPES?: string
     RETENTION_DAYS?: string
-    RATE_LIMITS?: string
     // Weekly digest recipients (src/services/digest-recipients.ts).
     DIGEST_RECIPIENTS?: string
   }

@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import { type Bilingual, both } from '../domain/copy'
 import { type Intake, parseIntake, type ValidationError } from '../domain/intake'
+import { type OptionSpec, parseStrict, type StrictParse } from './parse-args'
 import { type CliContext, EXIT } from './types'
+
+export type { OptionSpec } from './parse-args'
 
 /** Prints a message on stderr: Dutch, then English, or only the chosen language. */
 export function printMessage(ctx: CliContext, message: Bilingual): void {
@@ -23,41 +26,52 @@ export function printErrors(ctx: CliContext, errors: readonly ValidationError[],
   }
 }
 
-/** Parsed arguments of one command: positionals and `--name value` / `--name=value` options. */
-export interface ParsedArgs {
+/** Parsed arguments of one command: positionals and the options of its spec. */
+export interface ParsedArgs<S extends OptionSpec = OptionSpec> {
   positional: string[]
-  options: Record<string, string>
+  options: { [K in keyof S]?: S[K]['type'] extends 'boolean' ? boolean : string }
+}
+
+/** The option named in a `node:util` parse error (`'--now <value>'` → `--now`). */
+function optionIn(message: string): string {
+  return /'(-{1,2}[^'\s=,]*)/.exec(message)?.[1] ?? '?'
 }
 
 /**
- * Parses a command's arguments. `valueOptions` lists the options that take a value; anything else
- * starting with `--` is an error (a bare `-` is a positional: standard input).
+ * Parses a command's arguments with `node:util` `parseArgs` (./parse-args.ts; strict: an undeclared option is an error;
+ * positionals allowed; a bare `-` is a positional: standard input; `--` ends the options). Errors become
+ * the bilingual messages of the command line, never a stack trace.
  */
-export function parseArgs(
+export function parseArgs<const S extends OptionSpec>(
   command: string,
   args: readonly string[],
-  valueOptions: readonly string[],
-): { ok: true; value: ParsedArgs } | { ok: false; error: Bilingual } {
-  const positional: string[] = []
-  const options: Record<string, string> = {}
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!
-    if (!arg.startsWith('--')) {
-      positional.push(arg)
-      continue
+  spec: S,
+): { ok: true; value: ParsedArgs<S> } | { ok: false; error: Bilingual } {
+  let parsed: StrictParse
+  try {
+    parsed = parseStrict(args, { ...spec, help: { type: 'boolean', short: 'h' } })
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    const message = error instanceof Error ? error.message : String(error)
+    if (typeof code !== 'string' || !code.startsWith('ERR_PARSE_ARGS_')) throw error
+    const option = optionIn(message)
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && !/does not take an argument/.test(message)) {
+      return { ok: false, error: both('routing.cli.missingValue', { command, option }) }
     }
-    const eq = arg.indexOf('=')
-    const name = arg.slice(2, eq === -1 ? undefined : eq)
-    if (!valueOptions.includes(name)) {
-      return { ok: false, error: both('routing.cli.unknownOption', { command, option: `--${name}` }) }
-    }
-    const value = eq === -1 ? args[++i] : arg.slice(eq + 1)
-    if (value === undefined || value === '') {
-      return { ok: false, error: both('routing.cli.missingValue', { command, option: `--${name}` }) }
-    }
-    options[name] = value
+    return { ok: false, error: both('routing.cli.unknownOption', { command, option }) }
   }
-  return { ok: true, value: { positional, options } }
+  const { help: _help, ...values } = parsed.values
+  for (const [name, value] of Object.entries(values)) {
+    if (value === '')
+      return { ok: false, error: both('routing.cli.missingValue', { command, option: `--${name}` }) }
+  }
+  return { ok: true, value: { positional: parsed.positionals, options: values as ParsedArgs<S>['options'] } }
+}
+
+/** True when the arguments ask for help (`--help` or `-h` before any `--`). */
+export function wantsHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--')
+  return (end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h')
 }
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/

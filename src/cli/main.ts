@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { systemClock } from '../ports/clock'
 import { runCli } from './run'
-import type { CommandEntry } from './types'
+import type { CliIo, CommandEntry } from './types'
 
 /**
  * The `ret` command line (`npm run --silent ret -- <command> …`). The registry: one file per command
@@ -13,16 +13,55 @@ export const COMMANDS: CommandEntry[] = [
   {
     name: 'help',
     summary: 'routing.cli.help',
+    usage: 'routing.cli.usage',
     load: async () => ({ command: (await import('./commands/help')).buildHelpCommand(COMMANDS) }),
   },
-  { name: 'route', summary: 'routing.cli.route', load: () => import('./commands/route') },
-  { name: 'validate', summary: 'routing.cli.validate', load: () => import('./commands/validate') },
-  { name: 'pdf', summary: 'pdf.cli.usage', load: () => import('./commands/pdf') },
-  { name: 'digest', summary: 'digest.cli.summary', load: () => import('./commands/digest') },
-  { name: 'rotate-key', summary: 'privacy.cli.rotateKey', load: () => import('./commands/rotate-key') },
-  { name: 'erase', summary: 'privacy.cli.erase', load: () => import('./commands/erase') },
-  { name: 'audit', summary: 'privacy.cli.audit', load: () => import('./commands/audit') },
+  {
+    name: 'route',
+    summary: 'routing.cli.route',
+    usage: 'routing.cli.route',
+    load: () => import('./commands/route'),
+  },
+  {
+    name: 'validate',
+    summary: 'routing.cli.validate',
+    usage: 'routing.cli.validate',
+    load: () => import('./commands/validate'),
+  },
+  { name: 'pdf', summary: 'pdf.cli.usage', usage: 'pdf.cli.usage', load: () => import('./commands/pdf') },
+  {
+    name: 'digest',
+    summary: 'digest.cli.summary',
+    usage: 'digest.cli.usage',
+    load: () => import('./commands/digest'),
+  },
+  {
+    name: 'rotate-key',
+    summary: 'privacy.cli.rotateKey',
+    usage: 'privacy.cli.usageRotate',
+    load: () => import('./commands/rotate-key'),
+  },
+  {
+    name: 'erase',
+    summary: 'privacy.cli.erase',
+    usage: 'privacy.cli.usageErase',
+    load: () => import('./commands/erase'),
+  },
+  {
+    name: 'audit',
+    summary: 'privacy.cli.audit',
+    usage: 'privacy.cli.usageAudit',
+    load: () => import('./commands/audit'),
+  },
 ]
+
+/**
+ * Runs one command line (`argv` without `node` and the script) with the given streams, standard input
+ * and clock; returns the exit code. The process entry point below and the tests both call this.
+ */
+export function run(argv: readonly string[], io: CliIo): Promise<number> {
+  return runCli(argv, COMMANDS, io)
+}
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = []
@@ -42,7 +81,7 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
-  process.exitCode = await runCli(process.argv.slice(2), COMMANDS, {
+  process.exitCode = await run(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(`${text}\n`),
     stderr: (text) => process.stderr.write(`${text}\n`),
     readStdin,

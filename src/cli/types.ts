@@ -11,6 +11,9 @@ export interface CliContext {
   now: () => Date
 }
 
+/** What the command line gets from its process (tests pass captured streams and a fixed clock). */
+export type CliIo = Omit<CliContext, 'lang'>
+
 /** A command: gets its own arguments (global options already removed) and returns the exit code. */
 export interface CliCommand {
   run(args: string[], ctx: CliContext): Promise<number>
@@ -23,6 +26,8 @@ export interface CliCommand {
 export interface CommandEntry {
   name: string
   summary: string
+  /** Copy key of the command's usage line, printed by `ret <command> --help`. */
+  usage: string
   load: () => Promise<{ command: CliCommand }>
 }
 

@@ -5,10 +5,6 @@ import { parseIntake } from '../domain/intake'
 import { route, toRoutingOutput } from '../domain/routing'
 import { DEFAULT_RULES } from '../domain/rules'
 import { systemClock } from '../ports/clock'
-import { readCapped } from './api-cases'
-
-/** Largest accepted request body (bytes). */
-export const MAX_ROUTE_BODY_BYTES = 256 * 1024
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
 
@@ -19,43 +15,29 @@ function errorBody(code: string, key: string, params?: Record<string, string | n
 }
 
 /**
- * Reads the body as text, stopping as soon as it exceeds `max` bytes (a missing or false
- * Content-Length cannot make us buffer more than that).
- */
-async function readBodyCapped(request: Request, max: number): Promise<{ text: string } | 'tooLarge'> {
-  const bytes = await readCapped(request, max)
-  return bytes === null ? 'tooLarge' : { text: new TextDecoder().decode(bytes) }
-}
-
-/**
  * `POST /api/v1/route`: the canonical intake as JSON in, the routing output (DOMAIN.md §4) out — the
  * same as `ret route`. Nothing is stored and nothing is logged but the outcome.
  * 400 `{ errors: [{ path, nl, en }] }` for invalid JSON or an invalid intake; 415 when the body is not
- * JSON; 413 over 256 KB.
+ * JSON; 413 over 256 KB (the edge's body limit).
  */
 export async function handleRoute(c: ApiContext, now: () => Date = systemClock) {
   if (!JSON_TYPE.test(c.req.header('content-type') ?? '')) {
     return c.json(errorBody('unsupported_media_type', 'notJson'), 415)
   }
-  const tooLarge = () =>
-    c.json(errorBody('payload_too_large', 'tooLarge', { max: MAX_ROUTE_BODY_BYTES / 1024 }), 413)
-  const declared = Number(c.req.header('content-length'))
-  if (Number.isFinite(declared) && declared > MAX_ROUTE_BODY_BYTES) return tooLarge()
-
-  let body: Awaited<ReturnType<typeof readBodyCapped>>
+  // The size is capped at the edge (src/routes/edge.ts, 256 kB): the body is read whole.
+  let text: string
   try {
-    body = await readBodyCapped(c.req.raw, MAX_ROUTE_BODY_BYTES)
+    text = new TextDecoder().decode(await c.req.arrayBuffer())
   } catch {
     return c.json({ errors: [{ path: 'intake', ...both('routing.api.unreadable') }] }, 400)
   }
-  if (body === 'tooLarge') return tooLarge()
-  if (body.text.trim() === '') {
+  if (text.trim() === '') {
     return c.json({ errors: [{ path: 'intake', ...both('routing.api.emptyBody') }] }, 400)
   }
 
   let data: unknown
   try {
-    data = JSON.parse(body.text)
+    data = JSON.parse(text)
   } catch (error) {
     const detail = error instanceof Error ? error.message : 'JSON'
     return c.json({ errors: [{ path: 'intake', ...both('validation.invalidJson', { detail }) }] }, 400)

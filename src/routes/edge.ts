@@ -1,16 +1,21 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { secureHeaders } from 'hono/secure-headers'
 import type { AppEnv } from '../app'
 import { both } from '../domain/copy'
-import { identifyApi, identifySlack, identifyTeams, identifyWeb, rateLimit } from '../services/rate-limit'
+import { identifyApi, identifySlack, identifyTeams, identifyWeb, rateLimit } from './rate-limit'
 
 /**
  * Guards every request passes before a surface sees it (docs/security.md §Controls):
- * a declared body larger than the surface accepts is refused (413) before it is read; rate limits per
- * user and per tenant (src/services/rate-limit.ts); baseline security headers on every response (the
- * web surface adds its CSP and frame rules itself). Each route still caps what it actually reads.
+ * - baseline security headers (`hono/secure-headers`; a surface's own, e.g. the web CSP and frame rules,
+ *   are kept) and `Cache-Control: no-store`;
+ * - THE body limit (`hono/body-limit`, one per path prefix): a declared body over the limit is refused
+ *   before it is read, a body without a length is counted while read and refused at the limit, so no
+ *   route needs its own check — a route reads the body whole;
+ * - rate limits (./rate-limit.ts): per verified user and tenant, otherwise per client address.
  */
 
-/** Largest declared body per path prefix (uploads are the only large bodies). */
+/** Largest body per path prefix (uploads are the only large bodies); the first match counts. */
 export const BODY_LIMITS: readonly { prefix: string; max: number }[] = [
   { prefix: '/files/upload/', max: 11 * 1024 * 1024 },
   { prefix: '/cases/', max: 11 * 1024 * 1024 },
@@ -28,44 +33,42 @@ export function bodyLimitFor(path: string): number {
 const isOtherSurface = (path: string) =>
   path === '/healthz' || path.startsWith('/api/') || path.startsWith('/slack/')
 
-const declaredBodyLimit: MiddlewareHandler<AppEnv> = async function declaredBodyLimit(c, next) {
-  const declared = Number(c.req.header('content-length') ?? '0')
-  const max = bodyLimitFor(c.req.path)
-  if (Number.isFinite(declared) && declared > max) {
-    // A browser gets a page it can show (with the way back), not raw JSON; the draft is untouched.
-    if (!isOtherSurface(c.req.path)) {
-      const m = both('privacy.errors.tooLarge', { max: Math.floor(max / 1024) })
-      return c.html(
-        `<!doctype html><html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>413</title></head><body><main><h1>${m.nl}</h1><p lang="en">${m.en}</p><p><a href="/intake">Terug naar de aanmelding / Back to the intake</a></p></main></body></html>`,
-        413,
-      )
-    }
-    return c.json(
-      {
-        error: {
-          code: 'payload_too_large',
-          ...both('privacy.errors.tooLarge', { max: Math.floor(max / 1024) }),
-        },
-      },
+/** The bilingual 413: a page a browser can show (with the way back) for the web, JSON elsewhere. */
+function tooLarge(c: Context, max: number): Response {
+  const m = both('privacy.errors.tooLarge', { max: Math.floor(max / 1024) })
+  if (!isOtherSurface(c.req.path)) {
+    // The draft is untouched: nothing of the body was used.
+    return c.html(
+      `<!doctype html><html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>413</title></head><body><main><h1>${m.nl}</h1><p lang="en">${m.en}</p><p><a href="/intake">Terug naar de aanmelding / Back to the intake</a></p></main></body></html>`,
       413,
     )
   }
-  await next()
+  return c.json({ error: { code: 'payload_too_large', ...m } }, 413)
 }
 
+const limits = BODY_LIMITS.map(({ max }) => bodyLimit({ maxSize: max, onError: (c) => tooLarge(c, max) }))
+
+const limitBody: MiddlewareHandler<AppEnv> = function limitBody(c, next) {
+  const index = BODY_LIMITS.findIndex((l) => c.req.path.startsWith(l.prefix))
+  return (limits[index === -1 ? limits.length - 1 : index] as MiddlewareHandler<AppEnv>)(c, next)
+}
+
+const baseline = {
+  xFrameOptions: 'DENY',
+  // A surface that sets one of these itself (the web pages) keeps its own.
+  overwrite: false,
+} as const
+const overHttps = secureHeaders({
+  ...baseline,
+  strictTransportSecurity: 'max-age=31536000; includeSubDomains',
+})
+const overHttp = secureHeaders({ ...baseline, strictTransportSecurity: false })
+
 const baselineHeaders: MiddlewareHandler<AppEnv> = async function baselineHeaders(c, next) {
-  await next()
-  const headers = c.res.headers
-  const set = (name: string, value: string) => {
-    if (!headers.has(name)) headers.set(name, value)
-  }
-  set('X-Content-Type-Options', 'nosniff')
-  set('Referrer-Policy', 'no-referrer')
-  set('Cache-Control', 'no-store')
-  set('X-Frame-Options', 'DENY')
-  if (new URL(c.req.url).protocol === 'https:') {
-    set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains')
-  }
+  const https = new URL(c.req.url).protocol === 'https:'
+  await (https ? overHttps : overHttp)(c, next)
+  // Responses carry personal data or one-time answers: never cached (a route may say otherwise).
+  if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store')
 }
 
 /**
@@ -84,7 +87,7 @@ function respondSlack(c: Context, retryAfter: number): Response | null {
 /** Registers the edge guards on the app; call before mounting the surfaces. */
 export function applyEdgeGuards(app: Hono<AppEnv>): void {
   app.use('*', baselineHeaders)
-  app.use('*', declaredBodyLimit)
+  app.use('*', limitBody)
   app.use('/api/v1/*', rateLimit({ surface: 'api', identify: identifyApi }))
   app.use('/slack/*', rateLimit({ surface: 'slack', identify: identifySlack, respond: respondSlack }))
   app.use('/api/messages', rateLimit({ surface: 'teams', identify: identifyTeams }))

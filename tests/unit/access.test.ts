@@ -3,7 +3,6 @@ import { loadConfig } from '../../src/config'
 import { ACCESS_ACTIONS, type AccessAction, can, parseChairScopes } from '../../src/domain/access'
 import type { Actor, Role, Surface } from '../../src/domain/types'
 import { buildActor, isAllowedTenant, rolesFor } from '../../src/services/access'
-import { parseRateLimits } from '../../src/services/rate-limit'
 import { parseRetention } from '../../src/services/retention'
 
 const actor = (surface: Surface, userId: string, roles: Role[], tenant = 't1'): Actor => ({
@@ -137,7 +136,7 @@ describe('roles and tenants from configuration', () => {
   })
 })
 
-describe('retention and rate-limit settings', () => {
+describe('retention settings', () => {
   it('parses retention per state over the defaults and refuses unknown states', () => {
     const parsed = parseRetention('closed=180, info_requested=365, withdrawn=never')
     expect(parsed).toEqual({
@@ -149,10 +148,5 @@ describe('retention and rate-limit settings', () => {
       policy: { withdrawn: 30, declined: 90, closed: 90, draft: 30 },
     })
     expect(parseRetention('closd=90,closed=-1')).toEqual({ ok: false, problems: ['closd=90', 'closed=-1'] })
-  })
-
-  it('parses rate limits and ignores bad parts', () => {
-    expect(parseRateLimits('user=5,tenant=50,window=10')).toEqual({ user: 5, tenant: 50, windowSeconds: 10 })
-    expect(parseRateLimits('user=0,tenant=x')).toEqual({ user: 120, tenant: 10_000, windowSeconds: 60 })
   })
 })

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { COMMANDS } from '../../src/cli/main'
+import { COMMANDS, run as runRet } from '../../src/cli/main'
 import { runCli } from '../../src/cli/run'
 import type { CommandEntry } from '../../src/cli/types'
 import { t } from '../../src/domain/copy'
@@ -23,19 +23,33 @@ interface Run {
   stderr: string
 }
 
-/** Runs the real command line, as `npm run ret` does (tsx src/cli/main.ts). */
-function ret(args: string[], stdin?: string): Promise<Run> {
+/** Runs the command line in this process (`run(argv, io)`, as src/cli/main.ts does) with captured streams. */
+async function ret(args: string[], stdin = '', entries?: readonly CommandEntry[]): Promise<Run> {
+  const out: string[] = []
+  const err: string[] = []
+  const io = {
+    stdout: (text: string) => out.push(`${text}\n`),
+    stderr: (text: string) => err.push(`${text}\n`),
+    readStdin: async () => stdin,
+    now: () => new Date(NOW),
+  }
+  const code = entries ? await runCli(args, entries, io) : await runRet(args, io)
+  return { code, stdout: out.join(''), stderr: err.join('') }
+}
+
+/** Runs the real entry point once, as a person does: `npm run --silent ret -- …` (tsx src/cli/main.ts). */
+function retSpawned(args: string[]): Promise<Run> {
   return new Promise((resolve) => {
     const child = execFile(
-      join(root, 'node_modules/.bin/tsx'),
-      ['src/cli/main.ts', ...args],
+      'npm',
+      ['run', '--silent', 'ret', '--', ...args],
       { cwd: root, env: { ...process.env, NODE_OPTIONS: '' }, timeout: 60_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0
         resolve({ code, stdout: String(stdout), stderr: String(stderr) })
       },
     )
-    child.stdin?.end(stdin ?? '')
+    child.stdin?.end('')
   })
 }
 
@@ -50,28 +64,9 @@ function noStackTrace(run: Run) {
   expect(run.stderr).not.toMatch(/Error:/)
 }
 
-/** Runs the command line in this process with captured streams (fast: for the many edge cases). */
-async function retHere(
-  args: string[],
-  stdin = '',
-  entries: readonly CommandEntry[] = COMMANDS,
-): Promise<Run> {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await runCli(args, entries, {
-    stdout: (text) => out.push(`${text}\n`),
-    stderr: (text) => err.push(`${text}\n`),
-    readStdin: async () => stdin,
-    now: () => new Date(NOW),
-  })
-  return { code, stdout: out.join(''), stderr: err.join('') }
-}
-
-describe('ret route / validate on every shared sample (the real command)', () => {
+describe('ret route / validate on every shared sample (in process)', () => {
   for (const sample of loadSamples()) {
-    it(`${sample.name}: route prints the expected routing; validate prints ok`, {
-      timeout: 60_000,
-    }, async () => {
+    it(`${sample.name}: route prints the expected routing; validate prints ok`, async () => {
       const intakeFile = file(sample.name, JSON.stringify(sample.intake))
       const [routed, valid] = await Promise.all([
         ret(['route', intakeFile, '--now', NOW]),
@@ -92,13 +87,13 @@ describe('ret route / validate on every shared sample (the real command)', () =>
       expect(routed.stdout).toBe(`${JSON.stringify(expected, null, 2)}\n`)
       // A sample file ({ intake, expected }) is read as its intake.
       expect(valid).toEqual({ code: 0, stdout: 'ok\n', stderr: '' })
-      const wrapped = await retHere(['route', SAMPLES_DIR + sample.name, '--now', NOW])
+      const wrapped = await ret(['route', SAMPLES_DIR + sample.name, '--now', NOW])
       expect(wrapped).toEqual(routed)
     })
   }
 })
 
-describe('ret: bad input (the real command)', { timeout: 60_000 }, () => {
+describe('ret: bad input (in process)', () => {
   it('reads the intake from standard input with -', async () => {
     const run = await ret(['route', '-', '--now=2026-01-01'], JSON.stringify(loadSample('rop').intake))
     expect(run.code).toBe(0)
@@ -159,29 +154,29 @@ describe('ret: edge cases (in process)', () => {
     intake.child.birthYear = 2004
     const text = JSON.stringify(intake)
     const rules = (run: Run) => JSON.parse(run.stdout).reasons.map((r: { rule: string }) => r.rule)
-    expect(rules(await retHere(['route', '-', '--now', '2026-06-01T12:00:00Z'], text))).toContain(
+    expect(rules(await ret(['route', '-', '--now', '2026-06-01T12:00:00Z'], text))).toContain(
       'et_transition_18',
     )
-    expect(rules(await retHere(['route', '-', '--now', '2027-06-01T12:00:00Z'], text))).not.toContain(
+    expect(rules(await ret(['route', '-', '--now', '2027-06-01T12:00:00Z'], text))).not.toContain(
       'et_transition_18',
     )
     // Without --now the context's clock (here fixed in 2026) counts.
-    expect(rules(await retHere(['route', '-'], text))).toContain('et_transition_18')
+    expect(rules(await ret(['route', '-'], text))).toContain('et_transition_18')
   })
 
   it('--lang en prints English only, --lang nl Dutch only', async () => {
-    const en = await retHere(['validate', '-', '--lang', 'en'], '{"language":"fr"}')
+    const en = await ret(['validate', '-', '--lang', 'en'], '{"language":"fr"}')
     expect(en.code).toBe(1)
     expect(en.stderr).toContain('language: invalid value. Choose one of: nl, en.')
     expect(en.stderr).toContain('acuteDanger: this field is required.')
     expect(en.stderr).not.toMatch(/verplicht|ongeldige/)
-    const nl = await retHere(['--lang=nl', 'validate', '-'], '{"language":"fr"}')
+    const nl = await ret(['--lang=nl', 'validate', '-'], '{"language":"fr"}')
     expect(nl.stderr).toContain('acuteDanger: dit veld is verplicht.')
     expect(nl.stderr).not.toMatch(/required/)
   })
 
   it('route on an invalid intake: a heading and the errors on stderr, nothing on stdout, exit 1', async () => {
-    const run = await retHere(['route', '-', '--now', NOW], '{"language":"nl"}')
+    const run = await ret(['route', '-', '--now', NOW], '{"language":"nl"}')
     expect(run.code).toBe(1)
     expect(run.stdout).toBe('')
     expect(run.stderr).toMatch(/^De intake klopt niet:\n/)
@@ -190,18 +185,18 @@ describe('ret: edge cases (in process)', () => {
   })
 
   it('empty input, JSON that is not an object, an array', async () => {
-    const empty = await retHere(['validate', '-'], '')
+    const empty = await ret(['validate', '-'], '')
     expect(empty.code).toBe(1)
     expect(empty.stderr).toMatch(/geen geldige JSON/)
     for (const text of ['"hallo"', '[]', 'null']) {
-      const run = await retHere(['validate', '-'], text)
+      const run = await ret(['validate', '-'], text)
       expect(run.code).toBe(1)
       expect(run.stderr).toContain('De intake moet een JSON-object zijn.')
     }
   })
 
   it('a wrapper with other keys than intake/expected is validated as an intake (strictly)', async () => {
-    const run = await retHere(
+    const run = await ret(
       ['validate', '-', '--lang', 'en'],
       JSON.stringify({ ...loadSample('rop'), name: 'x' }),
     )
@@ -210,7 +205,7 @@ describe('ret: edge cases (in process)', () => {
   })
 
   it('a directory: a clear message, exit 1', async () => {
-    const dir = await retHere(['validate', tmp, '--lang', 'nl'])
+    const dir = await ret(['validate', tmp, '--lang', 'nl'])
     expect(dir).toEqual({
       code: 1,
       stdout: '',
@@ -233,7 +228,7 @@ describe('ret: edge cases (in process)', () => {
       [['help', '--lang'], /--lang: kies nl of en/],
     ]
     for (const [args, message] of cases) {
-      const run = await retHere(args)
+      const run = await ret(args)
       expect(run.code, args.join(' ')).toBe(2)
       expect(run.stdout).toBe('')
       expect(run.stderr).toMatch(message)
@@ -246,6 +241,7 @@ describe('ret: edge cases (in process)', () => {
       {
         name: 'boom',
         summary: 'routing.cli.help',
+        usage: 'routing.cli.usage',
         load: async () => ({
           command: {
             run: async () => {
@@ -255,7 +251,7 @@ describe('ret: edge cases (in process)', () => {
         }),
       },
     ]
-    const run = await retHere(['boom'], '', broken)
+    const run = await ret(['boom'], '', broken)
     expect(run).toEqual({
       code: 1,
       stdout: '',
@@ -265,10 +261,10 @@ describe('ret: edge cases (in process)', () => {
 
   it('help in both languages, one language with --lang, and without a command', async () => {
     const [both, en, none, dashH] = [
-      await retHere(['help']),
-      await retHere(['help', '--lang', 'en']),
-      await retHere([]),
-      await retHere(['--help']),
+      await ret(['help']),
+      await ret(['help', '--lang', 'en']),
+      await ret([]),
+      await ret(['--help']),
     ]
     expect(both.code).toBe(0)
     expect(both.stdout).toMatch(/^Gebruik: ret <commando>/)
@@ -277,7 +273,7 @@ describe('ret: edge cases (in process)', () => {
     expect(en.stdout).toContain('routes an intake')
     expect(none).toEqual(both)
     expect(dashH).toEqual(both)
-    const one = await retHere(['help', 'validate', '--lang', 'en'])
+    const one = await ret(['help', 'validate', '--lang', 'en'])
     expect(one.stdout).toContain('validate')
     expect(one.stdout).not.toMatch(/\n {2}route /)
   })
@@ -287,5 +283,60 @@ describe('ret: edge cases (in process)', () => {
       expect(t('nl', entry.summary), entry.name).not.toBe(entry.summary)
       expect(t('en', entry.summary), entry.name).not.toBe(entry.summary)
     }
+  })
+})
+
+describe('ret <command> --help (node:util parseArgs)', () => {
+  const usages: [string, RegExp, RegExp][] = [
+    ['route', /^ret route <bestand\|->/, /^ret route <file\|->/],
+    ['validate', /^ret validate <bestand\|->/, /^ret validate <file\|->/],
+    ['pdf', /^ret pdf <bestand\|->/, /^ret pdf <file\|->/],
+    ['digest', /^Gebruik: ret digest --cases/, /^Usage: ret digest --cases/],
+    ['rotate-key', /^Gebruik: ret rotate-key/, /^Usage: ret rotate-key/],
+    ['erase', /^Gebruik: ret erase RET-/, /^Usage: ret erase RET-/],
+    ['audit', /^Gebruik: ret audit RET-/, /^Usage: ret audit RET-/],
+  ]
+  for (const [name, nl, en] of usages) {
+    it(`${name} --help prints its usage in both languages and exits 0 without running`, async () => {
+      const help = await ret([name, '--help'])
+      expect(help.code).toBe(0)
+      expect(help.stderr).toBe('')
+      const [first, second, ...rest] = help.stdout.split('\n')
+      expect(first).toMatch(nl)
+      expect(second).toMatch(en)
+      expect(rest).toEqual([''])
+      // -h is the same; --lang picks one language; extra arguments do not make it run.
+      expect(await ret([name, 'RET-2026-0001', '-h'])).toEqual(help)
+      const english = await ret([name, '--help', '--lang', 'en'])
+      expect(english).toEqual({ code: 0, stdout: `${second}\n`, stderr: '' })
+    })
+  }
+
+  it('after -- a --help is an argument, not a request for help', async () => {
+    const run = await ret(['validate', '--', '--help'])
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('Bestand niet gevonden: --help')
+  })
+
+  it('short and boolean options: pdf -o, audit --json; a value on a flag is refused', async () => {
+    expect((await ret(['pdf', 'a.json', '-o'])).stderr).toMatch(/pdf: de optie -o heeft een waarde nodig/)
+    const flag = await ret(['audit', 'RET-2026-0001', '--json=yes'])
+    expect(flag.code).toBe(2)
+    expect(flag.stderr).toMatch(/audit: onbekende optie --json/)
+    const ambiguous = await ret(['route', 'a.json', '--now', '--lang', 'en'])
+    expect(ambiguous.code).toBe(2)
+    expect(ambiguous.stderr).toBe('route: the option --now needs a value.\n')
+  })
+})
+
+describe('ret: the real entry point (one spawned smoke test)', () => {
+  it('npm run --silent ret -- route <file> prints the routing and exits 0', { timeout: 60_000 }, async () => {
+    const sample = loadSample('rop')
+    const path = file('smoke.json', JSON.stringify(sample.intake))
+    const spawned = await retSpawned(['route', path, '--now', NOW])
+    expect(spawned.stderr).toBe('')
+    expect(spawned.code).toBe(0)
+    expect(spawned).toEqual(await ret(['route', path, '--now', NOW]))
+    expect(JSON.parse(spawned.stdout).primary).toBe(sample.expected.primary)
   })
 })

@@ -18,12 +18,7 @@ export function formatAuditLine(row: AuditEntry): string {
 export function buildAuditCommand(io: AdminIo): CliCommand {
   return {
     async run(args, ctx) {
-      const json = args.includes('--json')
-      const parsed = parseArgs(
-        'audit',
-        args.filter((a) => a !== '--json'),
-        ['url'],
-      )
+      const parsed = parseArgs('audit', args, { url: { type: 'string' }, json: { type: 'boolean' } })
       const usage = () => printMessage(ctx, both('privacy.cli.usageAudit'))
       if (!parsed.ok) {
         printMessage(ctx, parsed.error)
@@ -41,7 +36,7 @@ export function buildAuditCommand(io: AdminIo): CliCommand {
       const result = await callAdmin(ctx, io, target, 'GET', `/cases/${reference}/audit`)
       if (!result.ok) return result.code
       const rows = ((result.body as { audit?: AuditEntry[] }).audit ?? []) as AuditEntry[]
-      if (json) {
+      if (parsed.value.options.json) {
         ctx.stdout(JSON.stringify(rows, null, 2))
         return EXIT.ok
       }

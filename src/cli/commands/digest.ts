@@ -14,7 +14,7 @@ const instant = z.iso.datetime({ offset: true })
  */
 export const command: CliCommand = {
   async run(args, ctx) {
-    const parsed = parseArgs('digest', args, ['cases', 'now'])
+    const parsed = parseArgs('digest', args, { cases: { type: 'string' }, now: { type: 'string' } })
     if (!parsed.ok) {
       printMessage(ctx, parsed.error)
       printMessage(ctx, both('digest.cli.usage'))

@@ -13,7 +13,7 @@ import { type CliCommand, EXIT } from '../types'
 export function buildEraseCommand(io: AdminIo): CliCommand {
   return {
     async run(args, ctx) {
-      const parsed = parseArgs('erase', args, ['reason', 'url'])
+      const parsed = parseArgs('erase', args, { reason: { type: 'string' }, url: { type: 'string' } })
       const usage = () => printMessage(ctx, both('privacy.cli.usageErase'))
       if (!parsed.ok) {
         printMessage(ctx, parsed.error)

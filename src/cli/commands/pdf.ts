@@ -24,11 +24,6 @@ function printOut(ctx: CliContext, message: Bilingual): void {
   if (ctx.lang !== 'nl') ctx.stdout(message.en)
 }
 
-/** `-o file` is the short form of `--out file`. */
-function expandShort(args: readonly string[]): string[] {
-  return args.map((arg) => (arg === '-o' ? '--out' : arg))
-}
-
 /**
  * `ret pdf <intake.json|-> [-o out.pdf] [--lang nl|en] [--now <ISO>] [--reference RET-…]`: renders the
  * intake PDF offline, routed with the default rules. The PDF is Dutch unless `--lang en`; without `-o`
@@ -37,7 +32,11 @@ function expandShort(args: readonly string[]): string[] {
 export function buildPdfCommand(deps: PdfCommandDeps = { writeFile }): CliCommand {
   return {
     async run(args, ctx) {
-      const parsed = parseArgs('pdf', expandShort(args), ['out', 'now', 'reference'])
+      const parsed = parseArgs('pdf', args, {
+        out: { type: 'string', short: 'o' },
+        now: { type: 'string' },
+        reference: { type: 'string' },
+      })
       if (!parsed.ok) {
         printMessage(ctx, parsed.error)
         printMessage(ctx, both('pdf.cli.usage'))

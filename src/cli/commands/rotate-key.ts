@@ -13,7 +13,10 @@ import { type CliCommand, EXIT } from '../types'
 export function buildRotateKeyCommand(io: AdminIo): CliCommand {
   return {
     async run(args, ctx) {
-      const parsed = parseArgs('rotate-key', args, ['url', 'batch-size'])
+      const parsed = parseArgs('rotate-key', args, {
+        url: { type: 'string' },
+        'batch-size': { type: 'string' },
+      })
       const usage = () => printMessage(ctx, both('privacy.cli.usageRotate'))
       if (!parsed.ok) {
         printMessage(ctx, parsed.error)

@@ -10,7 +10,7 @@ import { type CliCommand, EXIT } from '../types'
  */
 export const command: CliCommand = {
   async run(args, ctx) {
-    const parsed = parseArgs('route', args, ['now'])
+    const parsed = parseArgs('route', args, { now: { type: 'string' } })
     if (!parsed.ok) {
       printMessage(ctx, parsed.error)
       return EXIT.usage

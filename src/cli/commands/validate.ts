@@ -4,7 +4,7 @@ import { type CliCommand, EXIT } from '../types'
 /** `ret validate <file|->`: prints `ok`, or the errors one per line `path: message` (exit 1). */
 export const command: CliCommand = {
   async run(args, ctx) {
-    const parsed = parseArgs('validate', args, [])
+    const parsed = parseArgs('validate', args, {})
     if (!parsed.ok) {
       printMessage(ctx, parsed.error)
       return EXIT.usage
