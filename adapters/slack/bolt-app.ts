@@ -35,6 +35,7 @@ import {
   type ViewClosedPayload,
   type ViewSubmissionPayload,
 } from './payloads'
+import type { SlackViewAnswer } from './types'
 import { isSlackResponseUrl, SlackApiError, slackClientOptions, slackWebApiOn } from './web-api'
 
 /**
@@ -367,7 +368,7 @@ async function answerSubmission(
     payload: ViewSubmissionPayload,
     deps: Deps,
     scope: SlackRequestScope,
-  ) => Promise<{ response: unknown; after?: (() => Promise<void>) | null }>,
+  ) => Promise<{ response: SlackViewAnswer | null; after?: (() => Promise<void>) | null }>,
 ): Promise<void> {
   const ack = viewAck as AckFn<unknown>
   const payload = body as ViewSubmissionPayload
