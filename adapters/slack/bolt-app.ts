@@ -197,7 +197,9 @@ function buildApp(config: Config): { app: App; receiver: WorkerReceiver } {
   })
 
   // `/ret`: ack at once (empty 200), then claim the delivery, then act (reply through `respond()`).
-  app.command('/ret', async ({ command, ack, respond, client, context }) => {
+  // Slack posts to /slack/commands only the command this app's manifest points there (`/ret`, or however a
+  // workspace renamed it), so every command name is that one — as before Bolt.
+  app.command(/^\/./, async ({ command, ack, respond, client, context }) => {
     await ack()
     const scope = scopeOf(context)
     const deps = scope.deps()

@@ -14,6 +14,11 @@ import { buildDeps, type Deps } from '../../src/services/deps'
 import blockActionsFixture from '../fixtures/slack/block-actions-accept.json'
 import viewSubmissionFixture from '../fixtures/slack/view-submission-reroute.json'
 
+// Load Bolt while this helper is imported, before any test's clock starts: through vitest's module runner
+// its first load takes seconds (~60 ms in the built Worker), which would count against Slack's 3-s ack in
+// the tests that time it. The Worker itself still imports it only on its first Slack request.
+await import('../../adapters/slack/bolt-app')
+
 /** The env Slack tests run with: the shared bindings plus a triage channel and the allowed workspace. */
 export const slackEnv = { ...env, SLACK_TRIAGE_CHANNEL: 'C0TRIAGE01', SLACK_TEAM_IDS: 'T0RETDRNT' } as Env
 export const SIGNING_SECRET = 'test-slack-signing-secret-0123456789'
