@@ -1,3 +1,4 @@
+import type { PlainTextElement } from '@slack/types'
 import type { Bilingual } from '../../src/domain/copy'
 import type { Gate, Intervention, Municipality, Urgency } from '../../src/domain/enums'
 import type { CaseStatus } from '../../src/domain/lifecycle'
@@ -75,7 +76,11 @@ export interface CaseCardSummary {
   scheduledFor: string | null
 }
 
-/** One Block Kit block or element, kept structural so the builders stay pure and serialisable. */
+/**
+ * One Block Kit block or element, kept structural so the builders stay pure and serialisable. (Typing the
+ * builders as `@slack/types` `KnownBlock` / elements is a separate pass over cards.ts and intake-modal.ts;
+ * the Web API calls cast at the one place they hand blocks to the WebClient.)
+ */
 export type SlackBlock = Record<string, unknown>
 
 /** A message for chat.postMessage / chat.update / chat.postEphemeral. */
@@ -89,9 +94,9 @@ export interface SlackMessage {
 export interface SlackModalView {
   type: 'modal'
   callback_id: string
-  title: { type: 'plain_text'; text: string }
-  submit?: { type: 'plain_text'; text: string }
-  close?: { type: 'plain_text'; text: string }
+  title: PlainTextElement
+  submit?: PlainTextElement
+  close?: PlainTextElement
   private_metadata: string
   blocks: SlackBlock[]
   notify_on_close?: boolean
@@ -103,3 +108,9 @@ export interface SlackModalErrors {
   response_action: 'errors'
   errors: Record<string, string>
 }
+
+/** The modal-closing and view-changing answers the listeners give a view_submission (Bolt's ack). */
+export type SlackViewAnswer =
+  | SlackModalErrors
+  | { response_action: 'update' | 'push'; view: SlackModalView }
+  | { response_action: 'clear' }

@@ -1,11 +1,11 @@
 import { buildCaseCard, buildThreadText } from '../../adapters/slack/cards'
+import { buildSlackDeps, type SlackDeps } from '../../adapters/slack/handlers/deps'
+import { loadCardSummary } from '../../adapters/slack/handlers/triage'
 import { SlackApiError } from '../../adapters/slack/web-api'
 import { t } from '../domain/copy'
 import { logger } from '../logger'
 import { decryptEvent } from '../services/cases'
 import type { Deps } from '../services/deps'
-import { buildSlackDeps, type SlackDeps } from '../services/slack-deps'
-import { loadCardSummary } from '../services/slack-triage'
 import { registerJobHandler } from './handlers'
 import { TemporaryError } from './queue'
 

@@ -1,10 +1,10 @@
 import { buildQuestionMessage, buildReferrerNotice } from '../../adapters/slack/cards'
+import { buildSlackDeps, isAllowedSlackTeam, type SlackDeps } from '../../adapters/slack/handlers/deps'
+import { resolveSlackLang } from '../../adapters/slack/handlers/triage'
 import { SlackApiError } from '../../adapters/slack/web-api'
 import { logger } from '../logger'
 import { decryptEvent } from '../services/cases'
 import type { Deps } from '../services/deps'
-import { buildSlackDeps, isAllowedSlackTeam, type SlackDeps } from '../services/slack-deps'
-import { resolveSlackLang } from '../services/slack-triage'
 import { registerJobHandler } from './handlers'
 import { TemporaryError } from './queue'
 

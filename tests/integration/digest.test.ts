@@ -16,6 +16,7 @@ import { pseudonymAad } from '../../src/ports/cipher'
 import type { JobQueue } from '../../src/ports/queue'
 import { buildDeps } from '../../src/services/deps'
 import { TEST_SERVICE_URL } from '../fixtures/teams/keys'
+import { decodeSlackBody } from './slack-helpers'
 import { WebClient } from './web-client'
 
 /**
@@ -75,7 +76,11 @@ const server = setupServer(
       unexpected.push(`slack ${method}`)
       return HttpResponse.json({ ok: false, error: 'unknown_method' })
     }
-    const body = JSON.parse(text) as { channel: string; text: string; blocks?: unknown[] }
+    const body = decodeSlackBody(text, request.headers.get('content-type') ?? '') as {
+      channel: string
+      text: string
+      blocks?: unknown[]
+    }
     const failures = slackFailures.get(body.channel) ?? 0
     const ok = failures === 0
     slackPosts.push({ channel: body.channel, text: body.text, blocks: body.blocks ?? null, ok })

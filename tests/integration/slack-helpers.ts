@@ -1,6 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
+import { buildSlackActor, buildSlackDeps } from '../../adapters/slack/handlers/deps'
 import { signSlackRequest } from '../../adapters/slack/verify'
 import { parseIntake } from '../../src/domain/intake'
 import { route } from '../../src/domain/routing'
@@ -10,9 +11,13 @@ import { processSlackAcuteAlert, processSlackCard } from '../../src/jobs/slack-c
 import { processSlackReferrerNotice } from '../../src/jobs/slack-referrer'
 import { runSubmitIntake } from '../../src/services/cases'
 import { buildDeps, type Deps } from '../../src/services/deps'
-import { buildSlackActor, buildSlackDeps } from '../../src/services/slack-deps'
 import blockActionsFixture from '../fixtures/slack/block-actions-accept.json'
 import viewSubmissionFixture from '../fixtures/slack/view-submission-reroute.json'
+
+// Load Bolt while this helper is imported, before any test's clock starts: through vitest's module runner
+// its first load takes seconds (~60 ms in the built Worker), which would count against Slack's 3-s ack in
+// the tests that time it. The Worker itself still imports it only on its first Slack request.
+await import('../../adapters/slack/bolt-app')
 
 /** The env Slack tests run with: the shared bindings plus a triage channel and the allowed workspace. */
 export const slackEnv = { ...env, SLACK_TRIAGE_CHANNEL: 'C0TRIAGE01', SLACK_TEAM_IDS: 'T0RETDRNT' } as Env
@@ -30,6 +35,27 @@ export interface SlackCall {
 }
 
 export const slackCalls: SlackCall[] = []
+
+/**
+ * A Web API request body as the method's arguments. Bolt's WebClient sends form fields, with objects and
+ * arrays (blocks, view) JSON-encoded and booleans as `true`/`false`; this gives back the same object a
+ * JSON body would carry, so tests read `body.blocks` / `body.view` / `body.reply_broadcast` either way.
+ */
+export function decodeSlackBody(text: string, contentType: string): Record<string, unknown> {
+  if (contentType.includes('json')) return JSON.parse(text) as Record<string, unknown>
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of new URLSearchParams(text)) {
+    if (value === 'true' || value === 'false') out[key] = value === 'true'
+    else if (/^[[{]/.test(value)) {
+      try {
+        out[key] = JSON.parse(value)
+      } catch {
+        out[key] = value
+      }
+    } else out[key] = value
+  }
+  return out
+}
 let tsCounter = 1000
 
 /** msw answering the Slack Web API like Slack does (ok + ids), recording every call. */
@@ -39,9 +65,7 @@ export const slackServer = setupServer(
     const type = request.headers.get('content-type') ?? ''
     // arrayBuffer + TextDecoder: text() on a form body makes workerd warn.
     const text = new TextDecoder().decode(await request.arrayBuffer())
-    const body = type.includes('json')
-      ? (JSON.parse(text) as Record<string, unknown>)
-      : Object.fromEntries(new URLSearchParams(text))
+    const body = decodeSlackBody(text, type)
     slackCalls.push({ method, body })
     if (request.headers.get('authorization') !== 'Bearer xoxb-test-bot-token') {
       return HttpResponse.json({ ok: false, error: 'not_authed' })

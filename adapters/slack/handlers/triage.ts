@@ -1,3 +1,12 @@
+import { t } from '../../../src/domain/copy'
+import type { Lang } from '../../../src/domain/enums'
+import { actorKey, type CaseState } from '../../../src/domain/lifecycle'
+import type { Actor } from '../../../src/domain/types'
+import { logger } from '../../../src/logger'
+import type { CaseRecord } from '../../../src/ports/case-store'
+import { type CaseCommandResult, runCaseCommand } from '../../../src/services/cases'
+import type { Deps } from '../../../src/services/deps'
+import { issueFileLink, LinkKeyMissingError } from '../../../src/services/links'
 import {
   buildButtonCommand,
   buildCaseCard,
@@ -9,20 +18,11 @@ import {
   buildTextMessage,
   buildTriageModal,
   parseTriageSubmission,
-} from '../../adapters/slack/cards'
-import { langFromLocale, type SlackView } from '../../adapters/slack/payloads'
-import type { CaseCardSummary, SlackModalErrors, TriageAction } from '../../adapters/slack/types'
-import { type MessageBody, SlackApiError } from '../../adapters/slack/web-api'
-import { t } from '../domain/copy'
-import type { Lang } from '../domain/enums'
-import { actorKey, type CaseState } from '../domain/lifecycle'
-import type { Actor } from '../domain/types'
-import { logger } from '../logger'
-import type { CaseRecord } from '../ports/case-store'
-import { type CaseCommandResult, runCaseCommand } from './cases'
-import type { Deps } from './deps'
-import { issueFileLink, LinkKeyMissingError } from './links'
-import { buildSlackActor, type IssueCaseLinks, isAllowedSlackTeam, type SlackDeps } from './slack-deps'
+} from '../cards'
+import { langFromLocale, type SlackView } from '../payloads'
+import type { CaseCardSummary, SlackModalErrors, TriageAction } from '../types'
+import { type MessageBody, SlackApiError } from '../web-api'
+import { buildSlackActor, type IssueCaseLinks, isAllowedSlackTeam, type SlackDeps } from './deps'
 
 /**
  * Triage from the chairs' channel: card buttons, triage modals and "Bekijk details". Every change goes

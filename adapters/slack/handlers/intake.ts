@@ -1,3 +1,16 @@
+import { t } from '../../../src/domain/copy'
+import type { DialogueEvent, ScreenView } from '../../../src/domain/dialogue-types'
+import type { Lang } from '../../../src/domain/enums'
+import { actorKey } from '../../../src/domain/lifecycle'
+import type { Actor } from '../../../src/domain/types'
+import { logger } from '../../../src/logger'
+import type { CaseRecord } from '../../../src/ports/case-store'
+import { eventAad } from '../../../src/ports/cipher'
+import { draftKey } from '../../../src/ports/draft-store'
+import { runCaseCommand } from '../../../src/services/cases'
+import type { Deps } from '../../../src/services/deps'
+import { runDialogueEvent } from '../../../src/services/dialogue'
+import { issueAnalysisUploadLink } from '../../../src/services/links'
 import {
   buildAnswerModal,
   buildHelpMessage,
@@ -5,32 +18,19 @@ import {
   buildTextMessage,
   parseAnswerSubmission,
   type QuestionRef,
-} from '../../adapters/slack/cards'
+} from '../cards'
 import {
   buildIntakeErrors,
   buildIntakeModal,
   parseIntakeModalAction,
   parseIntakeModalClosed,
   parseIntakeModalSubmission,
-} from '../../adapters/slack/intake-modal'
-import { parseRetCommandText, type SlackView, type SlashCommand } from '../../adapters/slack/payloads'
-import type { SlackModalErrors, SlackModalView } from '../../adapters/slack/types'
-import { type MessageBody, SlackApiError } from '../../adapters/slack/web-api'
-import { t } from '../domain/copy'
-import type { DialogueEvent, ScreenView } from '../domain/dialogue-types'
-import type { Lang } from '../domain/enums'
-import { actorKey } from '../domain/lifecycle'
-import type { Actor } from '../domain/types'
-import { logger } from '../logger'
-import type { CaseRecord } from '../ports/case-store'
-import { eventAad } from '../ports/cipher'
-import { draftKey } from '../ports/draft-store'
-import { runCaseCommand } from './cases'
-import type { Deps } from './deps'
-import { runDialogueEvent } from './dialogue'
-import { issueAnalysisUploadLink } from './links'
-import { buildSlackActor, isAllowedSlackTeam, type SlackDeps } from './slack-deps'
-import { resolveSlackLang } from './slack-triage'
+} from '../intake-modal'
+import { parseRetCommandText, type SlackView, type SlashCommand } from '../payloads'
+import type { SlackModalErrors, SlackModalView } from '../types'
+import { type MessageBody, SlackApiError } from '../web-api'
+import { buildSlackActor, isAllowedSlackTeam, type SlackDeps } from './deps'
+import { resolveSlackLang } from './triage'
 
 /**
  * Referrers in Slack: `/ret` opens the intake as a modal flow on the same dialogue state machine as
@@ -38,9 +38,18 @@ import { resolveSlackLang } from './slack-triage'
  * status to its referrer; `/ret help`.
  */
 
-async function reply(slack: SlackDeps, command: SlashCommand, message: MessageBody): Promise<void> {
+/** Answers through the listener's `respond()` (Bolt), else the command's response_url, else ephemerally. */
+export type SlackRespond = (message: MessageBody) => Promise<void>
+
+async function replyTo(
+  slack: SlackDeps,
+  command: SlashCommand,
+  message: MessageBody,
+  respond?: SlackRespond,
+): Promise<void> {
   try {
-    if (command.response_url) await slack.api.respond(command.response_url, message)
+    if (respond) await respond(message)
+    else if (command.response_url) await slack.api.respond(command.response_url, message)
     else if (command.channel_id) await slack.api.postEphemeral(command.channel_id, command.user_id, message)
   } catch (error) {
     logger.warn('slack_reply_failed', { code: error instanceof SlackApiError ? error.code : 'unknown' })
@@ -52,9 +61,11 @@ export async function runSlackCommand(
   deps: Deps,
   slack: SlackDeps,
   command: SlashCommand,
-  options: { requestId?: string } = {},
+  options: { requestId?: string; respond?: SlackRespond } = {},
 ): Promise<void> {
   const parsed = parseRetCommandText(command.text)
+  const reply = (s: SlackDeps, c: SlashCommand, message: MessageBody) =>
+    replyTo(s, c, message, options.respond)
   const lang = await resolveSlackLang(slack, command.user_id, parsed.lang)
   if (!isAllowedSlackTeam(deps.config, command.team_id)) {
     await reply(slack, command, buildTextMessage(t(lang, 'slack.reply.teamNotAllowed')))

@@ -1,10 +1,10 @@
-import { D1SlackMessageStore, type SlackMessageStore } from '../../adapters/slack/message-store'
-import { buildSlackWebApi, type SlackWebApi } from '../../adapters/slack/web-api'
-import { buildDurableDraftStore } from '../../adapters/storage/draft-object'
-import type { Config } from '../config'
-import type { Lang } from '../domain/enums'
-import type { Actor, Role } from '../domain/types'
-import type { DraftStore } from '../ports/draft-store'
+import type { Config } from '../../../src/config'
+import type { Lang } from '../../../src/domain/enums'
+import type { Actor, Role } from '../../../src/domain/types'
+import type { DraftStore } from '../../../src/ports/draft-store'
+import { buildDurableDraftStore } from '../../storage/draft-object'
+import { D1SlackMessageStore, type SlackMessageStore } from '../message-store'
+import { buildSlackWebApi, type SlackWebApi } from '../web-api'
 
 /**
  * Short-lived links for "Bekijk details", issued to one person (the issuer audits each link).
