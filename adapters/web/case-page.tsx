@@ -505,7 +505,7 @@ export function CasePage({ ctx, model }: { ctx: PageContext; model: CasePageMode
         <h2 id="h-files">{ct(lang, 'sections.files')}</h2>
         <ul>
           <li>
-            <a href={`/cases/${s.reference}/pdf`}>{ct(lang, 'downloadPdf')}</a>
+            <a href={`/cases/${s.reference}/pdf`}>{t(lang, 'pdf.files.downloadPdf')}</a>
           </li>
           {model.attachments.map((a) => (
             <li>
@@ -517,7 +517,7 @@ export function CasePage({ ctx, model }: { ctx: PageContext; model: CasePageMode
           ))}
           {model.mayUploadAnalysis ? (
             <li>
-              <a href={`/cases/${s.reference}/attachments/new`}>{ct(lang, 'addAnalysis')}</a>
+              <a href={`/cases/${s.reference}/attachments/new`}>{t(lang, 'pdf.files.addAnalysis')}</a>
             </li>
           ) : null}
         </ul>

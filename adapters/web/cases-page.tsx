@@ -1,5 +1,7 @@
 /** @jsxImportSource hono/jsx */
+
 import { type CaseListParams, STATUS_FILTERS } from '../../src/domain/case-list'
+import { t } from '../../src/domain/copy'
 import { INTERVENTIONS, type Intervention, type Lang, URGENCIES } from '../../src/domain/enums'
 import { ct, enumText, StatusBadge, statusText, when } from './console-parts'
 import { Layout, type PageContext } from './layout'
@@ -168,9 +170,9 @@ function Rows({ ctx, model }: { ctx: PageContext; model: CasesPageModel }) {
               <>
                 <td data-label={col('submitted')}>{when(lang, r.submittedAt, false)}</td>
                 <td data-label={col('files')}>
-                  <a href={`/cases/${r.reference}/pdf`}>{ct(lang, 'downloadPdf')}</a>
+                  <a href={`/cases/${r.reference}/pdf`}>{t(lang, 'pdf.files.downloadPdf')}</a>
                   {' · '}
-                  <a href={`/cases/${r.reference}/attachments/new`}>{ct(lang, 'addAnalysis')}</a>
+                  <a href={`/cases/${r.reference}/attachments/new`}>{t(lang, 'pdf.files.addAnalysis')}</a>
                 </td>
               </>
             )}
