@@ -9,6 +9,7 @@ import { buildFilesRoutes } from './routes/files'
 import { buildSlackRoutes } from './routes/slack'
 import { buildTeamsRoutes } from './routes/teams'
 import { buildWebRoutes, handleWebNotFound } from './routes/web'
+import { buildWebCasesRoutes } from './routes/web-cases'
 import { buildWebDigestRoutes } from './routes/web-digest'
 
 /** Per-request values set by middleware. */
@@ -51,6 +52,8 @@ export function buildApp() {
   app.route('/', buildFilesRoutes())
 
   app.route('/', buildWebDigestRoutes())
+
+  app.route('/', buildWebCasesRoutes())
 
   app.route('/', buildWebRoutes())
 

@@ -2,6 +2,8 @@ import type { CaseState } from '../../src/domain/lifecycle'
 import type { RoutingDecision } from '../../src/domain/types'
 import {
   type AuditEntry,
+  type CaseListPage,
+  type CaseListQuery,
   type CaseRecord,
   type CaseStore,
   type CreateCaseResult,
@@ -156,6 +158,56 @@ export class MemoryCaseStore implements CaseStore {
     if (this.processedJobs.has(jobId)) return false
     this.processedJobs.set(jobId, at)
     return true
+  }
+
+  async listCasePage(query: CaseListQuery): Promise<CaseListPage> {
+    const s = query.stalled
+    const stalled = (c: CaseRecord) => {
+      if (!s) return true
+      switch (c.status) {
+        case 'submitted':
+        case 'in_triage':
+          return c.statusSince < s.triage
+        case 'info_requested':
+          return c.statusSince < s.info
+        case 'accepted':
+        case 'scheduled':
+          if (c.scheduledFor === null) return c.statusSince < s.scheduling
+          return c.scheduledFor.length === 10
+            ? c.scheduledFor < s.outcomeDate
+            : Date.parse(c.scheduledFor) < Date.parse(s.outcome)
+        case 'advised':
+          return c.followUpDoneAt === null && (c.advisedAt ?? c.statusSince) < s.followUp
+        default:
+          return false
+      }
+    }
+    const desc = query.order === 'recent'
+    const key = (c: { statusSince: string; reference: string }) => [c.statusSince, c.reference] as const
+    const compare = (a: readonly [string, string], b: readonly [string, string]) =>
+      a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0
+    const after = query.after
+    const matching = [...this.cases.values()]
+      .filter((c) => c.status !== 'draft')
+      .filter((c) => query.referrerKey === undefined || c.referrerKey === query.referrerKey)
+      .filter((c) => !query.municipalities || query.municipalities.includes(c.municipality))
+      .filter((c) => !query.statuses || query.statuses.includes(c.status))
+      .filter(
+        (c) =>
+          !query.intervention || (c.chosenIntervention ?? c.suggestedIntervention) === query.intervention,
+      )
+      .filter((c) => !query.urgency || c.urgency === query.urgency)
+      .filter(stalled)
+      .filter((c) => !after || compare(key(c), key(after)) * (desc ? -1 : 1) > 0)
+      .sort((a, b) => compare(key(a), key(b)) * (desc ? -1 : 1))
+    const limit = Math.max(1, Math.min(query.limit, 200))
+    const rows = matching.slice(0, limit).map(({ intakeEnc: _omit, ...row }) => copy(row))
+    const last = rows.at(-1)
+    return {
+      rows,
+      next:
+        matching.length > limit && last ? { statusSince: last.statusSince, reference: last.reference } : null,
+    }
   }
 }
 

@@ -3,6 +3,8 @@ import type { AgeBand, CaseState, CaseStatus } from '../../src/domain/lifecycle'
 import type { RoutingDecision, Surface } from '../../src/domain/types'
 import type {
   AuditEntry,
+  CaseListPage,
+  CaseListQuery,
   CaseRecord,
   CaseStore,
   CreateCaseResult,
@@ -412,5 +414,63 @@ export class D1CaseStore implements CaseStore {
       .bind(jobId, at)
       .run()
     return result.meta.changes === 1
+  }
+
+  async listCasePage(query: CaseListQuery): Promise<CaseListPage> {
+    const where: string[] = ["status <> 'draft'"]
+    const params: (string | number)[] = []
+    const list = (values: readonly string[]) => {
+      params.push(...values)
+      return values.map(() => '?').join(', ') || "''"
+    }
+    if (query.referrerKey !== undefined) {
+      where.push('referrer_key = ?')
+      params.push(query.referrerKey)
+    }
+    if (query.municipalities) where.push(`municipality IN (${list(query.municipalities)})`)
+    if (query.statuses) where.push(`status IN (${list(query.statuses)})`)
+    if (query.intervention) {
+      where.push('COALESCE(chosen_intervention, suggested_intervention) = ?')
+      params.push(query.intervention)
+    }
+    if (query.urgency) {
+      where.push('urgency = ?')
+      params.push(query.urgency)
+    }
+    const s = query.stalled
+    if (s) {
+      // The clocks of DOMAIN.md §6 as bounds on indexed timestamps (ISO 8601 UTC strings sort by time).
+      where.push(`((status IN ('submitted', 'in_triage') AND status_since < ?)
+        OR (status = 'info_requested' AND status_since < ?)
+        OR (status IN ('accepted', 'scheduled') AND scheduled_for IS NULL AND status_since < ?)
+        OR (status IN ('accepted', 'scheduled') AND scheduled_for IS NOT NULL AND CASE
+              WHEN length(scheduled_for) = 10 THEN scheduled_for < ?
+              ELSE julianday(scheduled_for) < julianday(?) END)
+        OR (status = 'advised' AND follow_up_done_at IS NULL AND COALESCE(advised_at, status_since) < ?))`)
+      params.push(s.triage, s.info, s.scheduling, s.outcomeDate, s.outcome, s.followUp)
+    }
+    const desc = query.order === 'recent'
+    if (query.after) {
+      where.push(`(status_since, reference) ${desc ? '<' : '>'} (?, ?)`)
+      params.push(query.after.statusSince, query.after.reference)
+    }
+    const direction = desc ? 'DESC' : 'ASC'
+    const limit = Math.max(1, Math.min(query.limit, 200))
+    const { results } = await this.db
+      .prepare(
+        `SELECT ${DIGEST_COLUMNS} FROM cases WHERE ${where.join(' AND ')}
+         ORDER BY status_since ${direction}, reference ${direction} LIMIT ?`,
+      )
+      .bind(...params, limit + 1)
+      .all<Omit<CaseRow, 'intake_enc'>>()
+    const rows = results
+      .slice(0, limit)
+      .map((row) => ({ ...toState(row), id: row.id, pseudonymEnc: row.pseudonym_enc }))
+    const last = rows.at(-1)
+    return {
+      rows,
+      next:
+        results.length > limit && last ? { statusSince: last.statusSince, reference: last.reference } : null,
+    }
   }
 }

@@ -45,7 +45,18 @@ function LanguageSwitch({ ctx }: { ctx: PageContext }) {
 }
 
 /** The page shell: `lang` set, skip link, dev banner, header with navigation and language switch. */
-export function Layout({ ctx, title, children }: { ctx: PageContext; title: string; children?: Child }) {
+export function Layout({
+  ctx,
+  title,
+  children,
+  wide,
+}: {
+  ctx: PageContext
+  title: string
+  children?: Child
+  /** Wider main column (the chairs' case list). */
+  wide?: boolean
+}) {
   const appName = t(ctx.lang, 'app.name')
   return (
     <html lang={ctx.lang}>
@@ -77,7 +88,11 @@ export function Layout({ ctx, title, children }: { ctx: PageContext; title: stri
                 </li>
                 {ctx.user ? (
                   <li>
-                    <a href="/cases">{t(ctx.lang, 'web.nav.cases')}</a>
+                    <a href="/cases" aria-current={ctx.path === '/cases' ? 'page' : undefined}>
+                      {ctx.user.roles.some((r) => r === 'chair' || r === 'admin')
+                        ? t(ctx.lang, 'web.console.titleChair')
+                        : t(ctx.lang, 'web.nav.cases')}
+                    </a>
                   </li>
                 ) : null}
                 {ctx.user?.roles.some((r) => r === 'coordinator' || r === 'admin') ? (
@@ -120,7 +135,7 @@ export function Layout({ ctx, title, children }: { ctx: PageContext; title: stri
             </nav>
           </div>
         </header>
-        <main id="main" tabindex={-1}>
+        <main id="main" tabindex={-1} class={wide ? 'wide' : undefined}>
           {children}
         </main>
       </body>

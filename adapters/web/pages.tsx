@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
-import { label, t } from '../../src/domain/copy'
-import type { Intervention, Lang } from '../../src/domain/enums'
+import { t } from '../../src/domain/copy'
+import type { Lang } from '../../src/domain/enums'
 import { CsrfField, Layout, type PageContext } from './layout'
 
 /** A short message shown once after a redirect (e.g. "saved, continue later"). */
@@ -32,15 +32,6 @@ function formatDate(iso: string, lang: Lang): string {
   return new Intl.DateTimeFormat(lang === 'nl' ? 'nl-NL' : 'en-GB', {
     dateStyle: 'long',
     timeStyle: 'short',
-    timeZone: 'Europe/Amsterdam',
-  }).format(d)
-}
-
-function formatDay(iso: string, lang: Lang): string {
-  const d = new Date(iso)
-  if (Number.isNaN(d.getTime())) return iso
-  return new Intl.DateTimeFormat(lang === 'nl' ? 'nl-NL' : 'en-GB', {
-    dateStyle: 'medium',
     timeZone: 'Europe/Amsterdam',
   }).format(d)
 }
@@ -142,60 +133,6 @@ export function CancelPage({ ctx }: { ctx: PageContext }) {
           {t(lang, 'web.cancel.confirm')}
         </button>
       </form>
-    </Layout>
-  )
-}
-
-/** One row of "Mijn casussen". */
-export interface CaseRow {
-  reference: string
-  status: string
-  intervention: Intervention | null
-  submittedAt: string
-}
-
-/** The referrer's own cases. */
-export function CasesPage({ ctx, cases }: { ctx: PageContext; cases: CaseRow[] }) {
-  const { lang } = ctx
-  const statusLabel = (s: string) => {
-    const text = t(lang, `lifecycle.statuses.${s}`)
-    return text === `lifecycle.statuses.${s}` ? s : text
-  }
-  return (
-    <Layout ctx={ctx} title={t(lang, 'web.cases.title')}>
-      <h1>{t(lang, 'web.cases.title')}</h1>
-      <p>{t(lang, 'web.cases.intro')}</p>
-      {cases.length === 0 ? (
-        <p>{t(lang, 'web.cases.empty')}</p>
-      ) : (
-        <table>
-          <caption>{t(lang, 'web.cases.caption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t(lang, 'web.cases.reference')}</th>
-              <th scope="col">{t(lang, 'web.cases.status')}</th>
-              <th scope="col">{t(lang, 'web.cases.intervention')}</th>
-              <th scope="col">{t(lang, 'web.cases.date')}</th>
-              <th scope="col">{t(lang, 'pdf.files.column')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {cases.map((c) => (
-              <tr>
-                <th scope="row">{c.reference}</th>
-                <td>{statusLabel(c.status)}</td>
-                <td>{c.intervention ? label(lang, 'intervention', c.intervention) : ''}</td>
-                <td>{formatDay(c.submittedAt, lang)}</td>
-                <td>
-                  <a href={`/cases/${c.reference}/pdf`}>{t(lang, 'pdf.files.downloadPdf')}</a>
-                  {' · '}
-                  <a href={`/cases/${c.reference}/attachments/new`}>{t(lang, 'pdf.files.addAnalysis')}</a>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
     </Layout>
   )
 }

@@ -5,8 +5,6 @@ import type { PageContext } from './layout'
 import { renderDocument } from './layout'
 import {
   CancelPage,
-  type CaseRow,
-  CasesPage,
   DevLoginPage,
   DonePage,
   type ErrorKind,
@@ -25,7 +23,6 @@ export const renderWeb = {
   intake: (ctx: PageContext, view: ScreenView) => renderDocument(<IntakePage ctx={ctx} view={view} />),
   done: (ctx: PageContext, reference: string) => renderDocument(<DonePage ctx={ctx} reference={reference} />),
   cancel: (ctx: PageContext) => renderDocument(<CancelPage ctx={ctx} />),
-  cases: (ctx: PageContext, cases: CaseRow[]) => renderDocument(<CasesPage ctx={ctx} cases={cases} />),
   devLogin: (
     ctx: PageContext,
     values: { name: string; role: string },
@@ -34,4 +31,4 @@ export const renderWeb = {
   error: (ctx: PageContext, kind: ErrorKind) => renderDocument(<ErrorPage ctx={ctx} kind={kind} />),
 }
 
-export type { CaseRow, ErrorKind, Flash, PageContext }
+export type { ErrorKind, Flash, PageContext }

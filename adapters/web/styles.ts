@@ -77,4 +77,27 @@ th,td{text-align:left;padding:.5rem .5rem .5rem 0;border-bottom:1px solid #b1b4b
 .visually-hidden{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (min-width:40rem){h1{font-size:2.1rem}main{padding-top:1.5rem}}
 @media (prefers-reduced-motion:reduce){*{transition:none!important}}
+main.wide{max-width:72rem}
+.badge{display:inline-block;border:2px solid #383f43;border-radius:4px;padding:0 .4rem;font-size:.9rem;font-weight:600}
+.badge-stalled{border-color:#b10e1e;color:#b10e1e;margin-left:.4rem}
+.filters{display:flex;flex-wrap:wrap;gap:.75rem 1rem;align-items:flex-end;border:2px solid #b1b4b6;padding:.75rem;margin:1rem 0}
+.filters .field{margin:0;flex:1 1 11rem}
+.filter-check{margin:0;align-items:center}
+.filter-actions{display:flex;gap:1rem;align-items:center}
+.pager{display:flex;gap:1.5rem;margin:1.5rem 0}
+details.help,details.action{border:2px solid #b1b4b6;padding:.5rem .75rem;margin:.75rem 0}
+details>summary{cursor:pointer;font-weight:600;padding:.5rem 0}
+details.action[open]{border-color:#14365d}
+.crumbs{margin:.5rem 0 0}
+.timeline{list-style:none;padding:0;border-left:4px solid #14365d;margin:0 0 1rem}
+.timeline li{padding:.25rem 0 .75rem 1rem}
+.event-head,.event-status{margin:0}
+dl.event-data{margin:.25rem 0}
+dl.event-data div{display:flex;flex-wrap:wrap;gap:0 .5rem}
+dl.event-data dt{font-weight:600}
+dl.event-data dd{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}
+dl.answers div.highlight,.text-block.highlight{border-left:5px solid #b10e1e;padding-left:.5rem}
+.primary-route{font-size:1.25rem;font-weight:700}
+th,td{overflow-wrap:anywhere}
+@media (max-width:40rem){table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}table.stack,table.stack tbody,table.stack tr,table.stack th,table.stack td{display:block;width:100%}table.stack tr{border:2px solid #b1b4b6;margin:0 0 .75rem;padding:.25rem .5rem}table.stack td,table.stack th[scope=row]{border:0;padding:.2rem 0}table.stack td::before,table.stack th[scope=row]::before{content:attr(data-label);display:block;font-weight:600;font-size:.9rem;color:#383f43}}
 `

@@ -1,3 +1,5 @@
+import type { StalledCutoffs } from '../domain/case-list'
+import type { Intervention, Urgency } from '../domain/enums'
 import type { CaseState, CaseStatus } from '../domain/lifecycle'
 import type { RoutingDecision, Surface } from '../domain/types'
 
@@ -49,6 +51,12 @@ export interface CaseStore {
   hasProcessedJob(jobId: string): Promise<boolean>
   /** Records a handled job id; `false` when it was already recorded. */
   markJobProcessed(jobId: string, at: string): Promise<boolean>
+  /**
+   * One page of the web console's case list (never drafts), filtered in the database and ordered by
+   * waiting time (`statusSince`, then reference). Keyset pagination: `after` is the last row of the
+   * previous page, so the work grows with the page, not the table (indexes: migrations/0060).
+   */
+  listCasePage(query: CaseListQuery): Promise<CaseListPage>
 }
 
 /** A stored case: the lifecycle state plus its id and encrypted personal data. */
@@ -139,3 +147,29 @@ export function formatReference(year: number, n: number): string {
 
 /** Whether a text has the shape of a case reference. */
 export const REFERENCE_PATTERN = /^RET-\d{4}-\d{4,6}$/
+
+/** A page of the case list: what to filter on, in which order, from where. */
+export interface CaseListQuery {
+  /** Only the cases this referrer filed. */
+  referrerKey?: string
+  /** Only these municipalities (a chair's scope); absent means every municipality. */
+  municipalities?: readonly string[]
+  /** Only these statuses; absent means every status except draft. */
+  statuses?: readonly CaseStatus[]
+  /** The chosen intervention, or the suggested one while none was chosen. */
+  intervention?: Intervention
+  urgency?: Urgency
+  /** Only stalled cases (DOMAIN.md §6) as of the cutoffs. */
+  stalled?: StalledCutoffs
+  /** `waiting`: longest in the current status first; `recent`: most recently changed first. */
+  order: 'waiting' | 'recent'
+  /** The last row of the previous page. */
+  after?: { statusSince: string; reference: string }
+  limit: number
+}
+
+export interface CaseListPage {
+  rows: DigestRow[]
+  /** Where the next page starts, or null on the last page. */
+  next: { statusSince: string; reference: string } | null
+}

@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { deleteCookie, getCookie } from 'hono/cookie'
 import { buildDurableDraftStore } from '../../adapters/storage/durable-draft-store'
 import { type FormBody, formString, parseIntakeForm } from '../../adapters/web/form'
-import { type CaseRow, type ErrorKind, type Flash, renderWeb } from '../../adapters/web/render'
+import { type ErrorKind, type Flash, renderWeb } from '../../adapters/web/render'
 import { verifyCsrfToken } from '../auth/csrf'
 import { randomToken } from '../auth/hmac'
 import { DEV_TENANT } from '../auth/identity'
@@ -20,7 +20,6 @@ import type { Lang } from '../domain/enums'
 import type { Actor, Role } from '../domain/types'
 import { logger } from '../logger'
 import { type DraftStore, draftKey } from '../ports/draft-store'
-import { listMyCases } from '../services/cases'
 import { buildDeps, type Deps } from '../services/deps'
 import { runDialogueEvent, runLoadDialogue } from '../services/dialogue'
 import {
@@ -39,7 +38,6 @@ export const WEB_PATHS = [
   '/intake',
   '/intake/start',
   '/intake/cancel',
-  '/cases',
   '/lang',
   '/dev/login',
   '/dev/logout',
@@ -183,7 +181,9 @@ export function buildWebRoutes(options: WebRouteOptions = {}) {
       }
     }
     const next = formString(body, 'next')
-    return c.redirect(RETURN_PATHS.has(next) ? next : '/', 303)
+    // A case page (issue 12) is a way back too; its reference is checked by its own route.
+    const back = RETURN_PATHS.has(next) || /^\/cases\/RET-\d{4}-\d{4,6}$/.test(next)
+    return c.redirect(back ? next : '/', 303)
   })
 
   web.post('/intake/start', async (c) => {
@@ -268,19 +268,6 @@ export function buildWebRoutes(options: WebRouteOptions = {}) {
       requestId: c.get('requestId'),
     })
     return c.redirect('/?m=cancelled', 303)
-  })
-
-  web.get('/cases', async (c) => {
-    const actor = requireActor(c)
-    if (actor instanceof Response) return actor
-    const items = await listMyCases(depsOf(c), actor)
-    const rows: CaseRow[] = items.map((item) => ({
-      reference: item.reference,
-      status: item.status,
-      intervention: item.chosenIntervention ?? item.suggestedIntervention,
-      submittedAt: item.submittedAt ?? item.createdAt,
-    }))
-    return c.html(renderWeb.cases(pageContext(c), rows))
   })
 
   return web

@@ -1,0 +1,552 @@
+/** @jsxImportSource hono/jsx */
+import type { Child } from 'hono/jsx'
+import { t } from '../../src/domain/copy'
+import { INTERVENTIONS, type Intervention, type Lang } from '../../src/domain/enums'
+import type { CaseState, CommandType } from '../../src/domain/lifecycle'
+import type { ReportBlock, ReportSection } from '../../src/domain/report'
+import type { RoutingDecision, RoutingReason } from '../../src/domain/types'
+import { ct, enumText, label1, StatusBadge, statusText, when } from './console-parts'
+import { CsrfField, Layout, type PageContext } from './layout'
+
+/** A timeline entry with its (decrypted) data, as the case page shows it. */
+export interface CasePageEvent {
+  seq: number
+  type: string
+  at: string
+  actorKey: string
+  surface: string
+  from: string | null
+  to: string
+  data: Record<string, unknown> | null
+}
+
+/** A form the last post left with errors: its fields' messages and the values as typed. */
+export interface CaseFormError {
+  command: CommandType
+  fields: Record<string, string>
+  values: Record<string, string>
+}
+
+export interface CasePageModel {
+  state: CaseState
+  pseudonym: string | null
+  routing: RoutingDecision | null
+  /** Routing reasons per intervention, the suggestion first. */
+  groups: { intervention: Intervention; reasons: RoutingReason[] }[]
+  /** The intake as the PDF lays it out (sections of src/domain/report.ts). */
+  sections: ReportSection[]
+  timeline: CasePageEvent[]
+  attachments: { id: string; name: string; size: number; uploadedAt: string }[]
+  /** The commands this viewer may run now, each shown as a form. */
+  commands: CommandType[]
+  mayUploadAnalysis: boolean
+  waitingDays: number
+  stalled: boolean
+  /** The command that just succeeded (after the redirect). */
+  flash: CommandType | null
+  /** Why the last post changed nothing (conflict, refused, not possible in this status). */
+  notice: { kind: 'conflict' | 'refused' | 'transition'; text: string } | null
+  formError: CaseFormError | null
+}
+
+/** The commands the case page offers as forms, in this order (withdrawal stays with the referrer's chat). */
+export const WEB_COMMANDS: readonly CommandType[] = [
+  'provideInfo',
+  'startTriage',
+  'accept',
+  'requestInfo',
+  'decline',
+  'assignLead',
+  'schedule',
+  'recordOutcome',
+  'recordFollowUp',
+  'close',
+  'reopen',
+]
+
+const fieldId = (command: string, name: string) => `a-${command}-${name}`
+
+function Field({
+  lang,
+  command,
+  name,
+  error,
+  children,
+  hint,
+}: {
+  lang: Lang
+  command: string
+  name: string
+  error?: string | undefined
+  hint?: boolean
+  children: Child
+}) {
+  const id = fieldId(command, name)
+  return (
+    <div class={error ? 'field has-error' : 'field'}>
+      <label for={id}>{label1(lang, `fields.${name}`)}</label>
+      {hint ? (
+        <p class="hint" id={`${id}-hint`}>
+          {ct(lang, `hints.${name}`)}
+        </p>
+      ) : null}
+      {error ? (
+        <p class="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+      {children}
+    </div>
+  )
+}
+
+function describedBy(command: string, name: string, error: string | undefined, hint = false) {
+  const id = fieldId(command, name)
+  return [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined
+}
+
+function TextArea(p: {
+  lang: Lang
+  command: string
+  name: string
+  required?: boolean
+  hint?: boolean
+  error: CaseFormError | null
+}) {
+  const error = p.error?.command === p.command ? p.error.fields[p.name] : undefined
+  const value = p.error?.command === p.command ? (p.error.values[p.name] ?? '') : ''
+  return (
+    <Field lang={p.lang} command={p.command} name={p.name} error={error} hint={p.hint ?? false}>
+      <textarea
+        id={fieldId(p.command, p.name)}
+        name={p.name}
+        rows={3}
+        maxlength={4000}
+        required={p.required ?? false}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(p.command, p.name, error, p.hint)}
+      >
+        {value}
+      </textarea>
+    </Field>
+  )
+}
+
+function Input(p: {
+  lang: Lang
+  command: string
+  name: string
+  type: 'text' | 'date' | 'time'
+  required?: boolean
+  hint?: boolean
+  error: CaseFormError | null
+}) {
+  const error = p.error?.command === p.command ? p.error.fields[p.name] : undefined
+  const value = p.error?.command === p.command ? (p.error.values[p.name] ?? '') : ''
+  return (
+    <Field lang={p.lang} command={p.command} name={p.name} error={error} hint={p.hint ?? false}>
+      <input
+        type={p.type}
+        id={fieldId(p.command, p.name)}
+        name={p.name}
+        value={value}
+        required={p.required ?? false}
+        class={p.type === 'text' ? undefined : 'short'}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(p.command, p.name, error, p.hint)}
+      />
+    </Field>
+  )
+}
+
+function CommandFields({ lang, command, model }: { lang: Lang; command: CommandType; model: CasePageModel }) {
+  const e = model.formError
+  const common = { lang, command, error: e }
+  switch (command) {
+    case 'provideInfo':
+      return <TextArea {...common} name="answer" required />
+    case 'requestInfo':
+      return (
+        <>
+          <TextArea {...common} name="items" hint />
+          <TextArea {...common} name="question" required />
+        </>
+      )
+    case 'accept': {
+      const error = e?.command === 'accept' ? e.fields.intervention : undefined
+      const chosen = e?.command === 'accept' ? e.values.intervention : model.state.suggestedIntervention
+      return (
+        <>
+          <Field lang={lang} command={command} name="intervention" error={error}>
+            <select id={fieldId(command, 'intervention')} name="intervention">
+              {INTERVENTIONS.map((i) => (
+                <option value={i} selected={i === chosen}>
+                  {enumText(lang, 'intervention', i)}
+                  {i === model.state.suggestedIntervention ? ` (${ct(lang, 'suggestedShort')})` : ''}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <TextArea {...common} name="reason" hint />
+        </>
+      )
+    }
+    case 'assignLead':
+      return <Input {...common} name="leadKey" type="text" required hint />
+    case 'schedule':
+      return (
+        <>
+          <Input {...common} name="date" type="date" required />
+          <Input {...common} name="time" type="time" required />
+          <TextArea {...common} name="note" />
+        </>
+      )
+    case 'recordOutcome':
+      return <TextArea {...common} name="advice" required />
+    case 'recordFollowUp':
+      return <TextArea {...common} name="note" />
+    case 'close':
+      return <TextArea {...common} name="reason" />
+    case 'decline':
+      return (
+        <>
+          <TextArea {...common} name="reason" required />
+          <TextArea {...common} name="alternative" required hint />
+        </>
+      )
+    case 'reopen':
+      return <TextArea {...common} name="reason" required />
+    default:
+      return null
+  }
+}
+
+function CommandForm({
+  ctx,
+  model,
+  command,
+}: {
+  ctx: PageContext
+  model: CasePageModel
+  command: CommandType
+}) {
+  const { lang } = ctx
+  const open = model.formError?.command === command
+  return (
+    <details class="action" open={open}>
+      <summary>{t(lang, `lifecycle.commands.${command}`)}</summary>
+      <form method="post" action={`/cases/${model.state.reference}`} novalidate>
+        <CsrfField ctx={ctx} />
+        <input type="hidden" name="command" value={command} />
+        <input type="hidden" name="version" value={String(model.state.version)} />
+        <p class="hint">{ct(lang, `explain.${command}`)}</p>
+        <CommandFields lang={lang} command={command} model={model} />
+        <button type="submit" class={command === 'decline' ? 'danger' : 'primary'}>
+          {ct(lang, `submit.${command}`)}
+        </button>
+      </form>
+    </details>
+  )
+}
+
+function Block({ block }: { block: ReportBlock }) {
+  switch (block.kind) {
+    case 'rows':
+      return (
+        <dl class="answers">
+          {block.rows.map((row) => (
+            <div class={row.highlight ? 'highlight' : undefined}>
+              <dt>{row.label}</dt>
+              <dd>{row.value}</dd>
+            </div>
+          ))}
+        </dl>
+      )
+    case 'text':
+      return (
+        <div class="text-block">
+          {block.label ? <h4>{block.label}</h4> : null}
+          <p class={block.muted ? 'hint' : undefined}>{block.text}</p>
+        </div>
+      )
+    case 'list':
+      return (
+        <div class={block.highlight ? 'text-block highlight' : 'text-block'}>
+          <h4>{block.label}</h4>
+          <ul>
+            {block.items.map((item) => (
+              <li>{item}</li>
+            ))}
+          </ul>
+        </div>
+      )
+    case 'table':
+      return (
+        <table class="stack">
+          {block.label ? <caption>{block.label}</caption> : null}
+          <thead>
+            <tr>
+              {block.columns.map((c) => (
+                <th scope="col">{c.label}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {block.rows.map((row) => (
+              <tr>
+                {row.map((cell, i) => (
+                  <td data-label={block.columns[i]?.label ?? ''}>{cell}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )
+  }
+}
+
+/** The readable detail lines of a timeline event (free text: shown only to those who may see the case). */
+function EventDetails({ lang, event }: { lang: Lang; event: CasePageEvent }) {
+  const d = event.data ?? {}
+  const lines: [string, string][] = []
+  const text = (key: string) => {
+    const v = d[key]
+    if (typeof v === 'string' && v !== '') lines.push([label1(lang, `fields.${key}`), v])
+  }
+  if (Array.isArray(d.items) && d.items.length > 0)
+    lines.push([label1(lang, 'fields.items'), d.items.join(', ')])
+  text('question')
+  text('answer')
+  if (typeof d.intervention === 'string') {
+    lines.push([label1(lang, 'fields.intervention'), enumText(lang, 'intervention', d.intervention)])
+  }
+  if (typeof d.at === 'string') lines.push([label1(lang, 'fields.scheduledFor'), when(lang, d.at)])
+  text('leadKey')
+  text('reason')
+  text('alternative')
+  text('advice')
+  text('note')
+  if (lines.length === 0) return null
+  return (
+    <dl class="event-data">
+      {lines.map(([k, v]) => (
+        <div>
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </div>
+      ))}
+    </dl>
+  )
+}
+
+function who(lang: Lang, event: CasePageEvent, state: CaseState): string {
+  if (event.actorKey === state.referrerKey) return ct(lang, 'actor.referrer')
+  const [surface, , ...user] = event.actorKey.split(':')
+  return ct(lang, 'actor.other', { user: user.join(':'), surface: surface ?? '' })
+}
+
+function Summary({ lang, model }: { lang: Lang; model: CasePageModel }) {
+  const s = model.state
+  const rows: [string, Child][] = [
+    [ct(lang, 'columns.status'), <StatusBadge lang={lang} status={s.status} />],
+    [ct(lang, 'columns.pseudonym'), model.pseudonym ?? ct(lang, 'consultation')],
+    [label1(lang, 'fields.suggested'), enumText(lang, 'intervention', s.suggestedIntervention)],
+    [
+      label1(lang, 'fields.chosen'),
+      s.chosenIntervention ? enumText(lang, 'intervention', s.chosenIntervention) : ct(lang, 'notYet'),
+    ],
+    [ct(lang, 'columns.municipality'), enumText(lang, 'municipality', s.municipality)],
+    [label1(lang, 'fields.ageBand'), s.ageBand],
+    [ct(lang, 'columns.urgency'), enumText(lang, 'urgency', s.urgency)],
+    [ct(lang, 'columns.submitted'), when(lang, s.submittedAt)],
+    [
+      ct(lang, 'columns.waiting'),
+      `${ct(lang, 'waitingDays', { days: model.waitingDays })}${model.stalled ? ` · ${ct(lang, 'stalled')}` : ''}`,
+    ],
+    [label1(lang, 'fields.leadKey'), s.leadKey ?? ct(lang, 'notYet')],
+    [label1(lang, 'fields.scheduledFor'), s.scheduledFor ? when(lang, s.scheduledFor) : ct(lang, 'notYet')],
+  ]
+  return (
+    <dl class="answers summary">
+      {rows.map(([k, v]) => (
+        <div>
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </div>
+      ))}
+    </dl>
+  )
+}
+
+function Routing({ lang, model }: { lang: Lang; model: CasePageModel }) {
+  const r = model.routing
+  if (!r) return null
+  return (
+    <section aria-labelledby="h-routing">
+      <h2 id="h-routing">{ct(lang, 'sections.routing')}</h2>
+      <p class="primary-route">
+        {ct(lang, 'suggested', { intervention: enumText(lang, 'intervention', r.primary) })}
+      </p>
+      {r.alternatives.length > 0 ? (
+        <p>
+          {ct(lang, 'alternatives', {
+            list: r.alternatives.map((a) => enumText(lang, 'intervention', a)).join(', '),
+          })}
+        </p>
+      ) : null}
+      {model.groups.map((g) => (
+        <div class="reason-group">
+          <h3>{enumText(lang, 'intervention', g.intervention)}</h3>
+          <ul>
+            {g.reasons.map((reason) => (
+              <li>{reason[lang]}</li>
+            ))}
+          </ul>
+        </div>
+      ))}
+      <h3>{ct(lang, 'sections.gates')}</h3>
+      {r.gates.length === 0 ? (
+        <p>{ct(lang, 'noGates')}</p>
+      ) : (
+        <ul>
+          {r.gates.map((g) => (
+            <li>
+              <strong>{enumText(lang, 'gate', g.gate)}</strong>: {g[lang]}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h3>{ct(lang, 'sections.missing')}</h3>
+      {r.missing.length === 0 ? (
+        <p>{ct(lang, 'noMissing')}</p>
+      ) : (
+        <ul>
+          {r.missing.map((m) => (
+            <li>
+              {ct(lang, `missingItems.${m === 'analysis' || m === 'consent' ? m : 'other'}`, { item: m })}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  )
+}
+
+/** `/cases/:reference`: the whole case for those allowed, with the triage forms or the referrer's answer. */
+export function CasePage({ ctx, model }: { ctx: PageContext; model: CasePageModel }) {
+  const { lang } = ctx
+  const s = model.state
+  const title = ct(lang, 'caseTitle', { reference: s.reference })
+  const errors = model.formError ? Object.entries(model.formError.fields) : []
+  return (
+    <Layout ctx={ctx} title={title}>
+      <p class="crumbs">
+        <a href="/cases">{ct(lang, 'backToList')}</a>
+      </p>
+      <h1>{title}</h1>
+      {model.flash ? (
+        <p class="flash" role="status">
+          {ct(lang, 'done', { command: t(lang, `lifecycle.commands.${model.flash}`) })}
+        </p>
+      ) : null}
+      {model.notice ? (
+        <section
+          class={`notice ${model.notice.kind === 'conflict' ? 'notice-warning' : 'notice-danger'}`}
+          role="alert"
+        >
+          <h2>{ct(lang, `notices.${model.notice.kind}`)}</h2>
+          <p>{model.notice.text}</p>
+        </section>
+      ) : null}
+      {model.formError && errors.length > 0 ? (
+        <section class="error-summary" role="alert" aria-labelledby="h-errors" tabindex={-1}>
+          <h2 id="h-errors">{ct(lang, 'errorsTitle')}</h2>
+          <ul>
+            {errors.map(([field, message]) => (
+              <li>
+                <a href={`#${fieldId(model.formError?.command ?? '', field)}`}>{message}</a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      <Summary lang={lang} model={model} />
+      {model.commands.length > 0 ? (
+        <section aria-labelledby="h-actions" class="actions-panel">
+          <h2 id="h-actions">{ct(lang, 'sections.actions')}</h2>
+          {model.commands.map((command) => (
+            <CommandForm ctx={ctx} model={model} command={command} />
+          ))}
+        </section>
+      ) : null}
+      <Routing lang={lang} model={model} />
+      <section aria-labelledby="h-timeline">
+        <h2 id="h-timeline">{ct(lang, 'sections.timeline')}</h2>
+        <ol class="timeline">
+          {model.timeline.map((event) => (
+            <li>
+              <p class="event-head">
+                <strong>{t(lang, `lifecycle.commands.${event.type}`)}</strong>
+                {' · '}
+                {when(lang, event.at)}
+                {' · '}
+                {who(lang, event, s)}
+              </p>
+              <p class="event-status">
+                {event.from ? `${statusText(lang, event.from)} → ` : ''}
+                {statusText(lang, event.to)}
+              </p>
+              <EventDetails lang={lang} event={event} />
+            </li>
+          ))}
+        </ol>
+      </section>
+      <section aria-labelledby="h-files">
+        <h2 id="h-files">{ct(lang, 'sections.files')}</h2>
+        <ul>
+          <li>
+            <a href={`/cases/${s.reference}/pdf`}>{t(lang, 'pdf.files.downloadPdf')}</a>
+          </li>
+          {model.attachments.map((a) => (
+            <li>
+              <a href={`/cases/${s.reference}/attachments/${a.id}`}>{a.name}</a>{' '}
+              <span class="hint">
+                ({Math.max(1, Math.round(a.size / 1024))} kB, {when(lang, a.uploadedAt, false)})
+              </span>
+            </li>
+          ))}
+          {model.mayUploadAnalysis ? (
+            <li>
+              <a href={`/cases/${s.reference}/attachments/new`}>{t(lang, 'pdf.files.addAnalysis')}</a>
+            </li>
+          ) : null}
+        </ul>
+      </section>
+      <section aria-labelledby="h-intake">
+        <h2 id="h-intake">{ct(lang, 'sections.intake')}</h2>
+        {model.sections.map((section) => (
+          <section class="intake-section" aria-label={section.title}>
+            <h3>{section.title}</h3>
+            {section.blocks.map((block) => (
+              <Block block={block} />
+            ))}
+          </section>
+        ))}
+      </section>
+    </Layout>
+  )
+}
+
+/** The one answer for an unknown case and a case this person may not see (no enumeration). */
+export function CaseNotFoundPage({ ctx }: { ctx: PageContext }) {
+  const { lang } = ctx
+  return (
+    <Layout ctx={ctx} title={ct(lang, 'notFoundTitle')}>
+      <h1>{ct(lang, 'notFoundTitle')}</h1>
+      <p>{ct(lang, 'notFound')}</p>
+      <p>
+        <a href="/cases">{ct(lang, 'backToList')}</a>
+      </p>
+    </Layout>
+  )
+}
