@@ -1,21 +1,20 @@
 import { Hono } from 'hono'
 import { html } from 'hono/html'
-import type { PdfFonts } from '../../adapters/pdf/render'
+import { BUNDLED_PDF_RENDERER } from '../../adapters/pdf/fonts'
 import { buildCaseFileStore } from '../../adapters/storage/case-files'
 import { t } from '../domain/copy'
 import type { Lang } from '../domain/enums'
 import { actorKey } from '../domain/lifecycle'
 import { formatLocalDate, formatLocalTime } from '../domain/report'
 import type { Actor, Surface } from '../domain/types'
-import '../jobs/pdf-generate'
-import { BUNDLED_PDF_FONTS } from '../../adapters/pdf/fonts'
 import { logger } from '../logger'
 import type { CaseFileStore } from '../ports/case-files'
 import type { CaseRecord } from '../ports/case-store'
+import type { PdfRenderer } from '../ports/pdf-renderer'
 import { buildActor, chairScopesOf, isAllowedTenant } from '../services/access'
 import { MAX_ATTACHMENT_BYTES, runAttachFile } from '../services/attachments'
 import { maySeeCase } from '../services/cases'
-import { buildDeps, type Deps } from '../services/deps'
+import type { Deps } from '../services/deps'
 import {
   issueFileLink,
   LINK_TTL_SECONDS,
@@ -24,6 +23,7 @@ import {
   verifyLinkToken,
 } from '../services/links'
 import { loadCaseFile } from '../services/pdf'
+import { buildDeps } from '../wiring'
 import { type WebContext, type WebEnv, webContext } from './web-context'
 
 /**
@@ -41,7 +41,7 @@ import { type WebContext, type WebEnv, webContext } from './web-context'
 export interface FilesRouteOptions {
   deps?: (env: Env) => Deps
   files?: (env: Env) => CaseFileStore
-  fonts?: PdfFonts
+  pdf?: PdfRenderer
 }
 
 /** Multipart overhead allowed on top of the file itself. */
@@ -93,7 +93,7 @@ export function buildFilesRoutes(options: FilesRouteOptions = {}) {
   const app = new Hono<WebEnv>()
   const depsOf = (c: WebContext) => (options.deps ?? ((env: Env) => buildDeps(env)))(c.env)
   const filesOf = (c: WebContext) => (options.files ?? buildCaseFileStore)(c.env)
-  const fonts = options.fonts ?? BUNDLED_PDF_FONTS
+  const pdf = options.pdf ?? BUNDLED_PDF_RENDERER
 
   app.use('/files/*', webContext())
   app.use('/cases/:reference/pdf', webContext())
@@ -189,7 +189,7 @@ export function buildFilesRoutes(options: FilesRouteOptions = {}) {
       await audit(c, deps, who, 'refused', claims.reference, 'download:no_access')
       return message(c, 403, 'forbidden')
     }
-    const file = await loadCaseFile(deps, filesOf(c), record, claims.file, fonts)
+    const file = await loadCaseFile(deps, filesOf(c), record, claims.file, pdf)
     if (!file) return message(c, 404, 'notFound')
     await audit(
       c,

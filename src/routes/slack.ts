@@ -22,7 +22,7 @@ import { t } from '../domain/copy'
 import { logger } from '../logger'
 import { systemClock } from '../ports/clock'
 import { sha256Hex } from '../services/cases'
-import { buildDeps, type Deps } from '../services/deps'
+import type { Deps } from '../services/deps'
 import { buildSlackDeps, type SlackDeps } from '../services/slack-deps'
 import {
   runSlackAnswerClick,
@@ -33,9 +33,7 @@ import {
   runSlackIntakeSubmit,
 } from '../services/slack-intake'
 import { claimSlackDelivery, runSlackTriageClick, runSlackTriageSubmit } from '../services/slack-triage'
-// Registers the Slack jobs (`slack.post-card`, `slack.update-card`, `slack.notify-referrer`) with the consumer.
-import '../jobs/slack-cards'
-import '../jobs/slack-referrer'
+import { buildDeps } from '../wiring'
 
 /**
  * The Slack receiver: `/slack/commands`, `/slack/interactions`, `/slack/events`. Order matters:

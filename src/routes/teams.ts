@@ -1,5 +1,5 @@
 import { type Context, Hono } from 'hono'
-import { BUNDLED_PDF_FONTS } from '../../adapters/pdf/fonts'
+import { BUNDLED_PDF_RENDERER } from '../../adapters/pdf/fonts'
 import { buildCaseFileStore } from '../../adapters/storage/case-files'
 import { buildDurableDraftStore } from '../../adapters/storage/draft-object'
 import { ActivitySchema } from '../../adapters/teams/activity'
@@ -8,16 +8,14 @@ import { ConnectorError, type TeamsConnector } from '../../adapters/teams/connec
 import { D1TeamsStore } from '../../adapters/teams/store'
 import { checkTeamsActivity, TeamsAuthError, verifyTeamsToken } from '../../adapters/teams/verify'
 import type { AppEnv } from '../app'
-// Registers the proactive follow-up handlers (receipt, status, question, reminder) with the queue.
-import '../jobs/teams-followups'
 import { loadConfig } from '../config'
 import { t } from '../domain/copy'
 import { logger } from '../logger'
-import { buildDeps } from '../services/deps'
 import { verifyLinkToken } from '../services/links'
 import { loadCaseFile } from '../services/pdf'
 import { buildTeamsConnector, buildTeamsPdfLinkIssuer, buildTeamsVerifyConfig } from '../services/teams-deps'
 import { runTeamsActivity, type TeamsReply } from '../services/teams-intake'
+import { buildDeps } from '../wiring'
 
 /** Largest accepted activity (Teams messages are a few KiB; cards submit only their inputs). */
 export const MAX_ACTIVITY_BYTES = 256 * 1024
@@ -190,7 +188,13 @@ export function buildTeamsRoutes() {
       await audit(claims.user, 'refused', claims.reference, 'teams_download:not_referrer')
       return filePage(c, 403, 'invalid')
     }
-    const file = await loadCaseFile(deps, buildCaseFileStore(c.env), record, claims.file, BUNDLED_PDF_FONTS)
+    const file = await loadCaseFile(
+      deps,
+      buildCaseFileStore(c.env),
+      record,
+      claims.file,
+      BUNDLED_PDF_RENDERER,
+    )
     if (!file) return filePage(c, 404, 'notFound')
     await audit(claims.user, 'download', claims.reference, claims.file)
     return new Response(file.bytes, {

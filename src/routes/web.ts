@@ -21,8 +21,9 @@ import type { Actor, Role } from '../domain/types'
 import { logger } from '../logger'
 import { type DraftStore, draftKey } from '../ports/draft-store'
 import { listMyCases } from '../services/cases'
-import { buildDeps, type Deps } from '../services/deps'
+import type { Deps } from '../services/deps'
 import { runDialogueEvent, runLoadDialogue } from '../services/dialogue'
+import { buildDeps } from '../wiring'
 import {
   buildSecurityHeaders,
   LANG_COOKIE,

@@ -1,26 +1,28 @@
-import { buildCaseCard, buildThreadText } from '../../adapters/slack/cards'
-import { SlackApiError } from '../../adapters/slack/web-api'
-import { t } from '../domain/copy'
-import { logger } from '../logger'
-import { decryptEvent } from '../services/cases'
-import type { Deps } from '../services/deps'
-import { buildSlackDeps, type SlackDeps } from '../services/slack-deps'
-import { loadCardSummary } from '../services/slack-triage'
-import { registerJobHandler } from './handlers'
-import { TemporaryError } from './queue'
+import { t } from '../../src/domain/copy'
+import { buildErasedNotice } from '../../src/domain/notices'
+import { logger } from '../../src/logger'
+import type { CaseChannel } from '../../src/ports/case-channel'
+import { DeliveryUnavailable } from '../../src/ports/notifier'
+import { decryptEvent } from '../../src/services/cases'
+import type { Deps } from '../../src/services/deps'
+import type { SlackDeps } from '../../src/services/slack-deps'
+import { loadCardSummary } from '../../src/services/slack-triage'
+import { buildCaseCard, buildThreadText } from './cards'
+import { renderSlackNotice } from './notices'
+import { SlackApiError } from './web-api'
 
 /**
- * The chairs' case card in Slack: posted once when a case is submitted (`slack.post-card`), redrawn in
- * place with chat.update on every change (`slack.update-card`), with each timeline event as a line in
- * the card's thread. Both handlers converge on the case as it is now, so retries and out-of-order
- * jobs end in the same card.
+ * The chairs' case card in Slack, the Slack `CaseChannel` (src/ports/case-channel.ts): posted once when a
+ * case is submitted, redrawn in place with chat.update on every change, with each timeline event as a
+ * line in the card's thread. Every sync converges on the case as it is now, so retries and out-of-order
+ * jobs end in the same card. Temporary Slack failures are `DeliveryUnavailable` (the job retries).
  */
 
 /** A claimed post that never finished may be taken over after this long. */
 const STALE_CLAIM_MS = 2 * 60_000
 
 function asJobError(error: unknown): Error {
-  if (error instanceof SlackApiError && error.temporary) return new TemporaryError(error.code)
+  if (error instanceof SlackApiError && error.temporary) return new DeliveryUnavailable(error.code)
   return error instanceof Error ? error : new Error('slack_card_failed')
 }
 
@@ -44,7 +46,7 @@ export async function processSlackCard(deps: Deps, slack: SlackDeps, reference: 
       const staleBefore = new Date(now.getTime() - STALE_CLAIM_MS).toISOString()
       if (!(await slack.messages.claim(reference, slack.channel, now.toISOString(), staleBefore))) {
         // Another worker is posting this card right now: come back when it has its ts.
-        throw new TemporaryError('slack_card_in_flight')
+        throw new DeliveryUnavailable('slack_card_in_flight')
       }
       let posted: { channel: string; ts: string }
       try {
@@ -98,14 +100,39 @@ export async function processSlackAcuteAlert(deps: Deps, slack: SlackDeps, refer
   }
 }
 
-registerJobHandler('case.acute', 'slack.acute-alert', async (job, { deps, env }) => {
-  await processSlackAcuteAlert(deps, buildSlackDeps(env, deps.config), job.reference)
-})
+/** Replaces the card of an erased case and forgets where it was. */
+export async function processSlackErased(
+  slack: SlackDeps,
+  sent: { forgetSlackCard(reference: string): Promise<void> },
+  reference: string,
+): Promise<'replaced' | 'none'> {
+  const row = await slack.messages.get(reference)
+  if (!row) return 'none'
+  if (row.ts) {
+    const message = renderSlackNotice(buildErasedNotice(reference), slack.channelLang, 'channel')
+    try {
+      if (message) await slack.api.updateMessage(row.channel, row.ts, message)
+    } catch (error) {
+      if (error instanceof SlackApiError && error.temporary) throw new DeliveryUnavailable(error.code)
+      logger.warn('slack_erased_card_failed', {
+        reference,
+        code: error instanceof Error ? error.name : 'unknown',
+      })
+    }
+  }
+  await sent.forgetSlackCard(reference)
+  return 'replaced'
+}
 
-registerJobHandler('case.submitted', 'slack.post-card', async (job, { deps, env }) => {
-  await processSlackCard(deps, buildSlackDeps(env, deps.config), job.reference)
-})
-
-registerJobHandler('case.changed', 'slack.update-card', async (job, { deps, env }) => {
-  await processSlackCard(deps, buildSlackDeps(env, deps.config), job.reference)
-})
+/** The Slack implementation of the chairs' channel. */
+export function buildSlackCaseChannel(
+  deps: Deps,
+  slack: SlackDeps,
+  sent: { forgetSlackCard(reference: string): Promise<void> },
+): CaseChannel {
+  return {
+    syncCard: (reference) => processSlackCard(deps, slack, reference),
+    alertAcute: (reference) => processSlackAcuteAlert(deps, slack, reference),
+    eraseCard: (reference) => processSlackErased(slack, sent, reference),
+  }
+}
