@@ -3,8 +3,9 @@ import { buildSlackWebApi, type SlackWebApi } from '../../adapters/slack/web-api
 import { buildDurableDraftStore } from '../../adapters/storage/draft-object'
 import type { Config } from '../config'
 import type { Lang } from '../domain/enums'
-import type { Actor, Role } from '../domain/types'
+import type { Actor } from '../domain/types'
 import type { DraftStore } from '../ports/draft-store'
+import { buildActor } from './access'
 
 /**
  * Short-lived links for "Bekijk details", issued to one person (the issuer audits each link).
@@ -52,10 +53,5 @@ export function isAllowedSlackTeam(config: Config, teamId: string | null | undef
  * `slack:<team>:<user>` key in `CHAIRS`; coordinator and admin from their lists.
  */
 export function buildSlackActor(config: Config, teamId: string, userId: string, lang: Lang): Actor {
-  const key = `slack:${teamId}:${userId}`
-  const roles = new Set<Role>(['referrer'])
-  if (config.SLACK_CHAIR_USER_IDS.includes(userId) || config.CHAIRS.includes(key)) roles.add('chair')
-  if (config.COORDINATORS.includes(key)) roles.add('coordinator')
-  if (config.ADMINS.includes(key)) roles.add('admin')
-  return { surface: 'slack', tenant: teamId, userId, name: '', roles: [...roles], lang }
+  return buildActor(config, { surface: 'slack', tenant: teamId, userId, lang })
 }
