@@ -81,7 +81,7 @@ function harness(options: { slackError?: Error; teamsError?: Error; channel?: st
 const receipt = buildReceiptNotice({
   reference: 'RET-2026-0042',
   suggestedIntervention: 'ROP',
-  urgency: 'normaal',
+  urgency: 'regulier',
   flags: [],
 })
 

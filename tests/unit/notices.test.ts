@@ -23,7 +23,7 @@ const state = {
   version: 3,
   suggestedIntervention: 'ROP',
   chosenIntervention: null,
-  urgency: 'normaal',
+  urgency: 'regulier',
   flags: ['analysis_missing'],
   scheduledFor: null,
   municipality: 'Assen',
@@ -50,7 +50,7 @@ describe('notices (neutral, pure)', () => {
       kind: 'receipt',
       reference: 'RET-2026-0042',
       intervention: 'ROP',
-      urgency: 'normaal',
+      urgency: 'regulier',
       analysisMissing: true,
     })
   })
