@@ -1,15 +1,18 @@
+import { buildCaseSummary } from '../../src/domain/case-card'
 import { t } from '../../src/domain/copy'
+import type { Lang } from '../../src/domain/enums'
+import type { CaseEvent } from '../../src/domain/lifecycle'
 import { buildErasedNotice } from '../../src/domain/notices'
 import { logger } from '../../src/logger'
 import type { CaseChannel } from '../../src/ports/case-channel'
+import type { CaseRecord, CaseStore, StoredEvent } from '../../src/ports/case-store'
+import { type Cipher, eventAad } from '../../src/ports/cipher'
+import type { Clock } from '../../src/ports/clock'
 import { DeliveryUnavailable } from '../../src/ports/notifier'
-import { decryptEvent } from '../../src/services/cases'
-import type { Deps } from '../../src/services/deps'
-import type { SlackDeps } from '../../src/services/slack-deps'
-import { loadCardSummary } from '../../src/services/slack-triage'
 import { buildCaseCard, buildThreadText } from './cards'
+import type { SlackMessageStore } from './message-store'
 import { renderSlackNotice } from './notices'
-import { SlackApiError } from './web-api'
+import { SlackApiError, type SlackWebApi } from './web-api'
 
 /**
  * The chairs' case card in Slack, the Slack `CaseChannel` (src/ports/case-channel.ts): posted once when a
@@ -17,6 +20,52 @@ import { SlackApiError } from './web-api'
  * line in the card's thread. Every sync converges on the case as it is now, so retries and out-of-order
  * jobs end in the same card. Temporary Slack failures are `DeliveryUnavailable` (the job retries).
  */
+
+/** What the card needs of the case core: the store, the cipher (timeline lines) and the clock. */
+export interface CardCore {
+  store: CaseStore
+  cipher: Cipher
+  clock: Clock
+}
+
+/** The Slack side: the Web API, where cards are, the triage channel and its language. */
+export interface CardSlack {
+  api: SlackWebApi
+  messages: SlackMessageStore
+  /** Triage channel id ('' = not configured: cards are not posted). */
+  channel: string
+  channelLang: Lang
+}
+
+type Deps = CardCore
+type SlackDeps = CardSlack
+
+/** The card summary of a case: its state and its latest routing decision (no personal data). */
+async function loadCardSummary(deps: Deps, record: CaseRecord) {
+  const routing = (await deps.store.listRouting(record.id)).at(-1)?.decision ?? null
+  const { id: _id, intakeEnc: _intake, pseudonymEnc: _pseudonym, ...state } = record
+  return buildCaseSummary(state, routing)
+}
+
+/** A stored timeline event with its (encrypted) data readable. */
+async function decryptEvent(deps: Deps, stored: StoredEvent): Promise<CaseEvent> {
+  const data =
+    stored.dataEnc === null
+      ? {}
+      : await deps.cipher.decryptJson<Record<string, unknown>>(
+          stored.dataEnc,
+          eventAad(stored.caseId, stored.seq),
+        )
+  return {
+    type: stored.type as CaseEvent['type'],
+    at: stored.at,
+    actorKey: stored.actorKey,
+    surface: stored.surface,
+    from: stored.from,
+    to: stored.to,
+    data,
+  }
+}
 
 /** A claimed post that never finished may be taken over after this long. */
 const STALE_CLAIM_MS = 2 * 60_000

@@ -10,7 +10,7 @@ import { logger } from '../logger'
 import { REFERENCE_PATTERN } from '../ports/case-store'
 import { CipherError } from '../ports/cipher'
 import { ConsentRequiredError, IdempotencyMismatchError, runSubmitIntake } from '../services/cases'
-import { buildDeps } from '../wiring'
+import { buildDeps } from '../wiring/deps'
 
 /** Largest accepted request body. */
 export const MAX_BODY_BYTES = 256 * 1024

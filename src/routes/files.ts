@@ -25,7 +25,7 @@ import {
   verifyLinkToken,
 } from '../services/links'
 import { loadCaseFile } from '../services/pdf'
-import { buildDeps } from '../wiring'
+import { buildDeps } from '../wiring/deps'
 import { type WebContext, type WebEnv, webContext } from './web-context'
 
 /**

@@ -33,7 +33,7 @@ import {
   runSlackIntakeSubmit,
 } from '../services/slack-intake'
 import { claimSlackDelivery, runSlackTriageClick, runSlackTriageSubmit } from '../services/slack-triage'
-import { buildDeps } from '../wiring'
+import { buildDeps } from '../wiring/deps'
 
 /**
  * The Slack receiver: `/slack/commands`, `/slack/interactions`, `/slack/events`. Order matters:

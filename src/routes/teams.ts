@@ -15,7 +15,7 @@ import { authorizeLinkDownload } from '../services/links'
 import { loadCaseFile } from '../services/pdf'
 import { buildTeamsConnector, buildTeamsPdfLinkIssuer, buildTeamsVerifyConfig } from '../services/teams-deps'
 import { runTeamsActivity, type TeamsReply } from '../services/teams-intake'
-import { buildDeps } from '../wiring'
+import { buildDeps } from '../wiring/deps'
 
 /** Largest accepted activity (Teams messages are a few KiB; cards submit only their inputs). */
 export const MAX_ACTIVITY_BYTES = 256 * 1024

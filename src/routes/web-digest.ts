@@ -8,7 +8,7 @@ import { authorize, buildAuditEntry } from '../services/access'
 import type { Deps } from '../services/deps'
 import { loadDigest } from '../services/digest-delivery'
 import type { DigestStore } from '../services/digest-store'
-import { buildDeps, buildDigestStore } from '../wiring'
+import { buildDeps, buildDigestStore } from '../wiring/deps'
 import { pageContext, type WebContext, type WebEnv, webContext } from './web-context'
 
 /** Paths of the digest pages. */

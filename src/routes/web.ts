@@ -23,7 +23,7 @@ import { type DraftStore, draftKey } from '../ports/draft-store'
 import { listMyCases } from '../services/cases'
 import type { Deps } from '../services/deps'
 import { runDialogueEvent, runLoadDialogue } from '../services/dialogue'
-import { buildDeps } from '../wiring'
+import { buildDeps } from '../wiring/deps'
 import {
   buildSecurityHeaders,
   LANG_COOKIE,

@@ -1,11 +1,7 @@
-import { buildAesGcmCipher } from '../../adapters/crypto/aes-gcm-cipher'
 import { buildNotifier } from '../../adapters/notify/notifier'
 import { BUNDLED_PDF_RENDERER } from '../../adapters/pdf/fonts'
-import { buildCloudflareQueue } from '../../adapters/queue/cloudflare-queue'
 import { buildSlackCaseChannel } from '../../adapters/slack/card-publisher'
 import { buildCaseFileStore } from '../../adapters/storage/case-files'
-import { D1CaseStore } from '../../adapters/storage/d1-case-store'
-import { D1DigestStore } from '../../adapters/storage/d1-digest-store'
 import { buildDraftMaintenance, D1PrivacyStore } from '../../adapters/storage/d1-privacy-store'
 import { D1SentNotices } from '../../adapters/storage/d1-sent-notices'
 import { D1TeamsStore } from '../../adapters/teams/store'
@@ -15,9 +11,6 @@ import type { JobTypes } from '../jobs/messages'
 import { processBatch as runBatch, processDeadLetters as runDeadLetters } from '../jobs/queue'
 import { runRetentionJob } from '../jobs/retention'
 import { runScheduledJobs, type ScheduledReport } from '../jobs/scheduled'
-import { logger } from '../logger'
-import { type Cipher, CipherError } from '../ports/cipher'
-import { systemClock } from '../ports/clock'
 import type { Notifier } from '../ports/notifier'
 import type { Deps } from '../services/deps'
 import type { DigestStore } from '../services/digest-store'
@@ -26,8 +19,10 @@ import type { RetentionReport } from '../services/retention'
 import { buildSlackDeps } from '../services/slack-deps'
 import { resolveSlackLang } from '../services/slack-triage'
 import { buildTeamsConnector } from '../services/teams-deps'
+import { buildDeps, buildDigestStore } from './deps'
 import { workerJobRegistry } from './jobs'
 
+export { buildDeps, buildDigestStore } from './deps'
 export { buildJobRegistry, defineJobTypes, workerJobRegistry } from './jobs'
 
 /**
@@ -36,41 +31,6 @@ export { buildJobRegistry, defineJobTypes, workerJobRegistry } from './jobs'
  * every queue job and dead-letter hook is registered in ./jobs. src/index.ts calls it for the queue
  * consumer and the cron; routes call `buildDeps`.
  */
-
-// Per isolate: keys are parsed and imported once per ENCRYPTION_KEYS value.
-const ciphers = new Map<string, Cipher>()
-
-function cipherFor(spec: string | undefined): Cipher {
-  const cached = ciphers.get(spec ?? '')
-  if (cached) return cached
-  let cipher: Cipher
-  try {
-    cipher = buildAesGcmCipher(spec)
-  } catch (error) {
-    // Without keys nothing personal can be stored or read; fail on use, not at start-up, so the health
-    // check and non-personal routes keep working and the log names the setting.
-    const code = error instanceof CipherError ? error.code : 'bad_key'
-    logger.error('config_encryption_keys', { code })
-    const fail = async (): Promise<never> => {
-      throw new CipherError(code)
-    }
-    cipher = { activeKeyId: '', encryptJson: fail, decryptJson: fail }
-  }
-  ciphers.set(spec ?? '', cipher)
-  return cipher
-}
-
-/** Builds the dependencies from the Worker's bindings; `overrides` replaces parts (tests: the clock). */
-export function buildDeps(env: Env, overrides: Partial<Deps> = {}): Deps {
-  return {
-    store: new D1CaseStore(env.DB),
-    cipher: cipherFor(env.ENCRYPTION_KEYS),
-    queue: buildCloudflareQueue(env.JOBS),
-    clock: systemClock,
-    config: loadConfig(env as unknown as Record<string, unknown>),
-    ...overrides,
-  }
-}
 
 /** The dependencies of erasure, retention and key rotation from the Worker's bindings. */
 export function buildPrivacyDeps(env: Env, deps: Deps = buildDeps(env)): EraseDeps {
@@ -99,11 +59,6 @@ export function buildNotifierFor(env: Env, deps: Pick<Deps, 'config' | 'clock'>)
       sent: new D1SentNotices(env.DB),
     },
   })
-}
-
-/** The digest store from the Worker's bindings. */
-export function buildDigestStore(env: Env): DigestStore {
-  return new D1DigestStore(env.DB)
 }
 
 /** Builds each port on first use only (a PDF job needs no Slack client). */
