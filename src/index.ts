@@ -1,13 +1,14 @@
 import { buildApp } from './app'
-import { processBatch, processDeadLetters } from './jobs/queue'
-import { runDailyRetention } from './jobs/retention'
-import { runScheduled } from './jobs/scheduled'
+import { processBatch, processDeadLetters, runDailyRetention, runScheduled } from './wiring'
 
 export { DraftObject } from '../adapters/storage/draft-object'
 
 const app = buildApp()
 
-/** The one wiring point (DESIGN.md §1): HTTP, queue consumer and cron. */
+/**
+ * The Worker's entry (DESIGN.md §1): HTTP, queue consumer and cron. Adapters, job handlers and
+ * dead-letter hooks are wired in src/wiring.
+ */
 export default {
   fetch: app.fetch,
   async queue(batch, env, _ctx) {

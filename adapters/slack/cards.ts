@@ -1,13 +1,9 @@
 import { z } from 'zod'
-import { type Bilingual, label, t } from '../../src/domain/copy'
-import { GATES, type Gate, INTERVENTIONS, type Intervention, type Lang } from '../../src/domain/enums'
-import {
-  type CaseCommandInput,
-  type CaseEvent,
-  type CaseState,
-  type CommandType,
-  TRANSITIONS,
-} from '../../src/domain/lifecycle'
+import { parseActorKey } from '../../src/domain/actor-key'
+import { ACTION_COMMANDS, cardActions, currentIntervention } from '../../src/domain/case-card'
+import { label, t } from '../../src/domain/copy'
+import { INTERVENTIONS, type Intervention, type Lang } from '../../src/domain/enums'
+import type { CaseCommandInput, CaseEvent } from '../../src/domain/lifecycle'
 import { readViewState, type SlackView } from './payloads'
 import {
   type CaseCardSummary,
@@ -69,81 +65,13 @@ export function slackDate(iso: string): string {
   return `<!date^${seconds}^{date_short_pretty} {time}|${iso}>`
 }
 
-/** Routing output the card shows beside the case state (all template text, no values typed by a person). */
-export interface CardRouting {
-  alternatives: Intervention[]
-  reasons: Bilingual[]
-  missing: string[]
-}
-
-/** `surface:tenant:user` → the parts, or null. */
-function splitKey(key: string | null): { surface: string; tenant: string; user: string } | null {
-  const m = key ? /^([a-z]+):([^:\s]+):([^:\s]+)$/.exec(key) : null
-  return m ? { surface: m[1] ?? '', tenant: m[2] ?? '', user: m[3] ?? '' } : null
-}
-
-/**
- * Projects a case onto the card summary. `CaseState` already holds no personal data; this keeps the
- * card to the fields DOMAIN.md §7 allows (reference, intervention, municipality, age band, urgency, flags).
- */
-export function buildCaseSummary(state: CaseState, routing?: CardRouting | null): CaseCardSummary {
-  const lead = splitKey(state.leadKey)
-  const gates = state.flags.filter((f): f is Gate => (GATES as readonly string[]).includes(f))
-  const analysisMissing = state.flags.includes('analysis_missing')
-  const missing = routing?.missing ?? (analysisMissing ? ['analysis'] : [])
-  return {
-    reference: state.reference,
-    status: state.status,
-    version: state.version,
-    suggested: state.suggestedIntervention,
-    chosen: state.chosenIntervention,
-    alternatives: [...(routing?.alternatives ?? [])],
-    reasons: (routing?.reasons ?? []).map((r) => ({ nl: r.nl, en: r.en })),
-    municipality: state.municipality,
-    ageBand: state.ageBand.replace('-', '–'),
-    urgency: state.urgency,
-    analysisMissing,
-    consultationOnly: state.consultation,
-    gates,
-    missing: [...missing],
-    leadSlackUserId: lead?.surface === 'slack' ? lead.user : null,
-    leadOtherSurface: lead && lead.surface !== 'slack' ? lead.surface : null,
-    scheduledFor: state.scheduledFor,
-  }
-}
-
-/** The lifecycle command behind each card action (`details` is not a transition). */
-export const ACTION_COMMANDS: Record<Exclude<TriageAction, 'details'>, CommandType> = {
-  accept: 'accept',
-  reroute: 'accept',
-  request_info: 'requestInfo',
-  assign_lead: 'assignLead',
-  schedule: 'schedule',
-  record_outcome: 'recordOutcome',
-  decline: 'decline',
-  close: 'close',
-  reopen: 'reopen',
-}
-
-const BUTTON_ORDER: readonly TriageAction[] = [
-  'accept',
-  'reroute',
-  'request_info',
-  'schedule',
-  'record_outcome',
-  'assign_lead',
-  'close',
-  'decline',
-  'reopen',
-]
-
-/** The buttons a card offers in a status: the actions whose transition the lifecycle allows from it. */
-export function cardActions(status: CaseStatus): TriageAction[] {
-  const actions = BUTTON_ORDER.filter((a) =>
-    TRANSITIONS[ACTION_COMMANDS[a as keyof typeof ACTION_COMMANDS]].from.includes(status),
-  )
-  return status === 'draft' ? actions : [...actions, 'details']
-}
+export {
+  ACTION_COMMANDS,
+  buildCaseSummary,
+  type CardRouting,
+  cardActions,
+  currentIntervention,
+} from '../../src/domain/case-card'
 
 /** What a button carries: the case and the version the chair saw (for the conflict check). */
 export const ButtonValueSchema = z.strictObject({
@@ -151,11 +79,6 @@ export const ButtonValueSchema = z.strictObject({
   v: z.int().min(0),
 })
 export type ButtonValue = z.infer<typeof ButtonValueSchema>
-
-/** The intervention the card leads with: the chair's choice once made, else the suggestion. */
-export function currentIntervention(summary: CaseCardSummary): Intervention {
-  return summary.chosen ?? summary.suggested
-}
 
 function confirmDialog(kind: 'accept' | 'close', summary: CaseCardSummary, lang: Lang) {
   const params = {
@@ -550,7 +473,7 @@ const THREAD_KEYS: Record<CaseEvent['type'], string> = {
  * reasons, questions, advice and notes stay in the (encrypted) timeline.
  */
 export function buildThreadText(event: CaseEvent, lang: Lang): string {
-  const actorKey = splitKey(event.actorKey)
+  const actorKey = parseActorKey(event.actorKey)
   const actor =
     (actorKey?.surface === 'slack' ? mention(actorKey.user) : null) ??
     (event.surface !== 'system'
@@ -566,7 +489,7 @@ export function buildThreadText(event: CaseEvent, lang: Lang): string {
   const known = rawItems.filter((i): i is InfoItem => (INFO_ITEMS as readonly unknown[]).includes(i))
   const items = known.map((i) => t(lang, `slack.missingItem.${i}`))
   if (rawItems.length > known.length) items.push(`+${rawItems.length - known.length}`)
-  const lead = splitKey(typeof data.leadKey === 'string' ? data.leadKey : null)
+  const lead = parseActorKey(typeof data.leadKey === 'string' ? data.leadKey : null)
   const at = typeof data.at === 'string' ? data.at : null
   return t(lang, `slack.thread.${key}`, {
     actor,

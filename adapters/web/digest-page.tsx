@@ -1,4 +1,5 @@
 /** @jsxImportSource hono/jsx */
+import { actorKeyUser } from '../../src/domain/actor-key'
 import { label, t } from '../../src/domain/copy'
 import type { Digest, LeadTimeStats, StalledEntry } from '../../src/domain/digest'
 import { buildDigestChartSvg, type ChartBreakdown } from '../../src/domain/digest-render'
@@ -24,7 +25,7 @@ function signed(n: number): string {
 /** Who takes the next step: the role, and the lead's user id when the lead is known. */
 function ownerText(entry: StalledEntry, lang: Lang): string {
   const role = t(lang, `digest.owners.${entry.nextStep.owner}`)
-  const user = entry.owner?.split(':').pop()
+  const user = actorKeyUser(entry.owner)
   return entry.nextStep.owner === 'lead' && user ? `${role} (${user})` : role
 }
 

@@ -1,3 +1,4 @@
+import { formatActorKey } from './actor-key'
 import type { Municipality } from './enums'
 import type { Actor, Role, Surface } from './types'
 
@@ -42,7 +43,7 @@ export type ChairScopes = ReadonlyMap<string, readonly string[]>
 
 /** The identity key of an actor (`surface:tenant:user`), as stored in cases and audit rows. */
 export function identityKeyOf(actor: Pick<Actor, 'surface' | 'tenant' | 'userId'>): string {
-  return `${actor.surface}:${actor.tenant}:${actor.userId}`
+  return formatActorKey(actor)
 }
 
 /** Whether a chair's region covers a municipality. */

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { formatActorKey } from './actor-key'
 import { type Bilingual, t } from './copy'
 import { INTERVENTIONS, type Intervention, type Lang, type Municipality, type Urgency } from './enums'
 import { formatIssues, LIMITS, type ValidationError } from './intake'
@@ -79,7 +80,7 @@ export function ageBandOf(age: number): AgeBand {
 
 /** The identity key of an actor: `surface:tenant:user`. Used for referrer, lead and audit columns. */
 export function actorKey(actor: Pick<Actor, 'surface' | 'tenant' | 'userId'>): string {
-  return `${actor.surface}:${actor.tenant}:${actor.userId}`
+  return formatActorKey(actor)
 }
 
 const text = z.string().trim().min(1).max(LIMITS.longText)

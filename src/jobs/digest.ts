@@ -1,16 +1,10 @@
 import { z } from 'zod'
-import { buildSlackDeps } from '../../adapters/slack/handlers/deps'
-import { resolveSlackLang } from '../../adapters/slack/handlers/triage'
-import { SlackApiError } from '../../adapters/slack/web-api'
-import { D1TeamsStore } from '../../adapters/teams/store'
-import { t } from '../domain/copy'
+import { buildDeadLetterNotice } from '../domain/notices'
 import { logger } from '../logger'
+import { DeliveryUnavailable } from '../ports/notifier'
 import { type DigestDeliveryDeps, runDigestSend } from '../services/digest-delivery'
-import { D1DigestStore } from '../services/digest-store'
 import { isTemporaryFailure } from '../services/reminders'
-import { buildTeamsConnector } from '../services/teams-deps'
-import { type DeadLetter, type JobContext, registerDeadLetterHandler, registerJobHandler } from './handlers'
-import { defineJobType } from './messages'
+import type { DeadLetter, JobContext } from './handlers'
 import { TemporaryError } from './queue'
 
 /**
@@ -35,30 +29,13 @@ declare module './messages' {
   }
 }
 
-defineJobType('digest.send', DigestJobSchema)
-
 /** The digest delivery dependencies of a queue run. */
-export function buildDigestDeliveryDeps(context: Pick<JobContext, 'deps' | 'env'>): DigestDeliveryDeps {
-  const { deps, env } = context
-  const slack = buildSlackDeps(env, deps.config)
-  const teamsStore = new D1TeamsStore(env.DB)
-  const connector = buildTeamsConnector(deps.config)
-  return {
-    deps,
-    store: new D1DigestStore(env.DB),
-    slack: {
-      api: slack.api,
-      channelLang: slack.channelLang,
-      langOf: (user) => resolveSlackLang(slack, user),
-    },
-    teams: {
-      getConversation: (key) => teamsStore.getConversation(key),
-      sendActivity: (address, activity) => connector.sendActivity(address, activity),
-    },
-  }
+export function buildDigestDeliveryDeps(context: Pick<JobContext, 'deps' | 'ports'>): DigestDeliveryDeps {
+  return { deps: context.deps, store: context.ports.digestStore, notifier: context.ports.notifier }
 }
 
-registerJobHandler('digest.send', 'digest.send', async (job, context) => {
+/** `digest.send`: one week's digest to one recipient. */
+export async function handleDigestJob(job: DigestJob, context: JobContext): Promise<void> {
   try {
     const result = await runDigestSend(buildDigestDeliveryDeps(context), job)
     logger.info('digest_processed', { jobType: job.type, jobId: job.id, status: result })
@@ -67,42 +44,30 @@ registerJobHandler('digest.send', 'digest.send', async (job, context) => {
       throw new TemporaryError(error instanceof Error ? error.message : 'temporary')
     throw error
   }
-})
-
-/** The chairs' alert for a dead job: its type and, when the id names one, the case reference. */
-export function buildDeadLetterAlert(letter: DeadLetter, lang: 'nl' | 'en'): string {
-  const reference = letter.id ? /RET-\d{4}-\d{4,6}/.exec(letter.id)?.[0] : undefined
-  return t(lang, 'digest.alerts.deadLetter', {
-    type: letter.type ?? '?',
-    reference: reference ? ` (${reference})` : '',
-  })
 }
 
 /**
  * Tells the chairs' channel once per dead job (the consumer runs dead-letter hooks once per job id). A
- * failing post is retried a few times here: the dead-letter queue is the end of the line.
+ * post that fails for a while is retried a few times here: the dead-letter queue is the end of the line.
  */
 export async function processDeadLetterAlert(
   letter: DeadLetter,
-  context: Pick<JobContext, 'deps' | 'env'>,
+  context: Pick<JobContext, 'ports'>,
 ): Promise<boolean> {
-  const slack = buildSlackDeps(context.env, context.deps.config)
-  if (!slack.channel) {
-    logger.warn('dead_letter_alert_skipped', { jobType: letter.type ?? 'unknown', code: 'no_channel' })
-    return false
-  }
-  const text = buildDeadLetterAlert(letter, slack.channelLang)
+  const notice = buildDeadLetterNotice(letter)
   for (let attempt = 1; attempt <= 3; attempt++) {
     try {
-      await slack.api.postMessage(slack.channel, { text })
-      return true
+      const result = await context.ports.notifier.notify({ kind: 'chairs' }, notice)
+      if (result.status !== 'sent') {
+        logger.warn('dead_letter_alert_skipped', {
+          jobType: letter.type ?? 'unknown',
+          code: result.status === 'unreachable' ? result.reason : result.status,
+        })
+      }
+      return result.status === 'sent'
     } catch (error) {
-      if (!(error instanceof SlackApiError && error.temporary) || attempt === 3) throw error
+      if (!(error instanceof DeliveryUnavailable) || attempt === 3) throw error
     }
   }
   return false
 }
-
-registerDeadLetterHandler('chairs.alert', async (letter, context) => {
-  await processDeadLetterAlert(letter, context)
-})

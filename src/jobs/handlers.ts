@@ -1,10 +1,34 @@
+import type { CaseChannel } from '../ports/case-channel'
+import type { CaseFileStore } from '../ports/case-files'
+import type { Notifier } from '../ports/notifier'
+import type { PdfRenderer } from '../ports/pdf-renderer'
 import type { Deps } from '../services/deps'
+import type { DigestStore } from '../services/digest-store'
+import type { EraseDeps } from '../services/erase'
 import type { JobMessage, JobTypes } from './messages'
+
+/**
+ * What jobs act through, built by the one wiring point (src/wiring) for each batch: jobs construct
+ * no adapter and hold no SQL.
+ */
+export interface JobPorts {
+  /** Everything a person (or the chairs' channel) receives. */
+  notifier: Notifier
+  /** The chairs' case card. */
+  channel: CaseChannel
+  /** Digest snapshots, deliveries and reminder claims. */
+  digestStore: DigestStore
+  /** Erasure, retention and key rotation. */
+  privacy: EraseDeps
+  /** Case files (PDFs, attachments) and the PDF renderer. */
+  caseFiles: CaseFileStore
+  pdf: PdfRenderer
+}
 
 /** What a job handler gets besides its message. */
 export interface JobContext {
   deps: Deps
-  env: Env
+  ports: JobPorts
   /** Delivery attempt, from 1. */
   attempt: number
 }
@@ -27,7 +51,8 @@ interface Entry {
 /**
  * Message type → handlers. Several areas may handle the same type (the chairs' card, the PDF, the
  * referrer's confirmation all follow `case.submitted`); each handler has a stable name and runs at most
- * once per job id, so a retry caused by one handler does not repeat the others.
+ * once per job id, so a retry caused by one handler does not repeat the others. The Worker's registry is
+ * filled in one place, src/wiring/jobs.ts; importing a job module registers nothing.
  */
 export class JobRegistry {
   private readonly byType = new Map<string, Entry[]>()
@@ -47,6 +72,11 @@ export class JobRegistry {
     return this.byType.get(type) ?? []
   }
 
+  /** The message types that have a handler. */
+  types(): string[] {
+    return [...this.byType.keys()]
+  }
+
   /** Adds a dead-letter hook (e.g. alert the chairs once); runs once per dead job id. */
   onDeadLetter(name: string, handle: DeadLetterHandler): void {
     const i = this.deadLetterHandlers.findIndex((h) => h.name === name)
@@ -57,25 +87,4 @@ export class JobRegistry {
   deadLetterHooks(): readonly { name: string; handle: DeadLetterHandler }[] {
     return this.deadLetterHandlers
   }
-}
-
-/** The registry the Worker's queue consumer uses. */
-export const jobRegistry = new JobRegistry()
-
-/**
- * Registers a handler with the Worker's registry, e.g. in your area's module:
- * `registerJobHandler('case.submitted', 'slack.card', async (job, { deps }) => …)`. Make sure that
- * module is imported by `src/index.ts` (directly or through the app) so the registration runs.
- */
-export function registerJobHandler<K extends keyof JobTypes & string>(
-  type: K,
-  name: string,
-  handle: JobHandler<JobTypes[K]>,
-): void {
-  jobRegistry.register(type, name, handle)
-}
-
-/** Registers a dead-letter hook with the Worker's registry. */
-export function registerDeadLetterHandler(name: string, handle: DeadLetterHandler): void {
-  jobRegistry.onDeadLetter(name, handle)
 }

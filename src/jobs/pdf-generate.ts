@@ -1,11 +1,8 @@
 import { z } from 'zod'
-import { BUNDLED_PDF_FONTS } from '../../adapters/pdf/fonts'
-import { buildCaseFileStore } from '../../adapters/storage/case-files'
 import { REFERENCE_PATTERN } from '../ports/case-store'
 import { CipherError } from '../ports/cipher'
 import { processCasePdf } from '../services/pdf'
-import { type JobContext, registerJobHandler } from './handlers'
-import { defineJobType } from './messages'
+import type { JobContext } from './handlers'
 import { TemporaryError } from './queue'
 
 /**
@@ -27,18 +24,12 @@ declare module './messages' {
   }
 }
 
-defineJobType('pdf.generate', PdfGenerateJobSchema)
-
 /** The handler: one case, every language it needs. Storage hiccups retry; a key problem does not. */
-export async function handlePdfJob(job: { reference: string }, { deps, env }: JobContext): Promise<void> {
+export async function handlePdfJob(job: { reference: string }, { deps, ports }: JobContext): Promise<void> {
   try {
-    await processCasePdf(deps, buildCaseFileStore(env), job.reference, BUNDLED_PDF_FONTS)
+    await processCasePdf(deps, ports.caseFiles, job.reference, ports.pdf)
   } catch (error) {
     if (error instanceof CipherError) throw error
     throw new TemporaryError(error instanceof Error ? error.name : 'pdf_failed')
   }
 }
-
-registerJobHandler('case.submitted', 'pdf.generate', handlePdfJob)
-registerJobHandler('case.changed', 'pdf.generate', handlePdfJob)
-registerJobHandler('pdf.generate', 'pdf.generate', handlePdfJob)

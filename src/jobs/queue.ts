@@ -1,6 +1,7 @@
 import { logger } from '../logger'
-import { buildDeps, type Deps } from '../services/deps'
-import { type JobRegistry, jobRegistry } from './handlers'
+import { DeliveryUnavailable } from '../ports/notifier'
+import type { Deps } from '../services/deps'
+import type { JobPorts, JobRegistry } from './handlers'
 import { parseJob } from './messages'
 
 /** A failure worth retrying (a platform was down, a rate limit): the message comes back later. */
@@ -13,9 +14,16 @@ export function backoffSeconds(attempt: number): number {
   return Math.min(30 * 2 ** Math.max(0, attempt - 1), 3600)
 }
 
-export interface ProcessOptions {
-  deps?: Deps
-  registry?: JobRegistry
+/** What the consumer runs with: built by the wiring (src/wiring) per batch. */
+export interface BatchContext {
+  deps: Deps
+  ports: JobPorts
+  registry: JobRegistry
+}
+
+/** A failure worth retrying: the consumer's own `TemporaryError` or a port's `DeliveryUnavailable`. */
+function isTemporary(error: unknown): boolean {
+  return error instanceof TemporaryError || error instanceof DeliveryUnavailable
 }
 
 /**
@@ -25,24 +33,14 @@ export interface ProcessOptions {
  * `TemporaryError`. Any other error is permanent: logged, recorded, acked (retrying a bug only
  * repeats it). One message's failure never stops the rest of the batch.
  */
-export async function processBatch(
-  batch: MessageBatch<unknown>,
-  env: Env,
-  options: ProcessOptions = {},
-): Promise<void> {
-  const deps = options.deps ?? buildDeps(env)
-  const registry = options.registry ?? jobRegistry
+export async function processBatch(batch: MessageBatch<unknown>, context: BatchContext): Promise<void> {
   for (const message of batch.messages) {
-    await processMessage(message, env, deps, registry)
+    await processMessage(message, context)
   }
 }
 
-async function processMessage(
-  message: Message<unknown>,
-  env: Env,
-  deps: Deps,
-  registry: JobRegistry,
-): Promise<void> {
+async function processMessage(message: Message<unknown>, context: BatchContext): Promise<void> {
+  const { deps, ports, registry } = context
   const parsed = parseJob(message.body)
   if (!parsed.ok) {
     logger.warn('job_rejected', { jobType: parsed.type ?? 'unknown', code: parsed.reason })
@@ -63,9 +61,9 @@ async function processMessage(
       continue
     }
     try {
-      await handler.handle(job, { deps, env, attempt: message.attempts })
+      await handler.handle(job, { deps, ports, attempt: message.attempts })
     } catch (error) {
-      if (error instanceof TemporaryError) {
+      if (isTemporary(error)) {
         temporary = true
         logger.warn('job_temporary_failure', {
           jobType: job.type,
@@ -99,13 +97,8 @@ async function processMessage(
  * The dead-letter consumer: logs each message by type and id and runs the dead-letter hooks once per
  * job id (e.g. alert the chairs), then acks.
  */
-export async function processDeadLetters(
-  batch: MessageBatch<unknown>,
-  env: Env,
-  options: ProcessOptions = {},
-): Promise<void> {
-  const deps = options.deps ?? buildDeps(env)
-  const registry = options.registry ?? jobRegistry
+export async function processDeadLetters(batch: MessageBatch<unknown>, context: BatchContext): Promise<void> {
+  const { deps, ports, registry } = context
   for (const message of batch.messages) {
     const body = message.body as { type?: unknown; id?: unknown } | null
     const type = typeof body?.type === 'string' ? body.type.slice(0, 100) : null
@@ -115,7 +108,7 @@ export async function processDeadLetters(
       const first = await deps.store.markJobProcessed(`dead:${id ?? message.id}`, deps.clock().toISOString())
       if (first) {
         for (const hook of registry.deadLetterHooks()) {
-          await hook.handle({ type, id }, { deps, env }).catch((error: unknown) => {
+          await hook.handle({ type, id }, { deps, ports }).catch((error: unknown) => {
             logger.error('dead_letter_hook_failed', {
               phase: hook.name,
               error: error instanceof Error ? error.name : 'unknown',

@@ -1,15 +1,9 @@
 import { z } from 'zod'
-import { buildSlackDeps } from '../../adapters/slack/handlers/deps'
-import { resolveSlackLang } from '../../adapters/slack/handlers/triage'
-import { D1TeamsStore } from '../../adapters/teams/store'
 import { NEXT_STEPS, OWNER_ROLES, STALLED_RULE_IDS } from '../domain/stalled'
 import { logger } from '../logger'
 import { REFERENCE_PATTERN } from '../ports/case-store'
-import { D1DigestStore } from '../services/digest-store'
 import { isTemporaryFailure, type ReminderDeps, runReminder } from '../services/reminders'
-import { buildTeamsConnector } from '../services/teams-deps'
-import { type JobContext, registerJobHandler } from './handlers'
-import { defineJobType } from './messages'
+import type { JobContext } from './handlers'
 import { TemporaryError } from './queue'
 
 /**
@@ -39,26 +33,13 @@ declare module './messages' {
   }
 }
 
-defineJobType('reminder.send', ReminderJobSchema)
-
 /** The reminder dependencies of a queue run. */
-export function buildReminderDeps(context: Pick<JobContext, 'deps' | 'env'>): ReminderDeps {
-  const { deps, env } = context
-  const slack = buildSlackDeps(env, deps.config)
-  return {
-    deps,
-    store: new D1DigestStore(env.DB),
-    slack: {
-      api: slack.api,
-      channel: slack.channel,
-      channelLang: slack.channelLang,
-      langOf: (user) => resolveSlackLang(slack, user),
-    },
-    teams: { deps, teams: new D1TeamsStore(env.DB), connector: buildTeamsConnector(deps.config) },
-  }
+export function buildReminderDeps(context: Pick<JobContext, 'deps' | 'ports'>): ReminderDeps {
+  return { deps: context.deps, store: context.ports.digestStore, notifier: context.ports.notifier }
 }
 
-registerJobHandler('reminder.send', 'reminders.send', async (job, context) => {
+/** `reminder.send`: one reminder through the Notifier. */
+export async function handleReminderJob(job: ReminderJob, context: JobContext): Promise<void> {
   try {
     const result = await runReminder(buildReminderDeps(context), job)
     logger.info('reminder_processed', {
@@ -72,4 +53,4 @@ registerJobHandler('reminder.send', 'reminders.send', async (job, context) => {
       throw new TemporaryError(error instanceof Error ? error.message : 'temporary')
     throw error
   }
-})
+}

@@ -1,7 +1,5 @@
-import { loadConfig } from '../config'
 import { logger } from '../logger'
-import { buildDeps } from '../services/deps'
-import { buildPrivacyDeps } from '../services/privacy-deps'
+import type { EraseDeps } from '../services/erase'
 import { parseRetention, type RetentionReport, runRetention } from '../services/retention'
 
 /**
@@ -9,14 +7,12 @@ import { parseRetention, type RetentionReport, runRetention } from '../services/
  * drafts (docs/privacy.md). A malformed `RETENTION_DAYS` erases nothing and is logged: better to keep
  * data a day longer than to erase on a typo.
  */
-export async function runDailyRetention(env: Env, now: Date): Promise<RetentionReport | null> {
-  const config = loadConfig(env as unknown as Record<string, unknown>)
-  const policy = parseRetention(config.RETENTION_DAYS)
+export async function runRetentionJob(deps: EraseDeps): Promise<RetentionReport | null> {
+  const policy = parseRetention(deps.config.RETENTION_DAYS)
   if (!policy.ok) {
     logger.error('retention_config_invalid', { count: policy.problems.length })
     return null
   }
-  const deps = buildPrivacyDeps(env, buildDeps(env, { config, clock: () => now }))
   try {
     return await runRetention(deps, policy.policy)
   } catch (error) {

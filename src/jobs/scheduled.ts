@@ -1,11 +1,9 @@
 import { isDigestDue } from '../domain/digest'
 import { logger } from '../logger'
-import { buildDeps, type Deps } from '../services/deps'
+import type { Deps } from '../services/deps'
 import { runDigestSchedule } from '../services/digest-delivery'
-import { D1DigestStore, type DigestStore } from '../services/digest-store'
+import type { DigestStore } from '../services/digest-store'
 import { runReminderScan } from '../services/reminders'
-import './digest'
-import './reminders'
 
 /**
  * The cron handler (wrangler.toml: `0 6 * * *` daily, `0 7 * * 1` Mondays). Thin: decide what is due and
@@ -24,22 +22,19 @@ export interface ScheduledReport {
   digest: { week: string; jobs: number } | null
 }
 
-/** Overrides for tests: the dependencies (clock, queue) and the digest store. */
-export interface ScheduledOptions {
-  deps?: Deps
-  store?: DigestStore
+/** What a cron run acts through (built by the wiring, src/wiring): the case core and the digest store. */
+export interface ScheduledContext {
+  deps: Deps
+  store: DigestStore
 }
 
 /** Runs the reminder scan and, when due, the weekly digest for one cron firing. */
-export async function runScheduled(
+export async function runScheduledJobs(
   controller: Pick<ScheduledController, 'cron' | 'scheduledTime'>,
-  env: Env,
-  _ctx?: ExecutionContext,
-  options: ScheduledOptions = {},
+  context: ScheduledContext,
 ): Promise<ScheduledReport> {
   const now = new Date(controller.scheduledTime)
-  const deps = options.deps ?? buildDeps(env, { clock: () => now })
-  const store = options.store ?? new D1DigestStore(env.DB)
+  const { deps, store } = context
   const report: ScheduledReport = { reminders: 0, digest: null }
   let failure: unknown = null
   // Each part on its own: a failing reminder scan must not cost the coordinators their digest.

@@ -7,12 +7,9 @@ import { logger } from '../logger'
 import { REFERENCE_PATTERN } from '../ports/case-store'
 import { eventAad, intakeAad } from '../ports/cipher'
 import { ADMIN_API_ACTOR, authorize, buildAuditEntry } from '../services/access'
-import { buildDeps } from '../services/deps'
 import { ERASE_REASONS, type EraseDeps, EraseInputSchema, runEraseCase } from '../services/erase'
 import { runRotateKeys } from '../services/key-rotation'
-import { buildPrivacyDeps } from '../services/privacy-deps'
-// Registers the card replacement jobs (`case.erased`) with the queue consumer.
-import '../jobs/case-erased'
+import { buildDeps, buildPrivacyDeps } from '../wiring'
 
 /**
  * The admin API, mounted at `/api/v1/admin` (the `ret` CLI calls it with `--url`):

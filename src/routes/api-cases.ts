@@ -11,7 +11,7 @@ import { logger } from '../logger'
 import { REFERENCE_PATTERN } from '../ports/case-store'
 import { CipherError } from '../ports/cipher'
 import { ConsentRequiredError, IdempotencyMismatchError, runSubmitIntake } from '../services/cases'
-import { buildDeps } from '../services/deps'
+import { buildDeps } from '../wiring/deps'
 
 const MAX_KEY_LENGTH = 200
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]+$/

@@ -1,22 +1,23 @@
 import { Hono } from 'hono'
 import { html } from 'hono/html'
-import type { PdfFonts } from '../../adapters/pdf/render'
+import { BUNDLED_PDF_RENDERER } from '../../adapters/pdf/fonts'
 import { buildCaseFileStore } from '../../adapters/storage/case-files'
+import { parseActorKey } from '../domain/actor-key'
 import { t } from '../domain/copy'
 import type { Lang } from '../domain/enums'
 import { actorKey } from '../domain/lifecycle'
 import { formatLocalDate, formatLocalTime } from '../domain/report'
-import type { Actor, Surface } from '../domain/types'
-import '../jobs/pdf-generate'
-import { BUNDLED_PDF_FONTS } from '../../adapters/pdf/fonts'
+import type { Actor } from '../domain/types'
 import { logger } from '../logger'
 import type { CaseFileStore } from '../ports/case-files'
 import type { CaseRecord } from '../ports/case-store'
-import { buildActor, chairScopesOf, isAllowedTenant } from '../services/access'
+import type { PdfRenderer } from '../ports/pdf-renderer'
+import { chairScopesOf } from '../services/access'
 import { MAX_ATTACHMENT_BYTES, runAttachFile } from '../services/attachments'
 import { maySeeCase } from '../services/cases'
-import { buildDeps, type Deps } from '../services/deps'
+import type { Deps } from '../services/deps'
 import {
+  authorizeLinkDownload,
   issueFileLink,
   LINK_TTL_SECONDS,
   type LinkClaims,
@@ -24,6 +25,7 @@ import {
   verifyLinkToken,
 } from '../services/links'
 import { loadCaseFile } from '../services/pdf'
+import { buildDeps } from '../wiring/deps'
 import { type WebContext, type WebEnv, webContext } from './web-context'
 
 /**
@@ -41,7 +43,7 @@ import { type WebContext, type WebEnv, webContext } from './web-context'
 export interface FilesRouteOptions {
   deps?: (env: Env) => Deps
   files?: (env: Env) => CaseFileStore
-  fonts?: PdfFonts
+  pdf?: PdfRenderer
 }
 
 /** Multipart overhead allowed on top of the file itself. */
@@ -80,20 +82,17 @@ async function message(
 
 /** The surface/tenant/user of an identity key (`web:dev:chair-1`), for audit rows. */
 function identityOf(key: string): Pick<Actor, 'surface' | 'tenant' | 'userId'> {
-  const [surface, tenant, ...rest] = key.split(':')
-  const known: readonly Surface[] = ['web', 'teams', 'slack', 'api', 'cli', 'system']
-  return {
-    surface: known.includes(surface as Surface) ? (surface as Surface) : 'system',
-    tenant: tenant ?? '',
-    userId: rest.join(':'),
-  }
+  const parts = parseActorKey(key)
+  return parts
+    ? { surface: parts.surface, tenant: parts.tenant, userId: parts.user }
+    : { surface: 'system', tenant: '', userId: '' }
 }
 
 export function buildFilesRoutes(options: FilesRouteOptions = {}) {
   const app = new Hono<WebEnv>()
   const depsOf = (c: WebContext) => (options.deps ?? ((env: Env) => buildDeps(env)))(c.env)
   const filesOf = (c: WebContext) => (options.files ?? buildCaseFileStore)(c.env)
-  const fonts = options.fonts ?? BUNDLED_PDF_FONTS
+  const pdf = options.pdf ?? BUNDLED_PDF_RENDERER
 
   app.use('/files/*', webContext())
   app.use('/cases/:reference/pdf', webContext())
@@ -146,50 +145,39 @@ export function buildFilesRoutes(options: FilesRouteOptions = {}) {
 
   app.get('/files/:token{[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+}', async (c) => {
     const deps = depsOf(c)
-    const checked = await checkToken(c, deps, 'download')
-    if (!checked.ok) return checked.response
-    const { claims } = checked
-    const record = await deps.store.getByReference(claims.reference)
-    const scopes = chairScopesOf(deps.config)
-    let who: string
-    let viewer: Actor
-    const chat = identityOf(claims.user)
-    if (chat.surface === 'slack' || chat.surface === 'teams') {
-      // A Slack or Teams user has no browser session here (the web knows people by their Access email):
-      // the link itself, issued only into their own chat and valid 15 minutes, is the credential. Their
-      // tenant and rights are checked again now, from configuration.
-      who = claims.user
-      viewer = buildActor(deps.config, chat)
-      if (!isAllowedTenant(deps.config, chat.surface, chat.tenant)) {
-        await audit(c, deps, who, 'refused', claims.reference, 'download:tenant')
-        return message(c, 403, 'forbidden')
-      }
-    } else {
-      const actor = c.get('actor')
-      if (!actor) {
-        await audit(
-          c,
-          deps,
-          'web:anonymous:anonymous',
-          'refused',
-          claims.reference,
-          'download:unauthenticated',
-        )
-        return (await requireActor(c)) as Response
-      }
-      who = actorKey(actor)
-      viewer = actor
-      // Bound to one user: someone else's link is refused even if that person may see the case.
-      if (who !== claims.user) {
-        await audit(c, deps, who, 'refused', claims.reference, 'download:other_user')
-        return message(c, 403, 'forbidden')
+    const decision = await authorizeLinkDownload(deps, {
+      token: c.req.param('token') ?? '',
+      session: c.get('actor') ?? null,
+    })
+    if (!decision.ok) {
+      switch (decision.reason) {
+        case 'not_configured':
+          return message(c, 503, 'notConfigured')
+        case 'invalid_link': {
+          const actor = c.get('actor')
+          const who = actor ? actorKey(actor) : 'web:anonymous:anonymous'
+          await audit(c, deps, who, 'refused', decision.reference, `download:${decision.link}`)
+          logger.warn('file_link_refused', { requestId: c.get('requestId'), code: decision.link })
+          const key = decision.link === 'expired' ? 'expired' : 'invalid'
+          return message(c, 403, key, { minutes: LINK_TTL_SECONDS / 60 })
+        }
+        case 'unauthenticated':
+          await audit(
+            c,
+            deps,
+            'web:anonymous:anonymous',
+            'refused',
+            decision.reference,
+            'download:unauthenticated',
+          )
+          return (await requireActor(c)) as Response
+        default:
+          await audit(c, deps, decision.who, 'refused', decision.reference, `download:${decision.reason}`)
+          return message(c, 403, 'forbidden')
       }
     }
-    if (!record || !maySeeCase(record, viewer, scopes)) {
-      await audit(c, deps, who, 'refused', claims.reference, 'download:no_access')
-      return message(c, 403, 'forbidden')
-    }
-    const file = await loadCaseFile(deps, filesOf(c), record, claims.file, fonts)
+    const { claims, record, who } = decision
+    const file = await loadCaseFile(deps, filesOf(c), record, claims.file, pdf)
     if (!file) return message(c, 404, 'notFound')
     await audit(
       c,

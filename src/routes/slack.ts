@@ -4,7 +4,7 @@ import type { AppEnv } from '../app'
 import { type Config, loadConfig } from '../config'
 import { logger } from '../logger'
 import { systemClock } from '../ports/clock'
-import { buildDeps } from '../services/deps'
+import { buildDeps } from '../wiring/deps'
 
 /**
  * The Slack routes: `/slack/commands`, `/slack/interactions`, `/slack/events`. Order matters:

@@ -1,5 +1,5 @@
 import { type Context, Hono } from 'hono'
-import { BUNDLED_PDF_FONTS } from '../../adapters/pdf/fonts'
+import { BUNDLED_PDF_RENDERER } from '../../adapters/pdf/fonts'
 import { buildCaseFileStore } from '../../adapters/storage/case-files'
 import { buildDurableDraftStore } from '../../adapters/storage/draft-object'
 import { ActivitySchema } from '../../adapters/teams/activity'
@@ -8,16 +8,14 @@ import { ConnectorError, type TeamsConnector } from '../../adapters/teams/connec
 import { D1TeamsStore } from '../../adapters/teams/store'
 import { checkTeamsActivity, TeamsAuthError, verifyTeamsToken } from '../../adapters/teams/verify'
 import type { AppEnv } from '../app'
-// Registers the proactive follow-up handlers (receipt, status, question, reminder) with the queue.
-import '../jobs/teams-followups'
 import { loadConfig } from '../config'
 import { t } from '../domain/copy'
 import { logger } from '../logger'
-import { buildDeps } from '../services/deps'
-import { verifyLinkToken } from '../services/links'
+import { authorizeLinkDownload } from '../services/links'
 import { loadCaseFile } from '../services/pdf'
 import { buildTeamsConnector, buildTeamsPdfLinkIssuer, buildTeamsVerifyConfig } from '../services/teams-deps'
 import { runTeamsActivity, type TeamsReply } from '../services/teams-intake'
+import { buildDeps } from '../wiring/deps'
 
 /** Largest accepted activity (Teams messages are a few KiB; cards submit only their inputs). */
 export const MAX_ACTIVITY_BYTES = 256 * 1024
@@ -157,9 +155,7 @@ export function buildTeamsRoutes() {
    */
   app.get('/teams/files/:token{[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+}', async function handleTeamsFile(c) {
     const deps = buildDeps(c.env)
-    const secret = deps.config.LINK_SIGNING_KEY
-    if (!secret) return filePage(c, 503, 'notConfigured')
-    const check = await verifyLinkToken(secret, c.req.param('token'), 'download', deps.clock())
+    const decision = await authorizeLinkDownload(deps, { token: c.req.param('token'), session: null })
     const audit = (who: string, action: 'download' | 'refused', reference: string | null, detail: string) =>
       deps.store.audit({
         at: deps.clock().toISOString(),
@@ -170,27 +166,28 @@ export function buildTeamsRoutes() {
         requestId: c.get('requestId'),
         detail,
       })
-    if (!check.ok) {
-      await audit(
-        'teams:link:anonymous',
-        'refused',
-        check.claims?.reference ?? null,
-        `teams_download:${check.reason}`,
-      )
-      return filePage(c, 403, check.reason === 'expired' ? 'expired' : 'invalid')
-    }
-    const { claims } = check
-    const record = await deps.store.getByReference(claims.reference)
-    if (
-      !claims.user.startsWith('teams:') ||
-      !record ||
-      record.referrerKey !== claims.user ||
-      !claims.file.startsWith('pdf:')
-    ) {
-      await audit(claims.user, 'refused', claims.reference, 'teams_download:not_referrer')
+    if (!decision.ok) {
+      if (decision.reason === 'not_configured') return filePage(c, 503, 'notConfigured')
+      if (decision.reason === 'invalid_link') {
+        await audit('teams:link:anonymous', 'refused', decision.reference, `teams_download:${decision.link}`)
+        return filePage(c, 403, decision.link === 'expired' ? 'expired' : 'invalid')
+      }
+      const who = 'who' in decision ? decision.who : 'teams:link:anonymous'
+      await audit(who, 'refused', decision.reference, `teams_download:${decision.reason}`)
       return filePage(c, 403, 'invalid')
     }
-    const file = await loadCaseFile(deps, buildCaseFileStore(c.env), record, claims.file, BUNDLED_PDF_FONTS)
+    const { claims, record } = decision
+    if (!claims.file.startsWith('pdf:')) {
+      await audit(claims.user, 'refused', claims.reference, 'teams_download:not_pdf')
+      return filePage(c, 403, 'invalid')
+    }
+    const file = await loadCaseFile(
+      deps,
+      buildCaseFileStore(c.env),
+      record,
+      claims.file,
+      BUNDLED_PDF_RENDERER,
+    )
     if (!file) return filePage(c, 404, 'notFound')
     await audit(claims.user, 'download', claims.reference, claims.file)
     return new Response(file.bytes, {

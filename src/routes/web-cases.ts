@@ -30,8 +30,9 @@ import { type DigestRow, REFERENCE_PATTERN } from '../ports/case-store'
 import { pseudonymAad } from '../ports/cipher'
 import { authorize, buildAuditEntry, chairScopesOf } from '../services/access'
 import { getCase, runCaseCommand } from '../services/cases'
-import { buildDeps, type Deps } from '../services/deps'
+import type { Deps } from '../services/deps'
 import { listReportAttachments } from '../services/pdf'
+import { buildDeps } from '../wiring/deps'
 import { pageContext, type WebContext, type WebEnv, webContext } from './web-context'
 
 /** Paths of the web console: the case list and one case. */

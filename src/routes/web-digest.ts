@@ -5,9 +5,10 @@ import { buildDigestCsv } from '../domain/digest-render'
 import type { Actor } from '../domain/types'
 import { logger } from '../logger'
 import { authorize, buildAuditEntry } from '../services/access'
-import { buildDeps, type Deps } from '../services/deps'
+import type { Deps } from '../services/deps'
 import { loadDigest } from '../services/digest-delivery'
-import { D1DigestStore, type DigestStore } from '../services/digest-store'
+import type { DigestStore } from '../services/digest-store'
+import { buildDeps, buildDigestStore } from '../wiring/deps'
 import { pageContext, type WebContext, type WebEnv, webContext } from './web-context'
 
 /** Paths of the digest pages. */
@@ -29,7 +30,7 @@ export interface WebDigestRouteOptions {
 export function buildWebDigestRoutes(options: WebDigestRouteOptions = {}) {
   const web = new Hono<WebEnv>()
   const depsOf = (c: WebContext) => (options.deps ?? ((env: Env) => buildDeps(env)))(c.env)
-  const storeOf = (c: WebContext) => (options.store ?? ((env: Env) => new D1DigestStore(env.DB)))(c.env)
+  const storeOf = (c: WebContext) => (options.store ?? buildDigestStore)(c.env)
 
   for (const path of DIGEST_PATHS) {
     web.use(path, webContext())

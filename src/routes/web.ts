@@ -20,8 +20,9 @@ import type { Lang } from '../domain/enums'
 import type { Actor, Role } from '../domain/types'
 import { logger } from '../logger'
 import { type DraftStore, draftKey } from '../ports/draft-store'
-import { buildDeps, type Deps } from '../services/deps'
+import type { Deps } from '../services/deps'
 import { runDialogueEvent, runLoadDialogue } from '../services/dialogue'
+import { buildDeps } from '../wiring/deps'
 import {
   buildSecurityHeaders,
   LANG_COOKIE,

@@ -8,6 +8,7 @@ import {
   parseChairScopes,
   type TenantSurface,
 } from '../domain/access'
+import { formatActorKey, parseActorKey } from '../domain/actor-key'
 import type { Lang } from '../domain/enums'
 import type { Actor, Role, Surface } from '../domain/types'
 import type { AuditEntry, CaseStore } from '../ports/case-store'
@@ -43,8 +44,8 @@ export function rolesFor(
   key: string,
 ): Role[] {
   const roles: Role[] = ['referrer']
-  const [surface, , ...rest] = key.split(':')
-  const slackChair = surface === 'slack' && config.SLACK_CHAIR_USER_IDS.includes(rest.join(':'))
+  const who = parseActorKey(key)
+  const slackChair = who?.surface === 'slack' && config.SLACK_CHAIR_USER_IDS.includes(who.user)
   if (config.CHAIRS.includes(key) || slackChair) roles.push('chair')
   if (config.COORDINATORS.includes(key)) roles.push('coordinator')
   if (config.ADMINS.includes(key)) roles.push('admin')
@@ -80,7 +81,7 @@ export function buildActor(
     tenant: identity.tenant,
     userId: identity.userId,
     name: identity.name ?? '',
-    roles: rolesFor(config, `${identity.surface}:${identity.tenant}:${identity.userId}`),
+    roles: rolesFor(config, formatActorKey(identity)),
     lang: identity.lang ?? 'nl',
   }
 }

@@ -5,7 +5,6 @@ import type { DialogueEvent, DraftState, FieldError, ScreenView } from '../domai
 import { DEFAULT_RULES } from '../domain/rules'
 import { DEFAULT_SCRIPT } from '../domain/script'
 import type { Actor } from '../domain/types'
-import { defineJobType } from '../jobs/messages'
 import { logger } from '../logger'
 import { REFERENCE_PATTERN } from '../ports/case-store'
 import type { DraftStore } from '../ports/draft-store'
@@ -42,7 +41,6 @@ declare module '../jobs/messages' {
     'case.acute': CaseAcuteJob
   }
 }
-defineJobType('case.acute', CaseAcuteJobSchema)
 
 /** The `case.acute` job of a case (one per case: the id is the idempotency key). */
 export const caseAcuteJob = (reference: string): CaseAcuteJob => ({

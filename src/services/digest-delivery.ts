@@ -1,16 +1,11 @@
-import { SlackApiError } from '../../adapters/slack/web-api'
-import type { AdaptiveCard } from '../../adapters/teams/card-schema'
-import { buildCardActivity } from '../../adapters/teams/cards'
-import { ConnectorError } from '../../adapters/teams/connector'
-import type { ConversationRef } from '../../adapters/teams/store'
 import { amsterdamDay, isoWeekOfDay } from '../domain/calendar'
 import { buildDigest, type Digest, digestKey, snapshotOf } from '../domain/digest'
-import type { Lang } from '../domain/enums'
+import { buildDigestNotice } from '../domain/notices'
 import { DEFAULT_STALLED_RULES, type StalledRules } from '../domain/stalled'
 import { logger } from '../logger'
+import type { Notifier, Recipient } from '../ports/notifier'
 import { listCaseSummaries } from './cases'
 import type { Deps } from './deps'
-import { buildSlackDigestMessage, buildTeamsDigestCard } from './digest-cards'
 import { buildDigestRecipients, type DigestRecipient, parseDigestRecipient } from './digest-recipients'
 import type { DigestStore } from './digest-store'
 import { isTemporaryFailure } from './reminders'
@@ -79,27 +74,11 @@ export async function runDigestSchedule(
   return { week, jobs }
 }
 
-/** Where digests go: the Slack API and the Teams conversations and connector. */
+/** What digest delivery needs: the case core, the digest ledger and the Notifier. */
 export interface DigestDeliveryDeps {
   deps: Deps
   store: DigestStore
-  slack: {
-    api: {
-      postMessage(
-        channel: string,
-        message: { text: string; blocks?: Record<string, unknown>[] },
-      ): Promise<unknown>
-    }
-    channelLang: Lang
-    langOf(userId: string): Promise<Lang>
-  }
-  teams: {
-    getConversation(userKey: string): Promise<ConversationRef | null>
-    sendActivity(
-      address: { serviceUrl: string; conversationId: string },
-      activity: { type: 'message' } & Record<string, unknown>,
-    ): Promise<{ id: string | null }>
-  }
+  notifier: Notifier
 }
 
 export type DigestSendResult =
@@ -111,33 +90,31 @@ export type DigestSendResult =
   | 'no_conversation'
   | 'failed'
 
+/** A configured recipient as a Notifier recipient: a person, or a shared channel (no pseudonyms). */
+function recipientOf(recipient: DigestRecipient): Recipient {
+  return recipient.kind === 'slack-channel'
+    ? { kind: 'channel', key: recipient.key }
+    : { kind: 'person', key: recipient.key }
+}
+
 async function deliver(
   ctx: DigestDeliveryDeps,
   recipient: DigestRecipient,
   digest: Digest,
+  jobId: string,
 ): Promise<DigestSendResult> {
-  switch (recipient.kind) {
-    case 'teams': {
-      const conversation = await ctx.teams.getConversation(recipient.key)
-      if (!conversation) return 'no_conversation'
-      const card = buildTeamsDigestCard(digest, conversation.lang)
-      await ctx.teams.sendActivity(
-        { serviceUrl: conversation.serviceUrl, conversationId: conversation.conversationId },
-        // The digest card adds Teams chart elements to the 1.5 card (see digest-cards.ts).
-        buildCardActivity(card as unknown as AdaptiveCard),
-      )
+  const result = await ctx.notifier.notify(recipientOf(recipient), buildDigestNotice(digest))
+  switch (result.status) {
+    case 'sent':
+    case 'already_sent':
       return 'sent'
-    }
-    case 'slack': {
-      const message = buildSlackDigestMessage(digest, await ctx.slack.langOf(recipient.user), true)
-      await ctx.slack.api.postMessage(recipient.user, message)
-      return 'sent'
-    }
-    case 'slack-channel': {
-      const message = buildSlackDigestMessage(digest, ctx.slack.channelLang, false)
-      await ctx.slack.api.postMessage(recipient.channel, message)
-      return 'sent'
-    }
+    case 'unreachable':
+      return result.reason === 'no_conversation' ? 'no_conversation' : 'unknown_recipient'
+    case 'skipped':
+      return 'unknown_recipient'
+    case 'failed':
+      logger.error('digest_send_failed', { jobId, surface: recipient.kind, code: result.code })
+      return 'failed'
   }
 }
 
@@ -161,19 +138,14 @@ export async function runDigestSend(
   let result: DigestSendResult
   try {
     const digest = await loadDigest(ctx.deps, ctx.store, new Date(stored.generatedAt), rules)
-    result = await deliver(ctx, recipient, digest)
+    result = await deliver(ctx, recipient, digest, job.id)
   } catch (error) {
     await ctx.store.releaseDelivery(job.week, job.recipient)
     if (isTemporaryFailure(error)) throw error
     logger.error('digest_send_failed', {
       jobId: job.id,
       surface: recipient.kind,
-      code:
-        error instanceof SlackApiError
-          ? error.code
-          : error instanceof ConnectorError
-            ? String(error.status)
-            : 'unknown',
+      code: error instanceof Error ? error.name : 'unknown',
     })
     return 'failed'
   }

@@ -1,7 +1,11 @@
 import { z } from 'zod'
 import { fromBase64Url, randomToken, signHmac, toBase64Url, verifyHmac } from '../auth/hmac'
+import { parseActorKey } from '../domain/actor-key'
 import { actorKey } from '../domain/lifecycle'
 import type { Actor } from '../domain/types'
+import type { CaseRecord } from '../ports/case-store'
+import { buildActor, chairScopesOf, isAllowedTenant } from './access'
+import { maySeeCase } from './cases'
 import type { Deps } from './deps'
 
 /**
@@ -181,4 +185,68 @@ export async function issueAnalysisUploadLink(
     requestId: input.requestId ?? null,
   })
   return { ok: true, url: new URL(link.path, input.origin).toString(), expiresAt: link.expiresAt }
+}
+
+/** Why a download link was refused. */
+export type DownloadRefusal =
+  | { reason: 'not_configured' }
+  /** The token itself: malformed, tampered, expired or for another purpose. */
+  | { reason: 'invalid_link'; link: Exclude<LinkCheck, { ok: true }>['reason']; reference: string | null }
+  /** A web link opened without a signed-in user. */
+  | { reason: 'unauthenticated'; reference: string }
+  /** A chat user whose workspace or tenant may not use the app (anymore). */
+  | { reason: 'tenant'; who: string; reference: string }
+  /** A web link opened by someone else than the person it was issued to. */
+  | { reason: 'other_user'; who: string; reference: string }
+  /** The person may not see the case (anymore), or it is gone. */
+  | { reason: 'no_access'; who: string; reference: string }
+
+export type DownloadDecision =
+  | { ok: true; who: string; viewer: Actor; claims: LinkClaims; record: CaseRecord }
+  | ({ ok: false } & DownloadRefusal)
+
+/**
+ * The one authorisation of a file download link, for every route that serves one (`/files/:token` on
+ * the web, `/api/teams/files/:token` for Teams). The token must be authentic, unexpired and for
+ * downloading. A Slack or Teams user has no browser session (the web knows people by their Access
+ * email): for them the link itself, issued only into their own chat and valid 15 minutes, is the
+ * credential, and their tenant and roles are checked again now, from configuration. A web link is
+ * bound to the signed-in user it was issued to. Either way the person must still be allowed to see the
+ * case (`maySeeCase`). The caller audits the outcome.
+ */
+export async function authorizeLinkDownload(
+  deps: Deps,
+  input: { token: string; session: Actor | null },
+): Promise<DownloadDecision> {
+  const secret = deps.config.LINK_SIGNING_KEY
+  if (!secret) return { ok: false, reason: 'not_configured' }
+  const check = await verifyLinkToken(secret, input.token, 'download', deps.clock())
+  if (!check.ok)
+    return {
+      ok: false,
+      reason: 'invalid_link',
+      link: check.reason,
+      reference: check.claims?.reference ?? null,
+    }
+  const { claims } = check
+  const reference = claims.reference
+  const chat = parseActorKey(claims.user)
+  let who: string
+  let viewer: Actor
+  if (chat && (chat.surface === 'slack' || chat.surface === 'teams')) {
+    who = claims.user
+    if (!isAllowedTenant(deps.config, chat.surface, chat.tenant))
+      return { ok: false, reason: 'tenant', who, reference }
+    viewer = buildActor(deps.config, { surface: chat.surface, tenant: chat.tenant, userId: chat.user })
+  } else {
+    if (!input.session) return { ok: false, reason: 'unauthenticated', reference }
+    who = actorKey(input.session)
+    viewer = input.session
+    // Bound to one user: someone else's link is refused even if that person may see the case.
+    if (who !== claims.user) return { ok: false, reason: 'other_user', who, reference }
+  }
+  const record = await deps.store.getByReference(reference)
+  if (!record || !maySeeCase(record, viewer, chairScopesOf(deps.config)))
+    return { ok: false, reason: 'no_access', who, reference }
+  return { ok: true, who, viewer, claims, record }
 }

@@ -1,5 +1,3 @@
-import type { PdfFonts } from '../../adapters/pdf/render'
-import { renderReportPdf } from '../../adapters/pdf/render'
 import { fromBase64Url, randomToken, toBase64Url } from '../auth/hmac'
 import type { Lang } from '../domain/enums'
 import type { Intake } from '../domain/intake'
@@ -17,6 +15,7 @@ import {
 } from '../ports/case-files'
 import type { CaseRecord } from '../ports/case-store'
 import { type Cipher, eventAad, intakeAad } from '../ports/cipher'
+import type { PdfRenderer } from '../ports/pdf-renderer'
 import { sha256Hex, stableStringify } from './cases'
 import type { Deps } from './deps'
 
@@ -137,7 +136,7 @@ export async function processCasePdf(
   deps: Deps,
   files: CaseFileStore,
   reference: string,
-  fonts: PdfFonts,
+  pdf: PdfRenderer,
 ): Promise<PdfOutcome[]> {
   const record = await deps.store.getByReference(reference)
   if (!record) return []
@@ -186,7 +185,7 @@ export async function processCasePdf(
       generatedAt,
       lang,
     })
-    const bytes = await renderReportPdf(model, fonts)
+    const bytes = await pdf.render(model)
     const r2Key = newObjectKey()
     const { body, keyEnc } = await encryptFile(deps.cipher, id, r2Key, bytes)
     const swapped = await files.swapPdf(
@@ -239,7 +238,7 @@ export async function loadCaseFile(
   files: CaseFileStore,
   record: CaseRecord,
   designator: string,
-  fonts: PdfFonts,
+  pdf: PdfRenderer,
 ): Promise<LoadedFile | null> {
   let file: CaseFile | null = null
   let fileName = `${record.reference}.pdf`
@@ -249,7 +248,7 @@ export async function loadCaseFile(
       (await files.get(pdfFileId(record.id, lang))) ?? (await files.get(pdfFileId(record.id, 'nl')))
     file = await find()
     if (!file) {
-      await processCasePdf(deps, files, record.reference, fonts)
+      await processCasePdf(deps, files, record.reference, pdf)
       file = await find()
     }
   } else if (designator.startsWith('att:')) {

@@ -1,9 +1,10 @@
-import { SlackApiError } from '../../adapters/slack/web-api'
-import { buildCardActivity } from '../../adapters/teams/cards'
-import { ConnectorError } from '../../adapters/teams/connector'
-import { t } from '../domain/copy'
-import type { Lang } from '../domain/enums'
 import type { CaseStatus } from '../domain/lifecycle'
+import {
+  buildChairsReminderNotice,
+  buildLeadReminderNotice,
+  buildReferrerReminderNotice,
+  type ReminderNotice,
+} from '../domain/notices'
 import {
   assessCase,
   type CaseSummary,
@@ -16,12 +17,10 @@ import {
   type StalledRules,
 } from '../domain/stalled'
 import { logger } from '../logger'
+import { DeliveryUnavailable, type Notifier, type NotifyResult, type Recipient } from '../ports/notifier'
 import { listCaseSummaries } from './cases'
 import type { Deps } from './deps'
-import { buildTeamsReminderCard } from './digest-cards'
 import type { DigestStore } from './digest-store'
-import type { TeamsFollowUpDeps } from './teams-followups'
-import { runTeamsReminder } from './teams-followups'
 
 /**
  * Reminders (issue 6): the daily cron turns every due reminder (`dueReminders`, src/domain/stalled.ts)
@@ -72,18 +71,11 @@ export interface ReminderJobInput {
   due: string | null
 }
 
-/** Where reminders go: the Slack API and triage channel, the Teams connector and conversations. */
+/** What reminders need: the case core, the reminder ledger and the Notifier. */
 export interface ReminderDeps {
   deps: Deps
   store: DigestStore
-  slack: {
-    api: { postMessage(channel: string, message: { text: string }): Promise<unknown> }
-    channel: string
-    channelLang: Lang
-    /** The user's language (Slack locale), Dutch by default. */
-    langOf(userId: string): Promise<Lang>
-  }
-  teams: TeamsFollowUpDeps
+  notifier: Notifier
 }
 
 export type ReminderResult =
@@ -96,13 +88,9 @@ export type ReminderResult =
   | 'no_conversation'
   | 'failed'
 
-/** Whether a platform failure may pass (network, rate limit, 5xx): retry later. */
+/** Whether a failure may pass (a platform was down, a rate limit): retry later. */
 export function isTemporaryFailure(error: unknown): boolean {
-  return (
-    (error instanceof SlackApiError && error.temporary) ||
-    (error instanceof ConnectorError && error.temporary) ||
-    (error instanceof Error && error.name === 'TemporaryError')
-  )
+  return error instanceof DeliveryUnavailable || (error instanceof Error && error.name === 'TemporaryError')
 }
 
 /**
@@ -145,63 +133,50 @@ export async function runReminderScan(
   return jobs
 }
 
-function splitKey(key: string | null): { surface: string; tenant: string; user: string } | null {
-  const m = key ? /^([a-z]+):([^:\s]+):(\S+)$/.exec(key) : null
-  return m ? { surface: m[1] as string, tenant: m[2] as string, user: m[3] as string } : null
+/** A Notifier result as a reminder result; a permanent refusal is logged and counts as sent. */
+function resultOf(result: NotifyResult, job: ReminderJobInput): ReminderResult {
+  switch (result.status) {
+    case 'sent':
+    case 'already_sent':
+      return 'sent'
+    case 'skipped':
+      return 'nothing'
+    case 'unreachable':
+      return result.reason === 'no_conversation' ? 'no_conversation' : 'no_channel'
+    case 'failed':
+      logger.warn('reminder_failed', { reference: job.reference, rule: job.rule, code: result.code })
+      return 'failed'
+  }
 }
 
-function stepText(lang: Lang, job: ReminderJobInput): string {
-  return job.step ? t(lang, `digest.steps.${job.step}`) : ''
-}
-
-/** The text for the chairs' channel. */
-function chairsText(lang: Lang, job: ReminderJobInput, rules: StalledRules): string {
-  if (job.kind === 'escalation') {
-    return t(lang, 'digest.reminders.escalation', {
-      reference: job.reference,
-      count: rules.reminders.referrerMax,
-    })
-  }
-  if (job.rule === 'triage_overdue') {
-    return t(lang, 'digest.reminders.chairs', { reference: job.reference, days: job.days })
-  }
-  return t(lang, 'digest.reminders.noLead', {
-    reference: job.reference,
-    step: stepText(lang, job),
-    due: job.due ?? '',
+/** Who gets the reminder and what it says. */
+function planOf(
+  job: ReminderJobInput,
+  record: { referrerKey: string; leadKey: string | null },
+  rules: StalledRules,
+): { to: Recipient; notice: ReminderNotice; sendKey?: string } | null {
+  const chairs = () => ({
+    to: { kind: 'chairs' } as const,
+    notice: buildChairsReminderNotice(job, rules.reminders.referrerMax),
   })
-}
-
-async function postToChairs(ctx: ReminderDeps, text: (lang: Lang) => string): Promise<ReminderResult> {
-  if (!ctx.slack.channel) return 'no_channel'
-  await ctx.slack.api.postMessage(ctx.slack.channel, { text: text(ctx.slack.channelLang) })
-  return 'sent'
-}
-
-async function directMessage(
-  ctx: ReminderDeps,
-  key: string,
-  text: (lang: Lang) => string,
-): Promise<ReminderResult> {
-  const who = splitKey(key)
-  if (!who) return 'no_channel'
-  if (who.surface === 'slack') {
-    if (!ctx.deps.config.SLACK_TEAM_IDS.includes(who.tenant)) return 'no_channel'
-    // A bot may message a user by user id: Slack opens the app's direct message.
-    await ctx.slack.api.postMessage(who.user, { text: text(await ctx.slack.langOf(who.user)) })
-    return 'sent'
+  if (job.kind === 'escalation' || job.recipient === 'chairs') return chairs()
+  if (job.recipient === 'referrer') {
+    return {
+      to: { kind: 'person', key: record.referrerKey },
+      notice: buildReferrerReminderNotice('info', job.reference, job.days),
+      // Sent once per reminder key (a Teams card is remembered, so erasure can replace it).
+      sendKey: `reminder:${job.id}`,
+    }
   }
-  if (who.surface === 'teams') {
-    const conversation = await ctx.teams.teams.getConversation(key)
-    if (!conversation) return 'no_conversation'
-    const lang = conversation.lang
-    await ctx.teams.connector.sendActivity(
-      { serviceUrl: conversation.serviceUrl, conversationId: conversation.conversationId },
-      buildCardActivity(buildTeamsReminderCard(lang, text(lang))),
-    )
-    return 'sent'
+  if (job.recipient === 'lead') {
+    if (!record.leadKey) return chairs()
+    return {
+      to: { kind: 'person', key: record.leadKey },
+      notice: buildLeadReminderNotice(job.reference, job.step, job.due),
+    }
   }
-  return 'no_channel'
+  // Coordinators follow stalled cases through the weekly digest, not through daily reminders.
+  return null
 }
 
 async function deliver(
@@ -210,36 +185,14 @@ async function deliver(
   record: { referrerKey: string; leadKey: string | null },
   rules: StalledRules,
 ): Promise<ReminderResult> {
-  if (job.kind === 'escalation' || job.recipient === 'chairs') {
-    return postToChairs(ctx, (lang) => chairsText(lang, job, rules))
-  }
-  if (job.recipient === 'referrer') {
-    if (record.referrerKey.startsWith('teams:')) {
-      // The Teams area's own reminder card (open question), sent once per reminder key.
-      const result = await runTeamsReminder(ctx.teams, {
-        id: job.id,
-        userKey: record.referrerKey,
-        kind: 'info',
-        reference: job.reference,
-      })
-      return result === 'already_sent' ? 'sent' : result === 'not_teams' ? 'no_channel' : result
-    }
-    return directMessage(ctx, record.referrerKey, (lang) =>
-      t(lang, 'digest.reminders.referrer', { reference: job.reference, days: job.days }),
-    )
-  }
-  if (job.recipient === 'lead') {
-    if (!record.leadKey) return postToChairs(ctx, (lang) => chairsText(lang, job, rules))
-    return directMessage(ctx, record.leadKey, (lang) =>
-      t(lang, 'digest.reminders.lead', {
-        reference: job.reference,
-        step: stepText(lang, job),
-        due: job.due ?? '',
-      }),
-    )
-  }
-  // Coordinators follow stalled cases through the weekly digest, not through daily reminders.
-  return 'nothing'
+  const plan = planOf(job, record, rules)
+  if (!plan) return 'nothing'
+  const result = await ctx.notifier.notify(
+    plan.to,
+    plan.notice,
+    plan.sendKey ? { sendKey: plan.sendKey } : {},
+  )
+  return resultOf(result, job)
 }
 
 /**
@@ -278,12 +231,7 @@ export async function runReminder(
     logger.warn('reminder_failed', {
       reference: job.reference,
       rule: job.rule,
-      code:
-        error instanceof SlackApiError
-          ? error.code
-          : error instanceof ConnectorError
-            ? String(error.status)
-            : 'unknown',
+      code: error instanceof Error ? error.name : 'unknown',
     })
     result = 'failed'
   }

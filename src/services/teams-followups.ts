@@ -1,149 +1,79 @@
-import type { AdaptiveCard } from '../../adapters/teams/card-schema'
-import {
-  buildCardActivity,
-  buildQuestionCard,
-  buildReceiptCard,
-  buildReminderCard,
-  buildStatusCard,
-  type ReminderKind,
-} from '../../adapters/teams/cards'
-import type { ConversationAddress, OutgoingActivity } from '../../adapters/teams/connector'
-import type { ConversationRef } from '../../adapters/teams/store'
-import type { Lang } from '../domain/enums'
+import { INTERVENTIONS } from '../domain/enums'
+import { buildCaseChangeNotice, buildReceiptNotice, buildReferrerReminderNotice } from '../domain/notices'
 import { logger } from '../logger'
-import { eventAad } from '../ports/cipher'
+import type { Notifier, NotifyResult } from '../ports/notifier'
+import { decryptEvent } from './cases'
 import type { Deps } from './deps'
 
+export { formatLocalTime } from '../domain/local-time'
+
 /**
- * Proactive cards to referrers who filed through Teams: the receipt after submit, status changes,
- * the chair's questions (answered on the card) and reminders. Each card is sent at most once per
- * send key (job id and user), and only to the referrer of the case, through the conversation
- * reference stored on first contact.
+ * What the referrer hears about their case, on whichever surface they filed (issue 11): the receipt after
+ * submit, status changes, the chair's questions (answered on the message) and reminders about a draft,
+ * an open question or a missing analysis. Each is a neutral notice (src/domain/notices.ts) sent through
+ * the Notifier with a send key, so it goes out at most once per key and can be replaced on erasure;
+ * only the case's own referrer receives it. (Formerly the Teams follow-ups and the Slack referrer job.)
  */
 
-/** The storage the follow-ups use (D1 in production). */
-export interface TeamsFollowUpStore {
-  getConversation(userKey: string): Promise<ConversationRef | null>
-  getSentCard(sendKey: string): Promise<{ activityId: string | null } | null>
-  recordSentCard(sendKey: string, userKey: string, activityId: string | null, now: Date): Promise<void>
-}
-
-export interface TeamsFollowUpDeps {
+export interface FollowUpDeps {
   deps: Deps
-  teams: TeamsFollowUpStore
-  connector: {
-    sendActivity(address: ConversationAddress, activity: OutgoingActivity): Promise<{ id: string | null }>
-  }
+  notifier: Notifier
 }
 
 export type FollowUpResult =
   | 'sent'
   | 'already_sent'
-  | 'not_teams'
-  | 'no_conversation'
+  | 'skipped'
+  | 'unreachable'
   | 'not_found'
   | 'nothing'
+  | 'failed'
 
-/** Where Teams cards for the Netherlands show times. */
-const TIME_ZONE = 'Europe/Amsterdam'
-
-/** A time as the reader expects it, in Amsterdam time. */
-export function formatLocalTime(iso: string, lang: Lang, withTime = true): string {
-  const date = new Date(iso)
-  if (Number.isNaN(date.getTime())) return iso
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'nl-NL', {
-    timeZone: TIME_ZONE,
-    dateStyle: 'long',
-    ...(withTime ? { timeStyle: 'short' } : {}),
-  }).format(date)
-}
-
-async function sendOnce(
-  ctx: TeamsFollowUpDeps,
-  userKey: string,
-  sendKey: string,
-  build: (lang: Lang) => AdaptiveCard | Promise<AdaptiveCard>,
-): Promise<FollowUpResult> {
-  if (!userKey.startsWith('teams:')) return 'not_teams'
-  if (await ctx.teams.getSentCard(sendKey)) return 'already_sent'
-  const conversation = await ctx.teams.getConversation(userKey)
-  if (!conversation) {
-    logger.warn('teams_no_conversation', { jobId: sendKey })
-    return 'no_conversation'
+function resultOf(result: NotifyResult, sendKey: string): FollowUpResult {
+  if (result.status === 'failed') {
+    // A permanent refusal (a removed app, a gone conversation): logged by code, the job is done.
+    logger.warn('referrer_notice_failed', { jobId: sendKey, code: result.code })
   }
-  const card = await build(conversation.lang)
-  const sent = await ctx.connector.sendActivity(
-    { serviceUrl: conversation.serviceUrl, conversationId: conversation.conversationId },
-    buildCardActivity(card),
-  )
-  await ctx.teams.recordSentCard(sendKey, userKey, sent.id, ctx.deps.clock())
-  return 'sent'
+  return result.status
 }
 
-/** The receipt after a Teams referral: reference, suggested intervention, urgency and the PDF button. */
-export async function runTeamsReceipt(ctx: TeamsFollowUpDeps, reference: string): Promise<FollowUpResult> {
+/** The receipt after a referral: reference, suggested intervention, urgency. */
+export async function runReceiptNotice(ctx: FollowUpDeps, reference: string): Promise<FollowUpResult> {
   const record = await ctx.deps.store.getByReference(reference)
   if (!record) return 'not_found'
-  return sendOnce(ctx, record.referrerKey, `receipt:${reference}`, (lang) =>
-    buildReceiptCard({
-      lang,
-      reference,
-      intervention: record.suggestedIntervention,
-      urgency: record.urgency,
-      analysisMissing: record.flags.includes('analysis_missing'),
-    }),
+  const sendKey = `receipt:${reference}`
+  const result = await ctx.notifier.notify(
+    { kind: 'person', key: record.referrerKey },
+    buildReceiptNotice(record),
+    { sendKey },
   )
+  return resultOf(result, sendKey)
 }
 
 /**
- * A case changed: a question from the chair becomes a question card (answered on the card); a new
- * status becomes a status card. The referrer's own answer and changes that keep the status send
- * nothing.
+ * A case changed: a question from the chair becomes a question notice (answered on the message); a
+ * change of status a status notice. The referrer's own actions and changes without news send nothing.
  */
-export async function runTeamsCaseChanged(
-  ctx: TeamsFollowUpDeps,
+export async function runCaseChangeNotice(
+  ctx: FollowUpDeps,
   reference: string,
   version: number,
 ): Promise<FollowUpResult> {
   const record = await ctx.deps.store.getByReference(reference)
   if (!record) return 'not_found'
-  if (!record.referrerKey.startsWith('teams:')) return 'not_teams'
-  const event = (await ctx.deps.store.listEvents(record.id)).find((e) => e.seq === version)
-  if (
-    !event ||
-    event.from === event.to ||
-    event.type === 'provideInfo' ||
-    event.actorKey === record.referrerKey
-  ) {
-    return 'nothing'
-  }
+  const stored = (await ctx.deps.store.listEvents(record.id)).find((e) => e.seq === version)
+  if (!stored || stored.actorKey === record.referrerKey || stored.type === 'provideInfo') return 'nothing'
+  const notice = buildCaseChangeNotice(record, version, await decryptEvent(ctx.deps, stored), INTERVENTIONS)
+  if (!notice) return 'nothing'
   const sendKey = `changed:${reference}:${version}`
-  if (event.type === 'requestInfo') {
-    const data = event.dataEnc
-      ? await ctx.deps.cipher.decryptJson<{ question?: unknown }>(event.dataEnc, eventAad(record.id, version))
-      : {}
-    const question = typeof data.question === 'string' ? data.question : ''
-    return sendOnce(ctx, record.referrerKey, sendKey, (lang) =>
-      buildQuestionCard({ lang, reference, questionId: String(version), question }),
-    )
-  }
-  return sendOnce(ctx, record.referrerKey, sendKey, (lang) =>
-    buildStatusCard({
-      lang,
-      reference,
-      status: event.to,
-      intervention: record.chosenIntervention ?? record.suggestedIntervention,
-      ...(event.to === 'scheduled' && record.scheduledFor
-        ? { scheduledFor: formatLocalTime(record.scheduledFor, lang) }
-        : {}),
-    }),
-  )
+  const result = await ctx.notifier.notify({ kind: 'person', key: record.referrerKey }, notice, { sendKey })
+  return resultOf(result, sendKey)
 }
 
-/** A reminder to one Teams user (an unfinished draft, an open question, a missing analysis). */
-export async function runTeamsReminder(
-  ctx: TeamsFollowUpDeps,
-  input: { id: string; userKey: string; kind: ReminderKind; reference?: string | undefined },
+/** A reminder to one referrer (an unfinished draft, an open question, a missing analysis). */
+export async function runReferrerReminder(
+  ctx: FollowUpDeps,
+  input: { id: string; userKey: string; kind: 'draft' | 'info' | 'analysis'; reference?: string | undefined },
 ): Promise<FollowUpResult> {
   if (input.reference) {
     const record = await ctx.deps.store.getByReference(input.reference)
@@ -151,7 +81,11 @@ export async function runTeamsReminder(
     if (!record || record.referrerKey !== input.userKey) return 'not_found'
     if (input.kind === 'info' && record.status !== 'info_requested') return 'nothing'
   }
-  return sendOnce(ctx, input.userKey, `reminder:${input.id}`, (lang) =>
-    buildReminderCard({ lang, kind: input.kind, ...(input.reference ? { reference: input.reference } : {}) }),
+  const sendKey = `reminder:${input.id}`
+  const result = await ctx.notifier.notify(
+    { kind: 'person', key: input.userKey },
+    buildReferrerReminderNotice(input.kind, input.reference ?? null),
+    { sendKey },
   )
+  return resultOf(result, sendKey)
 }

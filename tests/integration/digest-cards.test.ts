@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest'
+import { buildSlackDigestMessage } from '../../adapters/slack/notices'
 import { AdaptiveCardSchema, type CardElement } from '../../adapters/teams/card-schema'
+import { buildTeamsDigestCard, type TeamsChartElement } from '../../adapters/teams/notices'
 import { buildDigest } from '../../src/domain/digest'
+import { buildTextBar, CHAT_LIST_LIMIT } from '../../src/domain/digest-lines'
 import type { CaseSummary } from '../../src/domain/stalled'
-import {
-  buildSlackDigestMessage,
-  buildTeamsDigestCard,
-  buildTextBar,
-  CHAT_LIST_LIMIT,
-  type TeamsChartElement,
-} from '../../src/services/digest-cards'
 import { buildDigestRecipients, parseDigestRecipient } from '../../src/services/digest-recipients'
 
 /** The pure digest builders for Teams and Slack, and the recipient configuration. */

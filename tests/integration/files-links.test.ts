@@ -5,7 +5,6 @@ import { route } from '../../src/domain/routing'
 import { DEFAULT_RULES } from '../../src/domain/rules'
 import type { Actor } from '../../src/domain/types'
 import { runSubmitIntake } from '../../src/services/cases'
-import { buildDeps } from '../../src/services/deps'
 import {
   buildLinkToken,
   issueAnalysisUploadLink,
@@ -13,6 +12,7 @@ import {
   type LinkClaims,
   verifyLinkToken,
 } from '../../src/services/links'
+import { buildDeps } from '../../src/wiring'
 import sample from '../fixtures/intakes/sample-rop.json'
 
 const KEY = 'test-link-signing-key-0123456789'

@@ -1,20 +1,19 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test'
 import { exports } from 'cloudflare:workers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BUNDLED_PDF_FONTS } from '../../adapters/pdf/fonts'
+import { BUNDLED_PDF_RENDERER } from '../../adapters/pdf/fonts'
 import { buildCaseFileStore } from '../../adapters/storage/case-files'
 import { parseIntake } from '../../src/domain/intake'
 import { route } from '../../src/domain/routing'
 import { DEFAULT_RULES } from '../../src/domain/rules'
 import type { Actor } from '../../src/domain/types'
-import { processBatch } from '../../src/jobs/queue'
 import { logSink } from '../../src/logger'
 import type { AuditEntry } from '../../src/ports/case-store'
 import { sniffContentType } from '../../src/services/attachments'
 import { runSubmitIntake } from '../../src/services/cases'
-import { buildDeps } from '../../src/services/deps'
 import { buildLinkToken } from '../../src/services/links'
 import { processCasePdf } from '../../src/services/pdf'
+import { buildDeps, processBatch } from '../../src/wiring'
 import unicodeSample from '../fixtures/intakes/sample-unicode-names.json'
 import { WebClient } from './web-client'
 
@@ -118,7 +117,7 @@ describe('intake PDF on the queue', () => {
     const deps = buildDeps(env)
     const files = buildCaseFileStore(env)
     // The queue consumer may get there first (submit enqueued case.submitted): either way both exist now.
-    const first = await processCasePdf(deps, files, reference, BUNDLED_PDF_FONTS)
+    const first = await processCasePdf(deps, files, reference, BUNDLED_PDF_RENDERER)
     // The sample was written in English: a Dutch PDF for the RET and an English one for the referrer.
     expect(first.map((o) => o.lang)).toEqual(['nl', 'en'])
     expect(Object.keys(await pdfHashes(reference))).toEqual(['en', 'nl'])
@@ -133,7 +132,7 @@ describe('intake PDF on the queue', () => {
     }
 
     // The same case again: nothing rendered, nothing written.
-    expect(await processCasePdf(deps, files, reference, BUNDLED_PDF_FONTS)).toEqual([
+    expect(await processCasePdf(deps, files, reference, BUNDLED_PDF_RENDERER)).toEqual([
       { lang: 'nl', status: 'unchanged' },
       { lang: 'en', status: 'unchanged' },
     ])
@@ -166,7 +165,7 @@ describe('intake PDF on the queue', () => {
       actor: chair,
     })
     expect(changed.ok).toBe(true)
-    await processCasePdf(buildDeps(env), buildCaseFileStore(env), reference, BUNDLED_PDF_FONTS)
+    await processCasePdf(buildDeps(env), buildCaseFileStore(env), reference, BUNDLED_PDF_RENDERER)
     const after = await pdfHashes(reference)
     expect(after.nl).not.toBe(before.nl)
     expect(after.en).not.toBe(before.en)
@@ -357,7 +356,7 @@ describe('attachments', () => {
     expect(lotte.status).toBe(200)
     expect(lotte.html).toContain('enctype="multipart/form-data"')
 
-    await processCasePdf(buildDeps(env), buildCaseFileStore(env), reference, BUNDLED_PDF_FONTS)
+    await processCasePdf(buildDeps(env), buildCaseFileStore(env), reference, BUNDLED_PDF_RENDERER)
     const hashesBefore = await pdfHashes(reference)
 
     // A renamed executable is refused; so is a file over 10 MB.
@@ -382,7 +381,7 @@ describe('attachments', () => {
     for (const o of await r2Objects()) expect(containsBytes(o.bytes, PNG)).toBe(false)
 
     // The PDF is re-rendered to list it (here, or already by the pdf.generate job the upload enqueued).
-    await processCasePdf(buildDeps(env), buildCaseFileStore(env), reference, BUNDLED_PDF_FONTS)
+    await processCasePdf(buildDeps(env), buildCaseFileStore(env), reference, BUNDLED_PDF_RENDERER)
     expect((await pdfHashes(reference)).nl).not.toBe(hashesBefore.nl)
 
     const location = await locationOf(lotte, `/cases/${reference}/attachments/${row!.id}`)

@@ -6,8 +6,8 @@ import type { DraftState } from '../../src/domain/dialogue-types'
 import type { Actor } from '../../src/domain/types'
 import { pdfFileId } from '../../src/ports/case-files'
 import { runCaseCommand } from '../../src/services/cases'
-import { buildDeps } from '../../src/services/deps'
 import { decryptFile } from '../../src/services/pdf'
+import { buildDeps } from '../../src/wiring'
 import {
   dumpD1,
   dumpDrafts,

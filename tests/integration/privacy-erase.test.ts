@@ -4,11 +4,9 @@ import { buildAuditCommand } from '../../src/cli/commands/audit'
 import { buildEraseCommand } from '../../src/cli/commands/erase'
 import type { CliContext } from '../../src/cli/types'
 import type { Actor } from '../../src/domain/types'
-import { runDailyRetention } from '../../src/jobs/retention'
 import { runCaseCommand } from '../../src/services/cases'
-import { buildDeps } from '../../src/services/deps'
-import { buildPrivacyDeps } from '../../src/services/privacy-deps'
 import { runRetention } from '../../src/services/retention'
+import { buildDeps, buildPrivacyDeps, runDailyRetention } from '../../src/wiring'
 import { buildPlatformServer } from './helpers/platforms'
 import {
   ADMIN_TOKEN,

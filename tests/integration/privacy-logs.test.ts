@@ -6,13 +6,13 @@ import {
 } from 'cloudflare:test'
 import { exports } from 'cloudflare:workers'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { processSlackCard } from '../../adapters/slack/card-publisher'
 import { buildSlackDeps } from '../../adapters/slack/handlers/deps'
 import type { Actor } from '../../src/domain/types'
 import worker from '../../src/index'
-import { processSlackCard } from '../../src/jobs/slack-cards'
 import { logSink } from '../../src/logger'
 import { runCaseCommand } from '../../src/services/cases'
-import { buildDeps } from '../../src/services/deps'
+import { buildDeps } from '../../src/wiring'
 import { buildPlatformServer } from './helpers/platforms'
 import {
   findValues,

@@ -9,9 +9,9 @@ import type { DraftState } from '../../src/domain/dialogue-types'
 import type { Actor } from '../../src/domain/types'
 import { pdfFileId } from '../../src/ports/case-files'
 import { getCase, runCaseCommand } from '../../src/services/cases'
-import { buildDeps } from '../../src/services/deps'
 import { runRotateKeys } from '../../src/services/key-rotation'
 import { decryptFile } from '../../src/services/pdf'
+import { buildDeps } from '../../src/wiring'
 import {
   ADMIN_TOKEN,
   adminFetch,

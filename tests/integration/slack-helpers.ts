@@ -1,16 +1,17 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
+import { processSlackAcuteAlert, processSlackCard } from '../../adapters/slack/card-publisher'
 import { buildSlackActor, buildSlackDeps } from '../../adapters/slack/handlers/deps'
 import { signSlackRequest } from '../../adapters/slack/verify'
 import { parseIntake } from '../../src/domain/intake'
 import { route } from '../../src/domain/routing'
 import { DEFAULT_RULES } from '../../src/domain/rules'
 import worker from '../../src/index'
-import { processSlackAcuteAlert, processSlackCard } from '../../src/jobs/slack-cards'
-import { processSlackReferrerNotice } from '../../src/jobs/slack-referrer'
 import { runSubmitIntake } from '../../src/services/cases'
-import { buildDeps, type Deps } from '../../src/services/deps'
+import type { Deps } from '../../src/services/deps'
+import { runCaseChangeNotice } from '../../src/services/teams-followups'
+import { buildDeps, buildNotifierFor } from '../../src/wiring'
 import blockActionsFixture from '../fixtures/slack/block-actions-accept.json'
 import viewSubmissionFixture from '../fixtures/slack/view-submission-reroute.json'
 
@@ -214,7 +215,7 @@ export async function syncCard(reference: string): Promise<void> {
 /** Runs the referrer-notice job for one change, as the queue consumer would. */
 export async function notifyReferrer(reference: string, version: number): Promise<void> {
   const deps = depsFor()
-  await processSlackReferrerNotice(deps, buildSlackDeps(slackEnv, deps.config), reference, version)
+  await runCaseChangeNotice({ deps, notifier: buildNotifierFor(slackEnv, deps) }, reference, version)
 }
 
 /** Runs the spoedmelding alert job for a case, as the queue consumer would. */

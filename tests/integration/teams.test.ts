@@ -398,7 +398,7 @@ describe('Teams: proactive follow-ups', () => {
 
   it('sends the chair question as a card; the answer on the card lands in the case timeline', async () => {
     const { runCaseCommand } = await import('../../src/services/cases')
-    const { buildDeps } = await import('../../src/services/deps')
+    const { buildDeps } = await import('../../src/wiring')
     const user = new TeamsUser('aad-question-0001')
     const reference = await fileThroughTeams(user)
     const from = connectorCalls.length
@@ -446,7 +446,7 @@ describe('Teams: proactive follow-ups', () => {
 
   it('sends a status card when the chair accepts, and a reminder from its own job', async () => {
     const { runCaseCommand } = await import('../../src/services/cases')
-    const { buildDeps } = await import('../../src/services/deps')
+    const { buildDeps } = await import('../../src/wiring')
     const user = new TeamsUser('aad-status-0001', 'tenant-drenthe-0001', 'en-US')
     const reference = await fileThroughTeams(user)
     const from = connectorCalls.length

@@ -6,7 +6,7 @@ import { route } from '../../src/domain/routing'
 import { DEFAULT_RULES } from '../../src/domain/rules'
 import type { Actor } from '../../src/domain/types'
 import { runSubmitIntake } from '../../src/services/cases'
-import { buildDeps } from '../../src/services/deps'
+import { buildDeps } from '../../src/wiring'
 import mdaSample from '../fixtures/intakes/sample-mda.json'
 import ro3Sample from '../fixtures/intakes/sample-ro3.json'
 

@@ -1,7 +1,8 @@
 import type { Config } from '../../../src/config'
 import type { Lang } from '../../../src/domain/enums'
-import type { Actor, Role } from '../../../src/domain/types'
+import type { Actor } from '../../../src/domain/types'
 import type { DraftStore } from '../../../src/ports/draft-store'
+import { buildActor } from '../../../src/services/access'
 import { buildDurableDraftStore } from '../../storage/draft-object'
 import { D1SlackMessageStore, type SlackMessageStore } from '../message-store'
 import { buildSlackWebApi, type SlackWebApi } from '../web-api'
@@ -52,10 +53,5 @@ export function isAllowedSlackTeam(config: Config, teamId: string | null | undef
  * `slack:<team>:<user>` key in `CHAIRS`; coordinator and admin from their lists.
  */
 export function buildSlackActor(config: Config, teamId: string, userId: string, lang: Lang): Actor {
-  const key = `slack:${teamId}:${userId}`
-  const roles = new Set<Role>(['referrer'])
-  if (config.SLACK_CHAIR_USER_IDS.includes(userId) || config.CHAIRS.includes(key)) roles.add('chair')
-  if (config.COORDINATORS.includes(key)) roles.add('coordinator')
-  if (config.ADMINS.includes(key)) roles.add('admin')
-  return { surface: 'slack', tenant: teamId, userId, name: '', roles: [...roles], lang }
+  return buildActor(config, { surface: 'slack', tenant: teamId, userId, lang })
 }

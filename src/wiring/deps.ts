@@ -1,0 +1,55 @@
+import { buildAesGcmCipher } from '../../adapters/crypto/aes-gcm-cipher'
+import { buildCloudflareQueue } from '../../adapters/queue/cloudflare-queue'
+import { D1CaseStore } from '../../adapters/storage/d1-case-store'
+import { D1DigestStore } from '../../adapters/storage/d1-digest-store'
+import { loadConfig } from '../config'
+import { logger } from '../logger'
+import { type Cipher, CipherError } from '../ports/cipher'
+import { systemClock } from '../ports/clock'
+import type { Deps } from '../services/deps'
+import type { DigestStore } from '../services/digest-store'
+
+/**
+ * The core dependencies from the Worker's bindings (part of the wiring point, src/wiring): kept in their
+ * own module so a route that needs only these does not load the job wiring.
+ */
+
+// Per isolate: keys are parsed and imported once per ENCRYPTION_KEYS value.
+const ciphers = new Map<string, Cipher>()
+
+function cipherFor(spec: string | undefined): Cipher {
+  const cached = ciphers.get(spec ?? '')
+  if (cached) return cached
+  let cipher: Cipher
+  try {
+    cipher = buildAesGcmCipher(spec)
+  } catch (error) {
+    // Without keys nothing personal can be stored or read; fail on use, not at start-up, so the health
+    // check and non-personal routes keep working and the log names the setting.
+    const code = error instanceof CipherError ? error.code : 'bad_key'
+    logger.error('config_encryption_keys', { code })
+    const fail = async (): Promise<never> => {
+      throw new CipherError(code)
+    }
+    cipher = { activeKeyId: '', encryptJson: fail, decryptJson: fail }
+  }
+  ciphers.set(spec ?? '', cipher)
+  return cipher
+}
+
+/** Builds the dependencies from the Worker's bindings; `overrides` replaces parts (tests: the clock). */
+export function buildDeps(env: Env, overrides: Partial<Deps> = {}): Deps {
+  return {
+    store: new D1CaseStore(env.DB),
+    cipher: cipherFor(env.ENCRYPTION_KEYS),
+    queue: buildCloudflareQueue(env.JOBS),
+    clock: systemClock,
+    config: loadConfig(env as unknown as Record<string, unknown>),
+    ...overrides,
+  }
+}
+
+/** The digest store from the Worker's bindings. */
+export function buildDigestStore(env: Env): DigestStore {
+  return new D1DigestStore(env.DB)
+}
