@@ -1,3 +1,4 @@
+import { builtinModules } from 'node:module'
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers'
 import { defineConfig } from 'vitest/config'
 
@@ -43,6 +44,17 @@ export default defineConfig({
     })),
   ],
   test: {
+    // The Teams SDK's CommonJS dependencies (jwks-rsa, msal, axios) fail to load one by one in the pool:
+    // pre-bundle them, as wrangler's esbuild does for the deployed Worker.
+    deps: {
+      optimizer: {
+        ssr: {
+          enabled: true,
+          include: ['@microsoft/teams.apps', '@microsoft/teams.api'],
+          rolldownOptions: { platform: 'node', external: [/^node:/, ...builtinModules] },
+        },
+      },
+    },
     include: ['tests/integration/**/*.test.ts'],
     setupFiles: ['./tests/integration/setup.ts'],
   },

@@ -1,10 +1,10 @@
 import { z } from 'zod'
 import { ConnectorError } from '../../adapters/teams/connector'
+import { buildTeamsConnector } from '../../adapters/teams/deps'
 import { D1TeamsStore } from '../../adapters/teams/store'
 import { loadConfig } from '../config'
 import { logger } from '../logger'
 import { REFERENCE_PATTERN } from '../ports/case-store'
-import { buildTeamsConnector } from '../services/teams-deps'
 import {
   type FollowUpResult,
   runTeamsCaseChanged,

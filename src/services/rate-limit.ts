@@ -1,11 +1,11 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { verifySlackRequest } from '../../adapters/slack/verify'
+import { buildTeamsVerifyConfig } from '../../adapters/teams/deps'
 import { checkTeamsActivity, verifyTeamsToken } from '../../adapters/teams/verify'
 import { loadConfig } from '../config'
 import { t } from '../domain/copy'
 import type { Lang } from '../domain/enums'
 import { logger } from '../logger'
-import { buildTeamsVerifyConfig } from './teams-deps'
 
 /**
  * Rate limits per user and per tenant, counted in D1 (`rate_limits`, fixed one-minute windows, shared

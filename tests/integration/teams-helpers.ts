@@ -1,6 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
+import { beforeAll } from 'vitest'
 import type { AdaptiveCard, CardElement, SubmitAction } from '../../adapters/teams/card-schema'
 import worker from '../../src/index'
 import {
@@ -14,6 +15,15 @@ import {
   TEST_SERVICE_URL,
   type TestSigner,
 } from '../fixtures/teams/keys'
+
+/**
+ * The route loads the Teams SDK with `await import()` on the first Teams request. In the test pool that
+ * import is pre-bundled and evaluated once per test file, which takes seconds on a busy machine: do it
+ * before the first test, so no test's time budget pays for it.
+ */
+beforeAll(async () => {
+  await import('../../adapters/teams/sdk')
+}, 120_000)
 
 export const TENANT = 'tenant-drenthe-0001'
 export const TOKEN_URL = 'https://login.example.test/botframework.com/oauth2/v2.0/token'

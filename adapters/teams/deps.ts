@@ -1,9 +1,9 @@
-import { TeamsConnector } from '../../adapters/teams/connector'
-import type { TeamsVerifyConfig } from '../../adapters/teams/verify'
-import type { Config } from '../config'
-import type { Deps } from './deps'
-import { issueFileLink } from './links'
-import type { IssuePdfLink } from './teams-intake'
+import type { Config } from '../../src/config'
+import type { Deps } from '../../src/services/deps'
+import { issueFileLink } from '../../src/services/links'
+import { TeamsConnector } from './connector'
+import type { IssuePdfLink } from './intake'
+import type { TeamsVerifyConfig } from './verify'
 
 /** The token-check settings from the configuration. */
 export function buildTeamsVerifyConfig(config: Config): TeamsVerifyConfig {
