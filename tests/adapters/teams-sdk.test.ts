@@ -30,8 +30,10 @@ describe('workerHttpClient', () => {
     const parent = workerHttpClient()
     const a = parent.clone({ token: () => 'token-a', headers: { 'User-Agent': 'ua-a' } })
     const b = a.clone({ token: () => 'token-b' })
-    expect(a.http).toBe(parent.http)
-    expect(b.http).toBe(parent.http)
+    // `http` (the axios instance) is protected in the SDK's types: read it as the runtime sees it.
+    const axiosOf = (c: object) => (c as { http: unknown }).http
+    expect(axiosOf(a)).toBe(axiosOf(parent))
+    expect(axiosOf(b)).toBe(axiosOf(parent))
     await a.get('https://connector.example.test/a')
     await b.get('https://connector.example.test/b')
     await parent.get('https://connector.example.test/p')
