@@ -56,12 +56,13 @@ export default defineConfig({
   ],
   resolve: { alias: { '@slack/socket-mode': socketModeStub } },
   test: {
-    // Bolt and its CommonJS dependencies fail in the pool unless pre-bundled (toolchain notes §4).
+    // Bolt and the Teams SDK, with their CommonJS dependencies (jwks-rsa, msal, axios), fail in the pool unless
+    // pre-bundled, as wrangler's esbuild does for the deployed Worker (toolchain notes §4).
     deps: {
       optimizer: {
         ssr: {
           enabled: true,
-          include: ['@slack/bolt', '@slack/web-api'],
+          include: ['@slack/bolt', '@slack/web-api', '@microsoft/teams.apps', '@microsoft/teams.api'],
           rolldownOptions: {
             platform: 'node',
             external: [/^node:/, ...builtinModules],

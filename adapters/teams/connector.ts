@@ -1,9 +1,12 @@
 import { z } from 'zod'
 
 /**
- * The Bot Connector REST API, with plain fetch: post a message into a conversation, update one in
- * place, and the client-credentials token both need. Replaces the SDK's axios client and msal-node
- * (docs/teams.md). Tokens are cached per isolate until five minutes before they expire.
+ * The Bot Connector REST API through the Teams SDK's API client (`@microsoft/teams.api` `Client`,
+ * `conversations.createActivity` / `updateActivity`): post a message into a conversation, update one
+ * in place. The client-credentials token both need is our own small fetch (cached per isolate until
+ * five minutes before it expires) handed to the SDK as its token source, so msal-node never runs in
+ * the Worker (docs/teams.md). The SDK is loaded with `await import()` on the first send: a queue job
+ * or cron run that sends nothing to Teams never pays for it.
  */
 
 /** Scope of Bot Connector tokens. */
@@ -107,20 +110,46 @@ export interface ConversationAddress {
   conversationId: string
 }
 
-function activitiesUrl(address: ConversationAddress, activityId?: string): string {
-  const base = address.serviceUrl.replace(/\/+$/, '')
-  const path = `${base}/v3/conversations/${encodeURIComponent(address.conversationId)}/activities`
-  return activityId ? `${path}/${encodeURIComponent(activityId)}` : path
-}
-
 const RETRY_DELAYS_MS = [250, 1000]
 
-/** A small Bot Connector client. Each call retries twice (250 ms, 1 s) on network errors, 429 and 5xx. */
+type ApiModule = typeof import('@microsoft/teams.api')
+type ApiClient = InstanceType<ApiModule['Client']>
+let apiModule: Promise<ApiModule> | null = null
+
+/** The SDK's API module, loaded once per isolate on first use. */
+export function loadTeamsApi(): Promise<ApiModule> {
+  apiModule ??= import('@microsoft/teams.api')
+  return apiModule
+}
+
+/**
+ * An axios request interceptor for the SDK's HTTP client: requests go out through `fetch` (axios would
+ * otherwise try XMLHttpRequest and node:http first), with the given implementation (msw or a test stub
+ * in tests).
+ */
+export function fetchInterceptor(fetchImpl: typeof fetch) {
+  return {
+    request: <C extends object>({ config }: { config: C }): C =>
+      Object.assign(config, { adapter: 'fetch', env: { fetch: fetchImpl, Request, Response } }),
+  }
+}
+
+/** The HTTP status of a failed SDK call (0 when the request never got an answer). */
+function statusOf(error: unknown): number {
+  const status = (error as { response?: { status?: unknown } } | null)?.response?.status
+  return typeof status === 'number' ? status : 0
+}
+
+/**
+ * A Bot Connector client on the SDK's API client. Each call retries twice (250 ms, 1 s) on network
+ * errors, 429 and 5xx; a 401 fetches a fresh token once.
+ */
 export class TeamsConnector {
   private readonly fetchImpl: typeof fetch
   private readonly now: () => Date
   private readonly tokens: ConnectorTokenCache
   private readonly sleep: (ms: number) => Promise<void>
+  private readonly clients = new Map<string, ApiClient>()
 
   constructor(
     private readonly config: ConnectorConfig,
@@ -132,14 +161,20 @@ export class TeamsConnector {
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
   }
 
+  /** The bot's current access token (the SDK's `token` source). */
+  token(): Promise<string> {
+    return this.tokens.get(this.config, this.fetchImpl, this.now().getTime())
+  }
+
   /** Posts a new activity into the conversation; returns the new activity's id. */
   async sendActivity(
     address: ConversationAddress,
     activity: OutgoingActivity,
   ): Promise<{ id: string | null }> {
-    const res = await this.call('send', 'POST', activitiesUrl(address), activity)
-    const body = (await res.json().catch(() => null)) as { id?: unknown } | null
-    return { id: typeof body?.id === 'string' ? body.id : null }
+    const res = await this.call('send', address, (api, conversationId) =>
+      api.conversations.createActivity(conversationId, activity as never),
+    )
+    return { id: typeof res?.id === 'string' ? res.id : null }
   }
 
   /** Replaces an activity the bot sent earlier (a card updated in place). */
@@ -148,42 +183,67 @@ export class TeamsConnector {
     activityId: string,
     activity: OutgoingActivity,
   ): Promise<void> {
-    await this.call('update', 'PUT', activitiesUrl(address, activityId), { ...activity, id: activityId })
+    await this.call('update', address, (api, conversationId) =>
+      api.conversations.updateActivity(conversationId, encodeURIComponent(activityId), {
+        ...activity,
+        id: activityId,
+      } as never),
+    )
   }
 
-  private async call(
+  private async client(serviceUrl: string): Promise<ApiClient> {
+    const base = serviceUrl.replace(/\/+$/, '')
+    const hit = this.clients.get(base)
+    if (hit) return hit
+    const { Client } = await loadTeamsApi()
+    const client = new Client(base, {
+      token: () => this.token(),
+      interceptors: [fetchInterceptor(this.fetchImpl)],
+      logger: quietLogger,
+    })
+    this.clients.set(base, client)
+    return client
+  }
+
+  private async call<T>(
     operation: 'send' | 'update',
-    method: string,
-    url: string,
-    body: unknown,
-  ): Promise<Response> {
+    address: ConversationAddress,
+    run: (api: ApiClient, conversationId: string) => Promise<T>,
+  ): Promise<T> {
+    const api = await this.client(address.serviceUrl)
+    // The SDK puts the id into the path as given: encoded here, so an id can never leave its path segment.
+    const conversationId = encodeURIComponent(address.conversationId)
     let last: ConnectorError = new ConnectorError(0, true, operation)
     let refreshed = false
     for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length; attempt++) {
       if (attempt > 0) await this.sleep(RETRY_DELAYS_MS[attempt - 1] ?? 1000)
-      const token = await this.tokens.get(this.config, this.fetchImpl, this.now().getTime())
-      let res: Response
       try {
-        res = await this.fetchImpl(url, {
-          method,
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        })
-      } catch {
-        last = new ConnectorError(0, true, operation)
-        continue
+        return await run(api, conversationId)
+      } catch (error) {
+        if (error instanceof ConnectorError) throw error
+        const status = statusOf(error)
+        // A refused token is fetched anew once (rotated secret or a token revoked early).
+        if (status === 401 && !refreshed) {
+          refreshed = true
+          this.tokens.forget(this.config)
+          attempt--
+          continue
+        }
+        last = new ConnectorError(status, status === 0 || status === 429 || status >= 500, operation)
+        if (!last.temporary) throw last
       }
-      if (res.ok) return res
-      // A refused token is fetched anew once (rotated secret or a token revoked early).
-      if (res.status === 401 && !refreshed) {
-        refreshed = true
-        this.tokens.forget(this.config)
-        attempt--
-        continue
-      }
-      last = new ConnectorError(res.status, res.status === 429 || res.status >= 500, operation)
-      if (!last.temporary) throw last
     }
     throw last
   }
+}
+
+/** The SDK's HTTP client logs through this: nothing (our own log lines say what failed, without data). */
+export const quietLogger = {
+  error: () => undefined,
+  warn: () => undefined,
+  info: () => undefined,
+  debug: () => undefined,
+  log: () => undefined,
+  trace: () => undefined,
+  child: () => quietLogger,
 }

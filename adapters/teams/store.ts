@@ -24,6 +24,42 @@ export type ActivityClaim = 'new' | 'duplicate'
 
 /** How long a delivery may stay 'processing' before a retry may take it over (a crashed isolate). */
 const STALE_CLAIM_MS = 2 * 60 * 1000
+/**
+ * Teams announces one install twice (`conversationUpdate` with the bot among `membersAdded`, and
+ * `installationUpdate` add), with different activity ids: one welcome per conversation in this window.
+ */
+const WELCOME_WINDOW_MS = 60 * 60 * 1000
+
+const CLAIM_SQL =
+  "INSERT INTO teams_activities (activity_key, state, claimed_at) VALUES (?1, 'processing', ?2) ON CONFLICT (activity_key) DO NOTHING"
+const SELECT_CONVERSATION_SQL = 'SELECT * FROM teams_conversations WHERE user_key = ?1'
+const FINISH_SQL = "UPDATE teams_activities SET state = 'done' WHERE activity_key = ?1"
+
+function toRef(row: Record<string, string>, userKey: string): ConversationRef {
+  return {
+    userKey: row.user_key ?? userKey,
+    tenantId: row.tenant_id ?? '',
+    userId: row.user_id ?? '',
+    botId: row.bot_id ?? '',
+    conversationId: row.conversation_id ?? '',
+    serviceUrl: row.service_url ?? '',
+    lang: row.lang === 'en' ? 'en' : 'nl',
+  }
+}
+
+/** Whether two references would store the same row (the timestamps aside). */
+export function sameConversation(a: ConversationRef | null, b: ConversationRef | null): boolean {
+  if (!a || !b) return a === b
+  return (
+    a.userKey === b.userKey &&
+    a.tenantId === b.tenantId &&
+    a.userId === b.userId &&
+    a.botId === b.botId &&
+    a.conversationId === b.conversationId &&
+    a.serviceUrl === b.serviceUrl &&
+    a.lang === b.lang
+  )
+}
 
 export class D1TeamsStore {
   constructor(private readonly db: D1Database) {}
@@ -33,47 +69,84 @@ export class D1TeamsStore {
    * call owns it (first delivery, or a retry after a claim that was released or went stale).
    */
   async claimActivity(key: string, now: Date): Promise<ActivityClaim> {
-    const at = now.toISOString()
-    const inserted = await this.db
-      .prepare(
-        "INSERT INTO teams_activities (activity_key, state, claimed_at) VALUES (?1, 'processing', ?2) ON CONFLICT (activity_key) DO NOTHING",
-      )
-      .bind(key, at)
-      .run()
+    const inserted = await this.db.prepare(CLAIM_SQL).bind(key, now.toISOString()).run()
     if (inserted.meta.changes > 0) return 'new'
+    return this.takeOverStale(key, now)
+  }
+
+  /**
+   * The ack path's first round trip: claims the delivery (when it has a key) and reads the user's
+   * conversation reference (when there is a user), in one D1 batch.
+   */
+  async claimAndLoad(
+    claimKey: string | null,
+    userKey: string | null,
+    now: Date,
+  ): Promise<{ claim: ActivityClaim; known: ConversationRef | null }> {
+    const statements: D1PreparedStatement[] = []
+    if (claimKey) statements.push(this.db.prepare(CLAIM_SQL).bind(claimKey, now.toISOString()))
+    if (userKey) statements.push(this.db.prepare(SELECT_CONVERSATION_SQL).bind(userKey))
+    const results = statements.length > 0 ? await this.db.batch<Record<string, string>>(statements) : []
+    const row = userKey ? results.at(-1)?.results?.[0] : undefined
+    const known = row && userKey ? toRef(row, userKey) : null
+    let claim: ActivityClaim = 'new'
+    if (claimKey && !((results[0]?.meta.changes ?? 0) > 0)) {
+      // Seen before: a duplicate, unless it is a stale claim of a crashed isolate (rare: a second trip).
+      claim = await this.takeOverStale(claimKey, now)
+    }
+    return { claim, known }
+  }
+
+  /**
+   * The ack path's second round trip: stores the conversation reference when it changed, and marks
+   * the delivery handled, in one D1 batch (nothing at all when neither applies).
+   */
+  async finishTurn(
+    claimKey: string | null,
+    conversation: ConversationRef | null,
+    known: ConversationRef | null,
+    now: Date,
+  ): Promise<void> {
+    const statements: D1PreparedStatement[] = []
+    if (conversation && !sameConversation(conversation, known)) {
+      statements.push(this.upsertStatement(conversation, now))
+    }
+    if (claimKey) statements.push(this.db.prepare(FINISH_SQL).bind(claimKey))
+    if (statements.length > 0) await this.db.batch(statements)
+  }
+
+  /**
+   * Claims the one welcome of an install in a conversation: true for the first of the two install
+   * activities Teams sends, false for the second (and for any within the hour after).
+   */
+  async claimWelcome(conversationKey: string, now: Date): Promise<boolean> {
+    const at = now.toISOString()
+    const since = new Date(now.getTime() - WELCOME_WINDOW_MS).toISOString()
+    const result = await this.db
+      .prepare(
+        `INSERT INTO teams_activities (activity_key, state, claimed_at) VALUES (?1, 'done', ?2)
+         ON CONFLICT (activity_key) DO UPDATE SET claimed_at = excluded.claimed_at
+         WHERE teams_activities.claimed_at < ?3`,
+      )
+      .bind(`welcome:${conversationKey}`, at, since)
+      .run()
+    return result.meta.changes > 0
+  }
+
+  private async takeOverStale(key: string, now: Date): Promise<ActivityClaim> {
     const stale = new Date(now.getTime() - STALE_CLAIM_MS).toISOString()
     const taken = await this.db
       .prepare(
         "UPDATE teams_activities SET claimed_at = ?2 WHERE activity_key = ?1 AND state = 'processing' AND claimed_at < ?3",
       )
-      .bind(key, at, stale)
+      .bind(key, now.toISOString(), stale)
       .run()
     return taken.meta.changes > 0 ? 'new' : 'duplicate'
   }
 
-  /** Marks a claimed delivery as handled. */
-  async finishActivity(key: string): Promise<void> {
-    await this.db
-      .prepare("UPDATE teams_activities SET state = 'done' WHERE activity_key = ?1")
-      .bind(key)
-      .run()
-  }
-
-  /** Gives up a claim after a failure, so the platform's retry is processed. */
-  async releaseActivity(key: string): Promise<void> {
-    await this.db
-      .prepare("DELETE FROM teams_activities WHERE activity_key = ?1 AND state = 'processing'")
-      .bind(key)
-      .run()
-  }
-
-  /** Stores or refreshes a conversation reference; the language preference is kept unless given. */
-  async saveConversation(
-    ref: Omit<ConversationRef, 'lang'> & { lang?: Lang },
-    now: Date,
-  ): Promise<ConversationRef> {
+  private upsertStatement(ref: Omit<ConversationRef, 'lang'> & { lang?: Lang }, now: Date) {
     const at = now.toISOString()
-    await this.db
+    return this.db
       .prepare(
         `INSERT INTO teams_conversations
            (user_key, tenant_id, user_id, bot_id, conversation_id, service_url, lang, created_at, updated_at)
@@ -93,7 +166,27 @@ export class D1TeamsStore {
         ref.lang ?? null,
         at,
       )
+  }
+
+  /** Marks a claimed delivery as handled. */
+  async finishActivity(key: string): Promise<void> {
+    await this.db.prepare(FINISH_SQL).bind(key).run()
+  }
+
+  /** Gives up a claim after a failure, so the platform's retry is processed. */
+  async releaseActivity(key: string): Promise<void> {
+    await this.db
+      .prepare("DELETE FROM teams_activities WHERE activity_key = ?1 AND state = 'processing'")
+      .bind(key)
       .run()
+  }
+
+  /** Stores or refreshes a conversation reference; the language preference is kept unless given. */
+  async saveConversation(
+    ref: Omit<ConversationRef, 'lang'> & { lang?: Lang },
+    now: Date,
+  ): Promise<ConversationRef> {
+    await this.upsertStatement(ref, now).run()
     const stored = await this.getConversation(ref.userKey)
     if (!stored) throw new Error('conversation not stored')
     return stored
@@ -108,20 +201,8 @@ export class D1TeamsStore {
   }
 
   async getConversation(userKey: string): Promise<ConversationRef | null> {
-    const row = await this.db
-      .prepare('SELECT * FROM teams_conversations WHERE user_key = ?1')
-      .bind(userKey)
-      .first<Record<string, string>>()
-    if (!row) return null
-    return {
-      userKey: row.user_key ?? userKey,
-      tenantId: row.tenant_id ?? '',
-      userId: row.user_id ?? '',
-      botId: row.bot_id ?? '',
-      conversationId: row.conversation_id ?? '',
-      serviceUrl: row.service_url ?? '',
-      lang: row.lang === 'en' ? 'en' : 'nl',
-    }
+    const row = await this.db.prepare(SELECT_CONVERSATION_SQL).bind(userKey).first<Record<string, string>>()
+    return row ? toRef(row, userKey) : null
   }
 
   /** Whether a proactive card with this key was sent already. */

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, customFetch, errors, type JWTPayload, jwtVerify, type RemoteJWKSet } from 'jose'
+import { createLocalJWKSet, errors, type JWK, type JWTPayload, jwtVerify } from 'jose'
 import { z } from 'zod'
 
 /**
@@ -8,7 +8,9 @@ import { z } from 'zod'
  * (docs/teams.md). The rules follow the Bot Framework's "authenticate requests from the connector":
  * RS256 signature by a key from the JWKS named in the OpenID metadata, issuer
  * `https://api.botframework.com`, audience = the bot's app id, not expired (≤ 5 min skew), and the
- * `serviceurl` claim equal to the activity's `serviceUrl`. On top, the tenant must be allow-listed.
+ * `serviceurl` claim equal to the activity's `serviceUrl`, the signing key's `endorsements` listing the
+ * activity's `channelId`, and that channel being `msteams`. On top, the tenant must be allow-listed.
+ * The Teams SDK is told not to check the token again (docs/teams.md).
  */
 
 /** Bot Framework tokens for the Teams channel are issued by this issuer. */
@@ -25,6 +27,8 @@ export type TeamsAuthErrorCode =
   | 'expired'
   | 'not_yet_valid'
   | 'service_url_mismatch'
+  | 'channel_not_endorsed'
+  | 'wrong_channel'
   | 'tenant_not_allowed'
   | 'keys_unavailable'
 
@@ -66,65 +70,134 @@ export interface TeamsVerifyDeps {
   keys?: TeamsKeyCache
 }
 
+/**
+ * Where a verified token's claims carry the `endorsements` of the key that signed it. A symbol: no
+ * JSON claim can set it, so a token cannot endorse itself.
+ */
+export const KEY_ENDORSEMENTS: unique symbol = Symbol('teams.keyEndorsements')
+
+/** The claims of a verified token, and the endorsements of its signing key. */
+export type TeamsTokenClaims = JWTPayload & {
+  serviceurl?: string
+  [KEY_ENDORSEMENTS]?: readonly string[]
+}
+
 /** The claims a verified token carried, plus the activity facts they were checked against. */
 export interface VerifiedTeamsRequest {
-  claims: JWTPayload & { serviceurl?: string }
+  claims: TeamsTokenClaims
   tenantId: string
   serviceUrl: string
 }
 
+/** The only channel this bot serves. */
+export const TEAMS_CHANNEL_ID = 'msteams'
+
 const MetadataSchema = z.object({ jwks_uri: z.url() })
+const JwksSchema = z.object({
+  keys: z.array(z.looseObject({ kty: z.string(), kid: z.string().optional(), endorsements: z.unknown() })),
+})
 
 /** Metadata is re-read at most once a day (the Bot Framework rotates keys with weeks of overlap). */
 const METADATA_MAX_AGE_MS = 24 * 60 * 60 * 1000
+/** Keys are re-read after 10 minutes, or on an unknown key id at most every 30 s. */
+const KEYS_MAX_AGE_MS = 10 * 60 * 1000
+const KEYS_COOLDOWN_MS = 30 * 1000
 
-interface CachedKeys {
-  jwks: RemoteJWKSet
+/** One signing key set: jose's selector over it, and each key's endorsements by key id. */
+export interface TeamsKeySet {
+  select: ReturnType<typeof createLocalJWKSet>
+  endorsements: ReadonlyMap<string, readonly string[]>
+  loadedAt: number
+}
+
+interface CachedMetadata {
   jwksUri: string
   loadedAt: number
 }
 
 /**
- * Per-isolate cache of the JWKS resolver per metadata URL. Keys themselves are cached by jose
- * (10 minutes, with a 30 s cooldown before an unknown `kid` triggers a refetch).
+ * Per-isolate cache of the OpenID metadata and the signing keys it names. The keys are kept as
+ * published (with their `endorsements`, which jose's remote key set does not expose): the channel
+ * check needs to know which channels the signing key is endorsed for.
  */
 export class TeamsKeyCache {
-  private readonly entries = new Map<string, CachedKeys>()
-  private readonly pending = new Map<string, Promise<CachedKeys>>()
+  private readonly metadata = new Map<string, CachedMetadata>()
+  private readonly keys = new Map<string, TeamsKeySet>()
+  private readonly pending = new Map<string, Promise<unknown>>()
 
-  async resolver(metadataUrl: string, fetchImpl: typeof fetch, nowMs: number): Promise<RemoteJWKSet> {
-    const hit = this.entries.get(metadataUrl)
-    if (hit && nowMs - hit.loadedAt < METADATA_MAX_AGE_MS) return hit.jwks
-    let load = this.pending.get(metadataUrl)
-    if (!load) {
-      load = this.load(metadataUrl, fetchImpl, nowMs).finally(() => this.pending.delete(metadataUrl))
-      this.pending.set(metadataUrl, load)
-    }
-    return (await load).jwks
+  /** The key set for a metadata URL; `refresh` re-reads the keys (an unknown key id), at most every 30 s. */
+  async keySet(
+    metadataUrl: string,
+    fetchImpl: typeof fetch,
+    nowMs: number,
+    refresh = false,
+  ): Promise<TeamsKeySet> {
+    const meta = await this.once(`m|${metadataUrl}`, () => this.loadMetadata(metadataUrl, fetchImpl, nowMs))
+    const hit = this.keys.get(meta.jwksUri)
+    const fresh = hit && nowMs - hit.loadedAt < (refresh ? KEYS_COOLDOWN_MS : KEYS_MAX_AGE_MS)
+    if (hit && fresh) return hit
+    return this.once(`k|${meta.jwksUri}`, () => this.loadKeys(meta.jwksUri, fetchImpl, nowMs, hit))
   }
 
-  private async load(metadataUrl: string, fetchImpl: typeof fetch, nowMs: number): Promise<CachedKeys> {
+  private async once<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let running = this.pending.get(key) as Promise<T> | undefined
+    if (!running) {
+      running = load().finally(() => this.pending.delete(key))
+      this.pending.set(key, running)
+    }
+    return running
+  }
+
+  private async loadMetadata(metadataUrl: string, fetchImpl: typeof fetch, nowMs: number) {
+    const hit = this.metadata.get(metadataUrl)
+    if (hit && nowMs - hit.loadedAt < METADATA_MAX_AGE_MS) return hit
+    const parsed = MetadataSchema.safeParse(await readJson(fetchImpl, metadataUrl, 'OpenID metadata'))
+    if (!parsed.success) throw new TeamsAuthError('keys_unavailable', 'OpenID metadata has no jwks_uri')
+    const entry = { jwksUri: parsed.data.jwks_uri, loadedAt: nowMs }
+    this.metadata.set(metadataUrl, entry)
+    return entry
+  }
+
+  private async loadKeys(
+    jwksUri: string,
+    fetchImpl: typeof fetch,
+    nowMs: number,
+    previous: TeamsKeySet | undefined,
+  ): Promise<TeamsKeySet> {
     let body: unknown
     try {
-      const res = await fetchImpl(metadataUrl, { headers: { accept: 'application/json' } })
-      if (!res.ok) throw new Error(`metadata status ${res.status}`)
-      body = await res.json()
-    } catch {
-      throw new TeamsAuthError('keys_unavailable', 'OpenID metadata could not be read')
+      body = await readJson(fetchImpl, jwksUri, 'signing keys')
+    } catch (error) {
+      // Keys read a little while ago stay usable while the endpoint hiccups.
+      if (previous && nowMs - previous.loadedAt < METADATA_MAX_AGE_MS) return previous
+      throw error
     }
-    const parsed = MetadataSchema.safeParse(body)
-    if (!parsed.success) throw new TeamsAuthError('keys_unavailable', 'OpenID metadata has no jwks_uri')
-    const previous = this.entries.get(metadataUrl)
-    // Keep jose's resolver (and its key cache) while the jwks_uri stays the same.
-    const jwks =
-      previous && previous.jwksUri === parsed.data.jwks_uri
-        ? previous.jwks
-        : createRemoteJWKSet(new URL(parsed.data.jwks_uri), {
-            [customFetch]: (url, init) => fetchImpl(url, init),
-          })
-    const entry = { jwks, jwksUri: parsed.data.jwks_uri, loadedAt: nowMs }
-    this.entries.set(metadataUrl, entry)
+    const parsed = JwksSchema.safeParse(body)
+    if (!parsed.success) throw new TeamsAuthError('keys_unavailable', 'Signing keys are malformed')
+    const endorsements = new Map<string, readonly string[]>()
+    for (const key of parsed.data.keys) {
+      const list = Array.isArray(key.endorsements)
+        ? key.endorsements.filter((e): e is string => typeof e === 'string')
+        : []
+      if (key.kid) endorsements.set(key.kid, list)
+    }
+    const entry: TeamsKeySet = {
+      select: createLocalJWKSet({ keys: parsed.data.keys as JWK[] }),
+      endorsements,
+      loadedAt: nowMs,
+    }
+    this.keys.set(jwksUri, entry)
     return entry
+  }
+}
+
+async function readJson(fetchImpl: typeof fetch, url: string, what: string): Promise<unknown> {
+  try {
+    const res = await fetchImpl(url, { headers: { accept: 'application/json' } })
+    if (!res.ok) throw new Error(`status ${res.status}`)
+    return await res.json()
+  } catch {
+    throw new TeamsAuthError('keys_unavailable', `${what} could not be read`)
   }
 }
 
@@ -167,23 +240,35 @@ export async function verifyTeamsToken(
   authorization: string | null | undefined,
   config: TeamsVerifyConfig,
   deps: TeamsVerifyDeps = {},
-): Promise<VerifiedTeamsRequest['claims']> {
+): Promise<TeamsTokenClaims> {
   const token = readBearer(authorization)
   if (!config.appId) throw new TeamsAuthError('wrong_audience', 'No app id configured')
   const fetchImpl = deps.fetch ?? ((input, init) => fetch(input, init))
   const now = deps.now?.() ?? new Date()
   const tolerance = Math.min(Math.max(config.clockToleranceSec ?? 300, 0), 300)
+  const options = {
+    algorithms: ['RS256'],
+    issuer: config.issuer ?? BOT_FRAMEWORK_ISSUER,
+    audience: config.appId,
+    clockTolerance: tolerance,
+    currentDate: now,
+    requiredClaims: ['exp'],
+  }
+  const cache = deps.keys ?? isolateKeys
   try {
-    const jwks = await (deps.keys ?? isolateKeys).resolver(config.openIdMetadataUrl, fetchImpl, now.getTime())
-    const { payload } = await jwtVerify(token, jwks, {
-      algorithms: ['RS256'],
-      issuer: config.issuer ?? BOT_FRAMEWORK_ISSUER,
-      audience: config.appId,
-      clockTolerance: tolerance,
-      currentDate: now,
-      requiredClaims: ['exp'],
-    })
-    return payload as VerifiedTeamsRequest['claims']
+    let keys = await cache.keySet(config.openIdMetadataUrl, fetchImpl, now.getTime())
+    let verified: Awaited<ReturnType<typeof jwtVerify>>
+    try {
+      verified = await jwtVerify(token, keys.select, options)
+    } catch (err) {
+      // A key id we do not know yet: the keys may have rotated. Re-read them (at most every 30 s).
+      if (!(err instanceof errors.JWKSNoMatchingKey)) throw err
+      keys = await cache.keySet(config.openIdMetadataUrl, fetchImpl, now.getTime(), true)
+      verified = await jwtVerify(token, keys.select, options)
+    }
+    const claims: TeamsTokenClaims = { ...verified.payload }
+    claims[KEY_ENDORSEMENTS] = keys.endorsements.get(verified.protectedHeader.kid ?? '') ?? []
+    return claims
   } catch (err) {
     throw mapJoseError(err)
   }
@@ -216,7 +301,8 @@ export function tenantOf(activity: unknown): string | undefined {
 
 /**
  * Checks the activity against the verified claims: the `serviceurl` claim must equal the activity's
- * `serviceUrl` (a token minted for one connector cannot drive replies to another), and the tenant
+ * `serviceUrl` (a token minted for one connector cannot drive replies to another), the signing key
+ * must be endorsed for the activity's `channelId`, the channel must be `msteams`, and the tenant
  * must be allow-listed. Throws {@link TeamsAuthError}.
  */
 export function checkTeamsActivity(
@@ -232,6 +318,14 @@ export function checkTeamsActivity(
   ) {
     throw new TeamsAuthError('service_url_mismatch', 'serviceUrl does not match the token')
   }
+  // The Bot Framework's channel rule: the key that signed the token must be endorsed for the
+  // activity's channel. And this bot serves one channel only.
+  const channelId = pick(activity, 'channelId')
+  const endorsed = claims[KEY_ENDORSEMENTS] ?? []
+  if (typeof channelId !== 'string' || !endorsed.includes(channelId)) {
+    throw new TeamsAuthError('channel_not_endorsed', 'The signing key is not endorsed for this channel')
+  }
+  if (channelId !== TEAMS_CHANNEL_ID) throw new TeamsAuthError('wrong_channel', 'Not a Teams activity')
   const tenantId = tenantOf(activity)
   if (!tenantId || !config.allowedTenants.includes(tenantId)) {
     throw new TeamsAuthError('tenant_not_allowed', 'Tenant not allowed')

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { verifySlackRequest } from '../../adapters/slack/verify'
+import { buildTeamsVerifyConfig } from '../../adapters/teams/deps'
 import { checkTeamsActivity, verifyTeamsToken } from '../../adapters/teams/verify'
 import { isConfiguredToken } from '../auth/bearer'
 import { readWebIdentity } from '../auth/identity'
@@ -7,7 +8,6 @@ import { type Config, loadConfig } from '../config'
 import { t } from '../domain/copy'
 import type { Lang } from '../domain/enums'
 import { logger } from '../logger'
-import { buildTeamsVerifyConfig } from '../services/teams-deps'
 
 /**
  * Rate limits on the Workers rate-limiting binding (wrangler.toml `[[ratelimits]]`; docs/security.md C8).

@@ -3,8 +3,11 @@ import { BUNDLED_PDF_RENDERER } from '../../adapters/pdf/fonts'
 import { buildCaseFileStore } from '../../adapters/storage/case-files'
 import { buildDurableDraftStore } from '../../adapters/storage/draft-object'
 import { ActivitySchema } from '../../adapters/teams/activity'
-import { buildCardActivity } from '../../adapters/teams/cards'
-import { ConnectorError, type TeamsConnector } from '../../adapters/teams/connector'
+import {
+  buildTeamsConnector,
+  buildTeamsPdfLinkIssuer,
+  buildTeamsVerifyConfig,
+} from '../../adapters/teams/deps'
 import { D1TeamsStore } from '../../adapters/teams/store'
 import { checkTeamsActivity, TeamsAuthError, verifyTeamsToken } from '../../adapters/teams/verify'
 import type { AppEnv } from '../app'
@@ -13,8 +16,6 @@ import { t } from '../domain/copy'
 import { logger } from '../logger'
 import { authorizeLinkDownload } from '../services/links'
 import { loadCaseFile } from '../services/pdf'
-import { buildTeamsConnector, buildTeamsPdfLinkIssuer, buildTeamsVerifyConfig } from '../services/teams-deps'
-import { runTeamsActivity, type TeamsReply } from '../services/teams-intake'
 import { buildDeps } from '../wiring/deps'
 
 /** Largest accepted activity (Teams messages are a few KiB; cards submit only their inputs). */
@@ -32,42 +33,10 @@ const refused = (status: 400 | 401 | 413 | 503) => ({
 })
 
 /**
- * Sends the replies in order. A card that cannot be updated in place (too old, deleted) is posted
- * anew. A failed send is logged and swallowed: the dialogue already moved on, and the platform must
- * not retry a delivery whose work is done (the user gets the current card with "hervat").
- */
-async function sendReplies(
-  connector: TeamsConnector,
-  address: { serviceUrl: string; conversationId: string },
-  replies: TeamsReply[],
-  requestId: string,
-): Promise<void> {
-  for (const r of replies) {
-    const activity = buildCardActivity(r.card)
-    try {
-      if (r.kind === 'update') {
-        try {
-          await connector.updateActivity(address, r.activityId, activity)
-          continue
-        } catch (error) {
-          if (!(error instanceof ConnectorError) || error.temporary) throw error
-        }
-      }
-      await connector.sendActivity(address, activity)
-    } catch (error) {
-      logger.error('teams_reply_failed', {
-        requestId,
-        status: error instanceof ConnectorError ? error.status : null,
-        error: error instanceof Error ? error.name : 'unknown',
-      })
-    }
-  }
-}
-
-/**
  * `POST /api/messages`, the Bot Framework messaging endpoint. Order matters: the bearer token is
- * verified before the body is read; the activity's `serviceUrl` and tenant are checked against the
- * token before anything is parsed further; a delivery id seen before changes nothing.
+ * verified before the body is read; the activity's `serviceUrl`, channel and tenant are checked
+ * against the token before anything is parsed further; then the Teams SDK (adapters/teams/sdk.ts,
+ * loaded on first use) routes the activity to its handler; a delivery id seen before changes nothing.
  */
 export function buildTeamsRoutes() {
   const app = new Hono<AppEnv>()
@@ -110,41 +79,30 @@ export function buildTeamsRoutes() {
     }
     const activity = parsed.data
 
+    // The Teams SDK loads here, on the first Teams request of an isolate, never for other traffic.
+    const { dispatchTeamsActivity } = await import('../../adapters/teams/sdk')
     const deps = buildDeps(c.env)
-    const teams = new D1TeamsStore(c.env.DB)
-    const claimKey = activity.id ? `${tenantId}:${activity.conversation.id}:${activity.id}` : null
-    if (claimKey && (await teams.claimActivity(claimKey, deps.clock())) === 'duplicate') {
-      logger.info('teams_duplicate_delivery', { requestId })
-      return c.json({}, 200)
-    }
-    let replies: TeamsReply[]
-    try {
-      replies = await runTeamsActivity(
-        {
+    const connector = buildTeamsConnector(config)
+    const response = await dispatchTeamsActivity(
+      { appId: config.TEAMS_APP_ID, connector },
+      activity,
+      { 'content-type': 'application/json' },
+      {
+        tenantId,
+        requestId,
+        origin: new URL(c.req.url).origin,
+        turn: {
           deps,
           drafts: buildDurableDraftStore(c.env.DRAFTS),
-          teams,
           issuePdfLink: buildTeamsPdfLinkIssuer(deps),
         },
-        { activity, tenantId, requestId, origin: new URL(c.req.url).origin },
-      )
-    } catch (error) {
-      // Released, so the platform's retry of this delivery is processed rather than skipped.
-      if (claimKey) await teams.releaseActivity(claimKey).catch(() => undefined)
-      throw error
-    }
-    if (claimKey) await teams.finishActivity(claimKey)
-    // Ack first (Teams waits for it), post the reply cards after: the connector round trip is not in the
-    // ack path. sendReplies logs and swallows its own failures, so nothing after the ack can throw.
-    c.executionCtx.waitUntil(
-      sendReplies(
-        buildTeamsConnector(config),
-        { serviceUrl: activity.serviceUrl, conversationId: activity.conversation.id },
-        replies,
-        requestId,
-      ),
+        store: new D1TeamsStore(c.env.DB),
+        connector,
+        waitUntil: (promise) => c.executionCtx.waitUntil(promise),
+      },
     )
-    return c.json({}, 200)
+    // Messages and installs answer 200 with an empty body; invokes with their invoke response.
+    return c.json((response.body ?? {}) as object, response.status as 200)
   })
 
   /**

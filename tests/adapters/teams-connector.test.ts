@@ -21,13 +21,15 @@ function stub(connector: (n: number) => Response, tokenAnswers: (n: number) => R
   const seen: Seen[] = []
   let tokens = 0
   let calls = 0
+  // The SDK's HTTP client (axios' fetch adapter) hands fetch a Request; our token call passes a URL and init.
   const fetchImpl = (async (input: RequestInfo | URL, init?: RequestInit) => {
-    const url = String(input)
+    const request = new Request(input, init)
+    const url = request.url
     seen.push({
-      method: init?.method ?? 'GET',
+      method: request.method,
       url,
-      auth: new Headers(init?.headers).get('authorization'),
-      body: String(init?.body ?? ''),
+      auth: request.headers.get('authorization'),
+      body: await request.text(),
     })
     if (url === config.tokenUrl) return tokenAnswers(tokens++)
     return connector(calls++)

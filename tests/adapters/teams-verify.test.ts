@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import {
   checkTeamsActivity,
+  KEY_ENDORSEMENTS,
   normalizeServiceUrl,
   TeamsAuthError,
   type TeamsAuthErrorCode,
@@ -197,6 +198,59 @@ describe('verifyTeamsRequest', () => {
     ).toBe('tenant_not_allowed')
   })
 
+  it('refuses an activity whose channel the signing key is not endorsed for', async () => {
+    calls = []
+    const webchatOnly = await makeSigner('kid-webchat', ['webchat', 'directline'])
+    const token = await mintToken(webchatOnly, NOW_SEC)
+    expect(
+      await refusal(verifyTeamsRequest(`Bearer ${token}`, activity, config, deps([signer, webchatOnly]))),
+    ).toBe('channel_not_endorsed')
+    // An `endorsements` claim inside the token does not count: only the published key's list does.
+    const forged = await mintToken(webchatOnly, NOW_SEC, { claims: { endorsements: ['msteams'] } })
+    expect(
+      await refusal(verifyTeamsRequest(`Bearer ${forged}`, activity, config, deps([signer, webchatOnly]))),
+    ).toBe('channel_not_endorsed')
+    const { channelId: _, ...noChannel } = activity
+    const good = await mintToken(signer, NOW_SEC)
+    expect(await refusal(verifyTeamsRequest(`Bearer ${good}`, noChannel, config, deps()))).toBe(
+      'channel_not_endorsed',
+    )
+  })
+
+  it('refuses every channel but msteams, even one the key is endorsed for', async () => {
+    calls = []
+    const wide = await makeSigner('kid-wide', ['msteams', 'webchat'])
+    const token = await mintToken(wide, NOW_SEC)
+    const webchat = { ...activity, channelId: 'webchat' }
+    expect(await refusal(verifyTeamsRequest(`Bearer ${token}`, webchat, config, deps([wide])))).toBe(
+      'wrong_channel',
+    )
+    await expect(verifyTeamsRequest(`Bearer ${token}`, activity, config, deps([wide]))).resolves.toBeTruthy()
+  })
+
+  it('re-reads the keys for an unknown key id, and accepts a key published since', async () => {
+    calls = []
+    const rotated = await makeSigner('kid-rotated')
+    let published = [signer]
+    const keys = new TeamsKeyCache()
+    const fetchImpl: typeof fetch = async (input) => {
+      const url = String(input)
+      calls.push(url)
+      const docs = botFrameworkDocuments(published)
+      return Response.json(url === TEST_METADATA_URL ? docs.metadata : docs.jwks)
+    }
+    let now = NOW
+    const d = { fetch: fetchImpl, now: () => now, keys }
+    await verifyTeamsRequest(`Bearer ${await mintToken(signer, NOW_SEC)}`, activity, config, d)
+    published = [signer, rotated]
+    // Within 30 s of the last read: no second read, the new key is still unknown.
+    const early = await mintToken(rotated, NOW_SEC)
+    expect(await refusal(verifyTeamsRequest(`Bearer ${early}`, activity, config, d))).toBe('unknown_key')
+    now = new Date(NOW.getTime() + 31_000)
+    await expect(verifyTeamsRequest(`Bearer ${early}`, activity, config, d)).resolves.toBeTruthy()
+    expect(calls).toEqual([TEST_METADATA_URL, TEST_JWKS_URL, TEST_JWKS_URL])
+  })
+
   it('answers 503 (not 401) when the key material cannot be read', async () => {
     calls = []
     const token = await mintToken(signer, NOW_SEC)
@@ -215,7 +269,7 @@ describe('checkTeamsActivity / normalizeServiceUrl', () => {
     )
     expect(() =>
       checkTeamsActivity(
-        { serviceurl: 'https://smba.example.test/emea' },
+        { serviceurl: 'https://smba.example.test/emea', [KEY_ENDORSEMENTS]: ['msteams'] },
         { ...activity, serviceUrl: 'https://SMBA.example.test/emea/' },
         config,
       ),

@@ -1,6 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
+import { beforeAll } from 'vitest'
 import type { AdaptiveCard, CardElement, SubmitAction } from '../../adapters/teams/card-schema'
 import worker from '../../src/index'
 import {
@@ -14,6 +15,15 @@ import {
   TEST_SERVICE_URL,
   type TestSigner,
 } from '../fixtures/teams/keys'
+
+/**
+ * The route loads the Teams SDK with `await import()` on the first Teams request. In the test pool that
+ * import is pre-bundled and evaluated once per test file, which takes seconds on a busy machine: do it
+ * before the first test, so no test's time budget pays for it.
+ */
+beforeAll(async () => {
+  await import('../../adapters/teams/sdk')
+}, 120_000)
 
 export const TENANT = 'tenant-drenthe-0001'
 export const TOKEN_URL = 'https://login.example.test/botframework.com/oauth2/v2.0/token'
@@ -35,11 +45,22 @@ export const unexpected: string[] = []
 let activityCounter = 0
 
 let signer: TestSigner | null = null
+let webchat: TestSigner | null = null
 
 /** The local Bot Framework signing key (generated once per test file). */
 export async function botSigner(): Promise<TestSigner> {
   signer ??= await makeSigner('kid-local-bf-1')
   return signer
+}
+
+/** A second published key, endorsed for Web Chat only (not for `msteams`). */
+export async function webchatSigner(): Promise<TestSigner> {
+  webchat ??= await makeSigner('kid-local-webchat-1', ['webchat', 'directline'])
+  return webchat
+}
+
+async function publishedKeys(): Promise<TestSigner[]> {
+  return [await botSigner(), await webchatSigner()]
 }
 
 function cardOf(body: unknown): AdaptiveCard | null {
@@ -54,9 +75,9 @@ function cardOf(body: unknown): AdaptiveCard | null {
 export function buildTeamsServer() {
   return setupServer(
     http.get(TEST_METADATA_URL, async () =>
-      HttpResponse.json(botFrameworkDocuments([await botSigner()]).metadata),
+      HttpResponse.json(botFrameworkDocuments(await publishedKeys()).metadata),
     ),
-    http.get(TEST_JWKS_URL, async () => HttpResponse.json(botFrameworkDocuments([await botSigner()]).jwks)),
+    http.get(TEST_JWKS_URL, async () => HttpResponse.json(botFrameworkDocuments(await publishedKeys()).jwks)),
     http.post(TOKEN_URL, async ({ request }) => {
       tokenRequests.push(new URLSearchParams(await request.text()))
       // Access tokens must be JWT-shaped; nothing verifies this one.
@@ -161,11 +182,15 @@ export class TeamsUser {
   }
 
   /** Posts an activity with a token minted against the local JWKS (options break one rule). */
-  async post(activity: Record<string, unknown>, token: MintOptions | 'none' = {}): Promise<Response> {
+  async post(
+    activity: Record<string, unknown>,
+    token: MintOptions | 'none' = {},
+    by?: TestSigner,
+  ): Promise<Response> {
     const headers: Record<string, string> = { 'content-type': 'application/json' }
     if (token !== 'none') {
       const now = Math.floor(Date.now() / 1000)
-      headers.authorization = `Bearer ${await mintToken(await botSigner(), now, token)}`
+      headers.authorization = `Bearer ${await mintToken(by ?? (await botSigner()), now, token)}`
     }
     const before = connectorCalls.length
     const res = await send(

@@ -12,6 +12,7 @@ import {
   TeamsUser,
   tokenRequests,
   unexpected,
+  webchatSigner,
 } from './teams-helpers'
 import { WEB_ANSWERS } from './web-answers'
 
@@ -239,6 +240,11 @@ describe('Teams: refused deliveries', () => {
           }),
         ),
     ],
+    [
+      'key not endorsed for msteams',
+      async (u) => u.post(u.activity({ text: 'nieuwe casus' }), {}, await webchatSigner()),
+    ],
+    ['channel not msteams', (u) => u.post(u.activity({ text: 'nieuwe casus', channelId: 'webchat' }))],
   ])('%s → 401, nothing stored, nothing sent', async (_name, attempt) => {
     const user = new TeamsUser(`aad-refused-${Math.floor(Math.random() * 1e9)}`)
     const before = await snapshot(user)

@@ -35,13 +35,6 @@ const FORBIDDEN = [
   /^@microsoft\//,
 ]
 
-/**
- * Files the Slack and Teams helpers are moving out of src/services while issue 11 is under way (into
- * adapters/slack and adapters/teams). They may still import adapters until those branches are merged;
- * the lead removes this list then. Nothing else may be on it.
- */
-const PENDING_MOVES = new Set(['src/services/teams-intake.ts', 'src/services/teams-deps.ts'])
-
 /** `file imports spec` for every forbidden import of the given files. */
 function violationsIn(files: { path: string; source: string }[]): string[] {
   return files.flatMap(({ path, source }) =>
@@ -56,9 +49,10 @@ describe('architecture boundaries', () => {
   const coreFiles = ['src/domain', 'src/services', 'src/jobs'].flatMap((dir) => filesUnder(join(root, dir)))
 
   it('keeps src/domain, src/services and src/jobs free of adapters, Hono, platform SDKs and cloudflare:*', () => {
-    const files = coreFiles
-      .map((file) => ({ path: file.slice(root.length), source: readFileSync(file, 'utf8') }))
-      .filter((f) => !PENDING_MOVES.has(f.path))
+    const files = coreFiles.map((file) => ({
+      path: file.slice(root.length),
+      source: readFileSync(file, 'utf8'),
+    }))
     expect(files.length).toBeGreaterThan(40)
     expect(violationsIn(files)).toEqual([])
   })

@@ -1,11 +1,16 @@
-import {
-  type Activity,
-  isPersonal,
-  langOfLocale,
-  parseCommand,
-  type TeamsCommand,
-} from '../../adapters/teams/activity'
-import type { AdaptiveCard } from '../../adapters/teams/card-schema'
+import { t } from '../../src/domain/copy'
+import type { DialogueEvent, DraftState, ScreenView } from '../../src/domain/dialogue-types'
+import type { Lang } from '../../src/domain/enums'
+import { actorKey } from '../../src/domain/lifecycle'
+import type { Actor } from '../../src/domain/types'
+import { logger } from '../../src/logger'
+import { type DraftStore, draftKey } from '../../src/ports/draft-store'
+import { listMyCases, runCaseCommand } from '../../src/services/cases'
+import type { Deps } from '../../src/services/deps'
+import { runDialogueEvent, runLoadDialogue } from '../../src/services/dialogue'
+import { issueAnalysisUploadLink } from '../../src/services/links'
+import { type Activity, isPersonal, langOfLocale, parseCommand, type TeamsCommand } from './activity'
+import type { AdaptiveCard } from './card-schema'
 import {
   buildCrisisStopCard,
   buildHelpCard,
@@ -16,20 +21,8 @@ import {
   buildUploadLinkCard,
   type CardSubmit,
   parseCardSubmit,
-} from '../../adapters/teams/cards'
-import type { ActivityClaim, ConversationRef } from '../../adapters/teams/store'
-import { t } from '../domain/copy'
-import type { DialogueEvent, DraftState, ScreenView } from '../domain/dialogue-types'
-import type { Lang } from '../domain/enums'
-import { actorKey } from '../domain/lifecycle'
-import type { Actor } from '../domain/types'
-import { logger } from '../logger'
-import { type DraftStore, draftKey } from '../ports/draft-store'
-import { listMyCases, runCaseCommand } from './cases'
-import type { Deps } from './deps'
-import { runDialogueEvent, runLoadDialogue } from './dialogue'
-import { issueAnalysisUploadLink } from './links'
-import { formatLocalTime } from './teams-followups'
+} from './cards'
+import type { ConversationRef } from './store'
 
 /**
  * One Teams activity, after its token was verified: commands, card submits and chair-question answers
@@ -37,14 +30,6 @@ import { formatLocalTime } from './teams-followups'
  * them (update the pressed card in place, or post a new one). Conversation key
  * `teams:<tenant>:<aadObjectId>`: two referrers never share a draft.
  */
-
-/** The Teams surface's storage this service uses (D1 in production). */
-export interface TeamsStorePort {
-  claimActivity(key: string, now: Date): Promise<ActivityClaim>
-  saveConversation(ref: Omit<ConversationRef, 'lang'> & { lang?: Lang }, now: Date): Promise<ConversationRef>
-  getConversation(userKey: string): Promise<ConversationRef | null>
-  setLang(userKey: string, lang: Lang, now: Date): Promise<void>
-}
 
 /**
  * Issues a personal, short-lived link to a case's intake PDF (audited by the issuer); `origin` is the
@@ -60,7 +45,6 @@ export type IssuePdfLink = (input: {
 export interface TeamsTurnDeps {
   deps: Deps
   drafts: DraftStore
-  teams: TeamsStorePort
   issuePdfLink?: IssuePdfLink | null
 }
 
@@ -76,6 +60,20 @@ export interface TeamsTurnInput {
   /** The Worker's public origin (for links). */
   origin?: string
   requestId?: string
+  /**
+   * The user's stored conversation reference, read together with the delivery claim (one D1 round
+   * trip), or null for a first contact.
+   */
+  known: ConversationRef | null
+}
+
+/**
+ * The cards to show, and the conversation reference as it should be stored after this turn (the
+ * caller writes it only when it differs from `known`: most turns change nothing there).
+ */
+export interface TeamsTurnResult {
+  replies: TeamsReply[]
+  conversation: ConversationRef | null
 }
 
 const OPEN_PHASES = new Set<DraftState['phase']>(['step', 'notice', 'review', 'submitting'])
@@ -108,38 +106,51 @@ function stepCard(screen: ScreenView, state: DraftState): AdaptiveCard {
  * Handles one verified activity. Intakes are taken only in a personal chat; a bot installed in a
  * channel answers that and does nothing else.
  */
-export async function runTeamsActivity(ctx: TeamsTurnDeps, input: TeamsTurnInput): Promise<TeamsReply[]> {
-  const { activity, tenantId } = input
-  const now = ctx.deps.clock()
+export async function runTeamsActivity(ctx: TeamsTurnDeps, input: TeamsTurnInput): Promise<TeamsTurnResult> {
+  const { activity, tenantId, known } = input
   const aad = activity.from.aadObjectId
   const installed =
     (activity.type === 'conversationUpdate' &&
       (activity.membersAdded ?? []).some((m) => m.id === activity.recipient?.id)) ||
     (activity.type === 'installationUpdate' && (activity as { action?: unknown }).action === 'add')
-  if (activity.type !== 'message' && !installed) return []
+  if (activity.type !== 'message' && !installed) return { replies: [], conversation: null }
 
   if (!isPersonal(activity)) {
     const lang = langOfLocale(activity.locale)
-    return activity.type === 'message'
-      ? [{ kind: 'send', card: buildMessageCard(lang, t(lang, 'teams.messages.personalOnly')) }]
-      : []
+    return {
+      replies:
+        activity.type === 'message'
+          ? [{ kind: 'send', card: buildMessageCard(lang, t(lang, 'teams.messages.personalOnly')) }]
+          : [],
+      conversation: null,
+    }
   }
-  if (!aad) return []
+  if (!aad) return { replies: [], conversation: null }
 
   const userKey = teamsUserKey(tenantId, aad)
-  const known = await ctx.teams.getConversation(userKey)
-  const conversation = await ctx.teams.saveConversation(
-    {
-      userKey,
-      tenantId,
-      userId: activity.from.id,
-      botId: activity.recipient?.id ?? '',
-      conversationId: activity.conversation.id,
-      serviceUrl: activity.serviceUrl,
-      ...(known ? {} : { lang: langOfLocale(activity.locale) }),
-    },
-    now,
-  )
+  // Mutable: a language command changes it, and the caller stores the result once, after the turn.
+  const conversation: ConversationRef = {
+    userKey,
+    tenantId,
+    userId: activity.from.id,
+    botId: activity.recipient?.id ?? '',
+    conversationId: activity.conversation.id,
+    serviceUrl: activity.serviceUrl,
+    lang: known?.lang ?? langOfLocale(activity.locale),
+  }
+  const replies = await runTurn(ctx, input, conversation, installed)
+  return { replies, conversation }
+}
+
+async function runTurn(
+  ctx: TeamsTurnDeps,
+  input: TeamsTurnInput,
+  conversation: ConversationRef,
+  installed: boolean,
+): Promise<TeamsReply[]> {
+  const { activity, tenantId } = input
+  const aad = activity.from.aadObjectId ?? ''
+  const userKey = conversation.userKey
   const actor: Actor = {
     surface: 'teams',
     tenant: tenantId,
@@ -148,9 +159,10 @@ export async function runTeamsActivity(ctx: TeamsTurnDeps, input: TeamsTurnInput
     roles: ['referrer'],
     lang: conversation.lang,
   }
-  const turn = {
+  const turn: Turn = {
     ctx,
     activity,
+    conversation,
     actor,
     key: userKey,
     lang: conversation.lang,
@@ -177,6 +189,7 @@ export async function runTeamsActivity(ctx: TeamsTurnDeps, input: TeamsTurnInput
 interface Turn {
   ctx: TeamsTurnDeps
   activity: Activity
+  conversation: ConversationRef
   actor: Actor
   key: string
   lang: Lang
@@ -211,7 +224,7 @@ async function runSubmit(turn: Turn, submit: CardSubmit): Promise<TeamsReply[]> 
     return [reply(activity, stepCard(screen, state), true)]
   }
   const event = submit.event
-  if (event.type === 'setLang') await ctx.teams.setLang(turn.key, event.lang, ctx.deps.clock())
+  if (event.type === 'setLang') turn.conversation.lang = event.lang
   const result = await dialogue(turn, event)
   if (!result.view || !result.state) {
     const lang = event.type === 'setLang' ? event.lang : state.lang
@@ -267,7 +280,7 @@ async function runCommand(turn: Turn, command: TeamsCommand): Promise<TeamsReply
     case 'pdf':
       return send(await runPdfLink(turn, command.reference, lang))
     case 'lang': {
-      await ctx.teams.setLang(turn.key, command.lang, ctx.deps.clock())
+      turn.conversation.lang = command.lang
       if (open) {
         const switched = await dialogue(turn, { type: 'setLang', lang: command.lang })
         if (switched.view && switched.state) return send(stepCard(switched.view, switched.state))
@@ -370,4 +383,15 @@ async function runPdfLink(turn: Turn, reference: string, lang: Lang): Promise<Ad
       : null
   if (!link) return buildMessageCard(lang, t(lang, 'teams.receipt.pdfUnavailable'))
   return buildPdfLinkCard(lang, reference, link.url, formatLocalTime(link.expiresAt.toISOString(), lang))
+}
+
+/** A date and time in the Netherlands' time zone, in the card language. */
+function formatLocalTime(iso: string, lang: Lang): string {
+  const date = new Date(iso)
+  if (Number.isNaN(date.getTime())) return iso
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'nl-NL', {
+    timeZone: 'Europe/Amsterdam',
+    dateStyle: 'long',
+    timeStyle: 'short',
+  }).format(date)
 }

@@ -1,9 +1,9 @@
-import { TeamsConnector } from '../../adapters/teams/connector'
-import type { TeamsVerifyConfig } from '../../adapters/teams/verify'
-import type { Config } from '../config'
-import type { Deps } from './deps'
-import { issueFileLink } from './links'
-import type { IssuePdfLink } from './teams-intake'
+import type { Config } from '../../src/config'
+import type { Deps } from '../../src/services/deps'
+import { issueFileLink } from '../../src/services/links'
+import { TeamsConnector } from './connector'
+import type { IssuePdfLink } from './intake'
+import type { TeamsVerifyConfig } from './verify'
 
 /** The token-check settings from the configuration. */
 export function buildTeamsVerifyConfig(config: Config): TeamsVerifyConfig {
@@ -14,13 +14,24 @@ export function buildTeamsVerifyConfig(config: Config): TeamsVerifyConfig {
   }
 }
 
-/** A Bot Connector client from the configuration (its token cache is per isolate). */
+const connectors = new Map<string, TeamsConnector>()
+
+/**
+ * A Bot Connector client from the configuration, one per isolate and credentials (its token cache is
+ * per isolate; reusing it also reuses the SDK's API client per service URL).
+ */
 export function buildTeamsConnector(config: Config): TeamsConnector {
-  return new TeamsConnector({
-    appId: config.TEAMS_APP_ID,
-    appPassword: config.TEAMS_APP_PASSWORD ?? '',
-    tokenUrl: config.TEAMS_TOKEN_URL,
-  })
+  const key = `${config.TEAMS_TOKEN_URL}|${config.TEAMS_APP_ID}|${config.TEAMS_APP_PASSWORD ?? ''}`
+  let connector = connectors.get(key)
+  if (!connector) {
+    connector = new TeamsConnector({
+      appId: config.TEAMS_APP_ID,
+      appPassword: config.TEAMS_APP_PASSWORD ?? '',
+      tokenUrl: config.TEAMS_TOKEN_URL,
+    })
+    connectors.set(key, connector)
+  }
+  return connector
 }
 
 /**
