@@ -102,7 +102,10 @@ export interface Harness {
   /** Origins of the two workerd sockets (`http://127.0.0.1:<port>`), for `send()` in bench/http.ts. */
   retOrigin: string
   floorOrigin: string
-  /** The former method, kept for the one-off comparison: Miniflare's `dispatchFetch` (entry worker hop). */
+  /**
+   * Miniflare's `dispatchFetch` (through its entry worker): the former method, kept for the one-off
+   * comparison, and the way of the 200-user load (see bench/load.ts).
+   */
   dispatchRet: (path: string, init?: RequestInit) => Promise<Response>
   dispatchFloor: (path: string, init?: RequestInit) => Promise<Response>
   /** workerd's inspector port when started with one (CPU profiles of one isolate, bench/inspector.ts). */
