@@ -32,7 +32,7 @@ export async function ackBenches(
   bolt: BoltPeer,
   platforms: Platforms,
   secret: string,
-  rounds = Number(process.env.BENCH_N ?? 400),
+  rounds = Number(process.env.BENCH_N ?? 300),
   warmup = 30,
 ): Promise<AckResults> {
   const token = await platforms.token()
