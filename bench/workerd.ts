@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
 import { Miniflare } from 'miniflare'
 import { unstable_getMiniflareWorkerOptions } from 'wrangler'
+import { fetcher } from './http'
 
 /**
  * The real Worker, built as for production (`wrangler deploy --dry-run --minify`) and served by Miniflare
@@ -94,17 +95,50 @@ export const errorSamples: string[] = []
 
 export interface Harness {
   mf: Miniflare
+  /** Our Worker on workerd's own listening socket (127.0.0.1), through the bench's one HTTP client. */
   ret: (path: string, init?: RequestInit) => Promise<Response>
+  /** The floor worker on its own workerd socket, through the same client. */
   floor: (path: string, init?: RequestInit) => Promise<Response>
+  /** Origins of the two workerd sockets (`http://127.0.0.1:<port>`), for `send()` in bench/http.ts. */
+  retOrigin: string
+  floorOrigin: string
+  /**
+   * Miniflare's `dispatchFetch` (through its entry worker): the former method, kept for the one-off
+   * comparison, and the way of the 200-user load (see bench/load.ts).
+   */
+  dispatchRet: (path: string, init?: RequestInit) => Promise<Response>
+  dispatchFloor: (path: string, init?: RequestInit) => Promise<Response>
+  /** workerd's inspector port when started with one (CPU profiles of one isolate, bench/inspector.ts). */
+  inspectorPort: number | undefined
   workerdPid: () => number | undefined
   dispose: () => Promise<void>
 }
 
-export async function startHarness(bundleDir: string, floorScript: string, bindings: Record<string, string>) {
+/**
+ * Serves the built bundle and the floor worker, each on its own loopback socket of the same workerd
+ * (`unsafeDirectSockets`: the request reaches the worker without Miniflare's entry worker), beside
+ * Miniflare's local D1, Durable Objects, R2 and queues. `inspectorPort` opens workerd's inspector.
+ */
+/** The rate-limiting bindings of wrangler.toml, opened wide for the bench (the limiter still runs on every request). */
+const BENCH_RATE_LIMITS = Object.fromEntries(
+  ['RATE_LIMIT_USER', 'RATE_LIMIT_TENANT', 'RATE_LIMIT_CLIENT'].map((name) => [
+    name,
+    { simple: { limit: 1_000_000, period: 60 } },
+  ]),
+)
+
+export async function startHarness(
+  bundleDir: string,
+  floorScript: string,
+  bindings: Record<string, string>,
+  options: { inspectorPort?: number; extraWorkers?: { name: string; script: string }[] } = {},
+): Promise<Harness> {
   const { workerOptions } = unstable_getMiniflareWorkerOptions('wrangler.toml')
   const persist = join(TMP, `state-${process.pid}-${Date.now()}`)
   const others = new Set(workerdPids())
+  const direct = [{ host: '127.0.0.1', port: 0 }]
   const mf = new Miniflare({
+    ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
     // The Worker's structured log lines are counted by level, not printed (thousands per run).
     handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
       for (const stream of [stdout, stderr]) {
@@ -131,7 +165,10 @@ export async function startHarness(bundleDir: string, floorScript: string, bindi
         scriptPath: join(bundleDir, 'index.js'),
         modulesRoot: bundleDir,
         bindings: { ...(workerOptions.bindings ?? {}), ...bindings },
+        // wrangler.toml's production limits (120 a minute per person) would answer most bench requests with 429.
+        ratelimits: BENCH_RATE_LIMITS,
         routes: ['ret.local/*'],
+        unsafeDirectSockets: direct,
       } as never,
       {
         name: 'floor',
@@ -139,7 +176,15 @@ export async function startHarness(bundleDir: string, floorScript: string, bindi
         scriptPath: floorScript,
         routes: ['floor.local/*'],
         compatibilityDate: '2026-04-20',
+        unsafeDirectSockets: direct,
       },
+      ...(options.extraWorkers ?? []).map((w) => ({
+        name: w.name,
+        modules: true,
+        script: w.script,
+        compatibilityDate: '2026-04-20',
+        unsafeDirectSockets: direct,
+      })),
     ],
   })
   await mf.ready
@@ -154,14 +199,21 @@ export async function startHarness(bundleDir: string, floorScript: string, bindi
     mf.dispatchFetch(`http://${host}${path}`, init as never) as unknown as Promise<Response>
   const pids = new Set(workerdPids().filter((p) => !others.has(p)))
   const workerdPid = () => [...pids][0]
+  const retOrigin = (await mf.unsafeGetDirectURL('ret')).origin
+  const floorOrigin = (await mf.unsafeGetDirectURL('floor')).origin
   return {
     mf,
-    ret: dispatch('ret.local'),
-    floor: dispatch('floor.local'),
+    ret: fetcher(retOrigin),
+    floor: fetcher(floorOrigin),
+    retOrigin,
+    floorOrigin,
+    dispatchRet: dispatch('ret.local'),
+    dispatchFloor: dispatch('floor.local'),
+    inspectorPort: options.inspectorPort,
     workerdPid,
     // The run's local D1/DO/R2 state is thrown away with the harness (each run starts empty).
     dispose: () => mf.dispose().then(() => rmSync(persist, { recursive: true, force: true })),
-  } satisfies Harness
+  }
 }
 
 /** The workerd processes this bench started (children of this Node process). */
