@@ -689,37 +689,26 @@ export function buildTextMessage(text: string): SlackMessage {
   return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] }
 }
 
-/** The chair's private "Bekijk details" answer: short-lived links to the case view and/or the PDF. */
-export function buildDetailsMessage(
-  input: { reference: string; caseUrl: string | null; pdfUrl: string | null; expiresAt: string },
-  lang: Lang,
-): SlackMessage {
-  const text = t(lang, 'slack.reply.details', {
-    reference: input.reference,
-    expires: slackDate(input.expiresAt),
-  })
-  const elements: SlackBlock[] = []
-  if (input.caseUrl) {
-    elements.push({
-      type: 'button',
-      action_id: 'ret:link:case',
-      text: plain(t(lang, 'slack.reply.detailsCase'), 75),
-      url: input.caseUrl,
-    })
-  }
-  if (input.pdfUrl) {
-    elements.push({
-      type: 'button',
-      action_id: 'ret:link:pdf',
-      text: plain(t(lang, 'slack.reply.detailsPdf'), 75),
-      url: input.pdfUrl,
-    })
-  }
-  const blocks: SlackBlock[] = [{ type: 'section', text: mrkdwn(text) }]
-  if (elements.length > 0) blocks.push({ type: 'actions', block_id: 'ret:details', elements })
+/** The chair's private "Bekijk details" answer: a button to the case's web page, which checks who opens it. */
+export function buildDetailsMessage(input: { reference: string; caseUrl: string }, lang: Lang): SlackMessage {
+  const text = t(lang, 'slack.reply.details', { reference: input.reference })
   return {
-    text: t(lang, 'slack.reply.details', { reference: input.reference, expires: input.expiresAt }),
-    blocks,
+    text,
+    blocks: [
+      { type: 'section', text: mrkdwn(text) },
+      {
+        type: 'actions',
+        block_id: 'ret:details',
+        elements: [
+          {
+            type: 'button',
+            action_id: 'ret:link:case',
+            text: plain(t(lang, 'slack.reply.detailsCase'), 75),
+            url: input.caseUrl,
+          },
+        ],
+      },
+    ],
   }
 }
 

@@ -422,15 +422,11 @@ describe('thread lines and ephemeral replies', () => {
     expect(conflict.text).toContain('intussen gewijzigd')
     expect(JSON.stringify(conflict.blocks)).toContain('Versie 2')
     const details = buildDetailsMessage(
-      {
-        reference: 'RET-2026-0042',
-        caseUrl: 'https://x/c',
-        pdfUrl: 'https://x/p',
-        expiresAt: '2026-11-23T10:15:00.000Z',
-      },
+      { reference: 'RET-2026-0042', caseUrl: 'https://x/cases/RET-2026-0042' },
       'en',
     )
-    expect(JSON.stringify(details.blocks)).toContain('https://x/p')
+    expect(JSON.stringify(details.blocks)).toContain('"url":"https://x/cases/RET-2026-0042"')
+    expect(details.text).toContain('own account')
     expect(buildStatusMessage({ reference: 'RET-2026-0042', status: 'info_requested' }, 'nl').text).toBe(
       'RET-2026-0042: Informatie gevraagd. Volgende stap: Wacht op informatie van de verwijzer.',
     )

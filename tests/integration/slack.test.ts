@@ -613,16 +613,14 @@ describe('triage actions', () => {
     const ephemeral = callsOf('chat.postEphemeral')
     expect(ephemeral).toHaveLength(1)
     expect(ephemeral[0]?.body.user).toBe(CHAIR)
-    // A signed, short-lived link to the PDF in the chair's language, on the Worker's own origin.
-    expect(JSON.stringify(ephemeral[0]?.body.blocks)).toMatch(
-      /"url":"https:\/\/ret\.example\.test\/files\/[\w.-]+"/,
-    )
+    // The case's web page on the Worker's own origin, behind the web identity: no bearer file link.
+    const blocks = JSON.stringify(ephemeral[0]?.body.blocks)
+    expect(blocks).toContain(`"url":"https://ret.example.test/cases/${reference}"`)
+    expect(blocks).not.toContain('/files/')
     expect(channelMessages()).toHaveLength(0)
     const audit = await depsFor().store.listAudit({ reference })
     expect(audit.some((a) => a.action === 'view' && a.detail === 'slack:details_link')).toBe(true)
-    expect(audit.some((a) => a.action === 'export' && a.detail?.startsWith('link_issued:download'))).toBe(
-      true,
-    )
+    expect(audit.some((a) => a.action === 'export' && a.detail?.startsWith('link_issued'))).toBe(false)
     // A non-chair gets no link.
     slackCalls.length = 0
     await send(

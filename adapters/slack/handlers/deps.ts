@@ -7,16 +7,6 @@ import { buildDurableDraftStore } from '../../storage/draft-object'
 import { D1SlackMessageStore, type SlackMessageStore } from '../message-store'
 import { buildSlackWebApi, type SlackWebApi } from '../web-api'
 
-/**
- * Short-lived links for "Bekijk details", issued to one person (the issuer audits each link).
- * `origin` is the Worker's public origin as Slack reached it.
- */
-export type IssueCaseLinks = (input: {
-  reference: string
-  actor: Actor
-  origin: string
-}) => Promise<{ caseUrl: string | null; pdfUrl: string | null; expiresAt: string } | null>
-
 /** What the Slack use cases need besides the core `Deps`. */
 export interface SlackDeps {
   api: SlackWebApi
@@ -26,8 +16,6 @@ export interface SlackDeps {
   channel: string
   /** Language of channel posts. */
   channelLang: Lang
-  /** Replaces the details link issuer (tests); null = the link service (signed 15-minute PDF link). */
-  issueLinks: IssueCaseLinks | null
 }
 
 /** Builds the Slack dependencies from the Worker's bindings; `overrides` replaces parts in tests. */
@@ -38,7 +26,6 @@ export function buildSlackDeps(env: Env, config: Config, overrides: Partial<Slac
     drafts: buildDurableDraftStore(env.DRAFTS),
     channel: config.SLACK_TRIAGE_CHANNEL,
     channelLang: config.SLACK_CHANNEL_LANG,
-    issueLinks: null,
     ...overrides,
   }
 }

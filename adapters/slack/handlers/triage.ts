@@ -6,7 +6,6 @@ import { logger } from '../../../src/logger'
 import type { CaseRecord } from '../../../src/ports/case-store'
 import { type CaseCommandResult, runCaseCommand } from '../../../src/services/cases'
 import type { Deps } from '../../../src/services/deps'
-import { issueFileLink, LinkKeyMissingError } from '../../../src/services/links'
 import {
   buildButtonCommand,
   buildCaseCard,
@@ -22,7 +21,7 @@ import {
 import { langFromLocale, type SlackView } from '../payloads'
 import type { CaseCardSummary, SlackModalErrors, TriageAction } from '../types'
 import { type MessageBody, SlackApiError } from '../web-api'
-import { buildSlackActor, type IssueCaseLinks, isAllowedSlackTeam, type SlackDeps } from './deps'
+import { buildSlackActor, isAllowedSlackTeam, type SlackDeps } from './deps'
 
 /**
  * Triage from the chairs' channel: card buttons, triage modals and "Bekijk details". Every change goes
@@ -216,23 +215,11 @@ export async function runSlackTriageClick(
 }
 
 /**
- * The default details links: a signed 15-minute link to the case's intake PDF in the chair's language,
- * bound to this chair (src/services/links.ts audits the issue). There is no separate case page for
- * chairs yet, so the PDF is the case view.
+ * "Bekijk details": a button to the case's web page (`/cases/:reference`), in a message only the clicking
+ * chair sees; audited. The page sits behind the web identity (Cloudflare Access in production), decides
+ * there who may see what and audits every view, so a forwarded message opens nothing for anyone else —
+ * unlike a bearer file link (issue 12 §3).
  */
-function defaultIssueLinks(deps: Deps): IssueCaseLinks {
-  return async ({ reference, actor, origin }) => {
-    try {
-      const link = await issueFileLink(deps, { actor, reference, file: `pdf:${actor.lang}` })
-      return { caseUrl: null, pdfUrl: `${origin}${link.path}`, expiresAt: link.expiresAt.toISOString() }
-    } catch (error) {
-      if (error instanceof LinkKeyMissingError) return null
-      throw error
-    }
-  }
-}
-
-/** "Bekijk details": a short-lived link for this chair only, in an ephemeral message; audited. */
 export async function runSlackDetails(
   deps: Deps,
   slack: SlackDeps,
@@ -241,11 +228,10 @@ export async function runSlackDetails(
   channelId: string | null,
   origin: string,
 ): Promise<void> {
-  const issue = slack.issueLinks ?? defaultIssueLinks(deps)
-  const links = origin ? await issue({ reference, actor, origin }) : null
-  await audit(deps, actor, 'view', reference, links ? 'slack:details_link' : 'slack:details_unavailable')
-  const message = links
-    ? buildDetailsMessage({ reference, ...links }, actor.lang)
+  const caseUrl = origin ? `${origin}/cases/${encodeURIComponent(reference)}` : null
+  await audit(deps, actor, 'view', reference, caseUrl ? 'slack:details_link' : 'slack:details_unavailable')
+  const message = caseUrl
+    ? buildDetailsMessage({ reference, caseUrl }, actor.lang)
     : buildTextMessage(t(actor.lang, 'slack.reply.detailsUnavailable', { reference }))
   await tell(slack, channelId, actor.userId, message)
 }
