@@ -250,7 +250,10 @@ function stepView(
       kind: field.kind,
       label: t(lang, field.label, params),
       ...(field.hint ? { hint: t(lang, field.hint, params) } : {}),
-      required: field.required && applies === true,
+      required:
+        applies === true &&
+        (field.required ||
+          (field.requiredIf !== undefined && maybe(field.requiredIf, w.context, onScreen) === true)),
       ...(options ? { options } : {}),
       value: field.kind === 'checkboxes' ? toCheckboxes(raw[field.path]) : textOf(raw[field.path]),
       ...(error ? { error } : {}),

@@ -5,6 +5,7 @@ import {
   indexOf,
   isComplete,
   rawFromAnswers,
+  requiredNow,
   type Walk,
   walk,
   withPath,
@@ -203,7 +204,10 @@ export function parseStepValues(
       cleared.push(field.path)
       continue
     }
-    const result = field.kind === 'list' ? parseList(field, raw, today) : parseScalar(field, raw, today)
+    const result =
+      field.kind === 'list'
+        ? parseList(field, raw, today)
+        : parseScalar(field, raw, today, requiredNow(field, context))
     if (result.errors.length > 0) {
       errors.push(...result.errors)
       continue
@@ -220,8 +224,9 @@ function parseScalar(
   field: ScriptField,
   raw: RawValues,
   today: string,
+  required: boolean,
 ): { value: unknown; errors: FieldError[] } {
-  const outcome = parseValue(field, raw[field.path], field.required, today)
+  const outcome = parseValue(field, raw[field.path], required, today)
   if (!outcome.ok)
     return { value: undefined, errors: [fieldError(field.path, outcome.key, field, outcome.params)] }
   if (!fitsIntake(field.path, outcome.value))

@@ -162,6 +162,14 @@ export const IntakeSchema = z
     urgency: z.enum(URGENCIES),
   })
   .superRefine((intake, ctx) => {
+    // Acute danger: the chairs call the referrer back now, so a phone number is required (DOMAIN.md §2 G1).
+    if (intake.acuteDanger && (intake.referrer.phone === null || intake.referrer.phone === '')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['referrer', 'phone'],
+        message: 'validation.phoneRequiredAcute',
+      })
+    }
     // Anonymous consultation: no identifying data about the child is stored (DOMAIN.md §2 G3, §4).
     if (intake.consultationOnly && intake.child.pseudonym !== null) {
       ctx.addIssue({

@@ -60,6 +60,8 @@ const fieldShape = {
   /** Dates, months and years may not lie after today. */
   notFuture: z.boolean().optional(),
   showIf: ConditionSchema.optional(),
+  /** Required when this condition holds over the answers so far (an optional field that becomes required). */
+  requiredIf: ConditionSchema.optional(),
   /** The value in the built intake when the field does not apply or is left empty. */
   default: defaultValue.optional(),
   /** An optional extension of the canonical intake: left out of the built intake when empty. */

@@ -46,6 +46,29 @@ describe('intake schema', () => {
     expect(result.ok).toBe(false)
   })
 
+  it("requires the referrer's phone number when acute danger is reported, and names the field", () => {
+    const urgent = clone(samples.find((s) => s.name === 'sample-ro3.json')!.intake) as Record<
+      string,
+      unknown
+    > & {
+      referrer: Record<string, unknown>
+    }
+    urgent.acuteDanger = true
+    expect(parseIntake(urgent)).toMatchObject({ ok: true })
+    urgent.referrer.phone = null
+    const result = parseIntake(urgent)
+    if (result.ok) throw new Error('expected an error')
+    expect(result.errors).toEqual([
+      {
+        path: 'referrer.phone',
+        nl: 'referrer.phone: vul een telefoonnummer in. Bij acuut gevaar belt de voorzitter je direct terug.',
+        en: 'referrer.phone: please enter a phone number. In acute danger the chair calls you back straight away.',
+      },
+    ])
+    urgent.acuteDanger = false
+    expect(parseIntake(urgent)).toMatchObject({ ok: true })
+  })
+
   it('reports text that is not JSON', () => {
     const result = parseIntakeJson('{oops')
     expect(result.ok).toBe(false)
