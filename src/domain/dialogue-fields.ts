@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { both, label, t } from './copy'
 import type { FieldError } from './dialogue-types'
 import { ENUMS, type Lang } from './enums'
+import { isInitial } from './intake'
 import { intakeSchemaAt } from './rules'
 import type { ItemField, ScriptField, ScriptStep } from './script'
 
@@ -249,6 +250,7 @@ export function parseValue(
       if (field.maxLength && text.length > field.maxLength)
         return { ok: false, key: 'tooLong', params: { max: field.maxLength } }
       if (looksLikeBsn(text)) return { ok: false, key: 'bsn' }
+      if (field.format === 'initial' && !isInitial(text)) return { ok: false, key: 'initial' }
       return { ok: true, value: text }
     }
   }

@@ -59,8 +59,25 @@ export const ReferrerSchema = z.strictObject({
   phone: z.string().trim().max(40).nullable(),
 })
 
+/**
+ * The child's initial: one word of at most 3 letters, optionally with dots ("J.", "JdB", "Ő.", "J.d.B.").
+ * Anything longer, or more than one word, looks like a name and is refused (DOMAIN.md §7).
+ */
+export const INITIAL = /^(?:\p{L}\p{M}*\.?){1,3}$/u
+
+/** Whether a text is an initial (see INITIAL); composed characters count as one letter. */
+export function isInitial(text: string): boolean {
+  return INITIAL.test(text.trim().normalize('NFC'))
+}
+
 export const ChildSchema = z.strictObject({
-  pseudonym: z.string().trim().min(1).max(40).nullable(),
+  pseudonym: z
+    .string()
+    .trim()
+    .min(1)
+    .max(40)
+    .refine(isInitial, { message: 'validation.pseudonymInitial' })
+    .nullable(),
   birthYear: z.int().min(LIMITS.minBirthYear).max(LIMITS.maxBirthYear),
   municipality: z.enum(MUNICIPALITIES),
 })

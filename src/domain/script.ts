@@ -57,6 +57,8 @@ const fieldShape = {
   min: z.number().optional(),
   max: z.number().optional(),
   maxLength: z.int().min(1).optional(),
+  /** A text that must have a particular form: `initial` = one word of at most 3 letters (child.pseudonym). */
+  format: z.enum(['initial']).optional(),
   /** Dates, months and years may not lie after today. */
   notFuture: z.boolean().optional(),
   showIf: ConditionSchema.optional(),

@@ -22,7 +22,7 @@ const INTAKE = {
     email: 'ijsbrand.orsz@gemeente-voorbeeld.nl',
     phone: '+31 6 1234 5678',
   },
-  child: { ...unicodeSample.intake.child, pseudonym: 'Ŧ. ë' },
+  child: { ...unicodeSample.intake.child, pseudonym: 'Ŧë.' },
   question: 'Hoe houden we Ŧ. veilig thuis bij oma?',
   perspective: 'Moeder zegt: het gaat niet meer zo.',
 }

@@ -177,6 +177,26 @@ describe('dialogue: invalid answers', () => {
     expect(result.errors[0]!.nl).toContain('de einddatum ligt vóór de begindatum')
   })
 
+  it.each(['J.', 'JdB', 'Ő.', 'J.d.B.', 'Ĳ.', 'O\u030b.'])('accepts the initial %s', (pseudonym) => {
+    const values = { ...formValuesFor(stepDef('child'), ro3), 'child.pseudonym': pseudonym }
+    expect(step(at('child'), { type: 'answer', stepId: 'child', values }, script, NOW).errors).toEqual([])
+  })
+
+  it.each(['Jan de Boer', 'Ĳsbrand', 'Jans', 'J. B.'])(
+    'refuses %s as an initial and says why',
+    (pseudonym) => {
+      const values = { ...formValuesFor(stepDef('child'), ro3), 'child.pseudonym': pseudonym }
+      const result = step(at('child'), { type: 'answer', stepId: 'child', values }, script, NOW)
+      expect(result.errors).toEqual([
+        {
+          field: 'child.pseudonym',
+          nl: 'Initiaal of roepletter van de jeugdige: vul alleen een initiaal in: één woord van hoogstens 3 letters, bijvoorbeeld J. of JdB. Een naam of langer woord kan het kind herkenbaar maken.',
+          en: 'Initial or nickname of the young person: please enter an initial only: one word of at most 3 letters, for example J. or JdB. A name or longer word could identify the child.',
+        },
+      ])
+    },
+  )
+
   it('shows the typed input back with the errors next to the fields, in the draft language', () => {
     const state = at('child')
     const values = { 'child.pseudonym': 'K.', 'child.birthYear': 'twintig', 'child.municipality': 'Assen' }

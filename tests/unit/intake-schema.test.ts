@@ -69,6 +69,31 @@ describe('intake schema', () => {
     expect(parseIntake(urgent)).toMatchObject({ ok: true })
   })
 
+  it.each([
+    ['J.', true],
+    ['JdB', true],
+    ['Ő.', true],
+    ['Ĳ.', true],
+    ['Jan de Boer', false],
+    ['Ĳsbrand', false],
+    ['Jans', false],
+  ])("takes %s as the child's initial: %s", (pseudonym, ok) => {
+    const intake = clone(samples.find((s) => s.name === 'sample-ro3.json')!.intake) as {
+      child: Record<string, unknown>
+    }
+    intake.child.pseudonym = pseudonym
+    const result = parseIntake(intake)
+    expect(result.ok).toBe(ok)
+    if (!result.ok)
+      expect(result.errors).toEqual([
+        {
+          path: 'child.pseudonym',
+          nl: 'child.pseudonym: vul alleen een initiaal in: één woord van hoogstens 3 letters, bijvoorbeeld J. of JdB. Een naam of langer woord kan het kind herkenbaar maken.',
+          en: 'child.pseudonym: please enter an initial only: one word of at most 3 letters, for example J. or JdB. A name or longer word could identify the child.',
+        },
+      ])
+  })
+
   it('reports text that is not JSON', () => {
     const result = parseIntakeJson('{oops')
     expect(result.ok).toBe(false)
