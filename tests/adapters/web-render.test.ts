@@ -218,6 +218,14 @@ describe('web rendering of a ScreenView', () => {
               intervention: 'RST',
               weight: 3,
             },
+            {
+              rule: 'e',
+              field: 'help.monthsWithoutProgress',
+              nl: 'Lang geen voortgang',
+              en: 'No progress for long',
+              intervention: 'EXPERTTAFEL',
+              weight: 1,
+            },
           ],
           gates: [{ gate: 'G5', nl: 'Analyse ontbreekt', en: 'Analysis missing' }],
           missing: ['analysis'],
@@ -226,8 +234,13 @@ describe('web rendering of a ScreenView', () => {
       },
     }
     const page = renderWeb.intake(ctx, screen)
-    expect(page).toContain('Reizend Specialistisch Team')
-    expect(page).toContain('<li>Expertise ontbreekt</li>')
+    expect(page).toContain('<p class="primary-route">Reizend Specialistisch Team (RST)</p>')
+    // each reason under the intervention it scored for, not all under the primary
+    const groups = [...page.matchAll(/<h4[^>]*>([^<]*)<\/h4><ul>(.*?)<\/ul>/g)].map((m) => [m[1], m[2]])
+    expect(groups).toEqual([
+      ['Voor Reizend Specialistisch Team (RST) (score 3)', '<li>+3: Expertise ontbreekt</li>'],
+      ['Voor Experttafel (EXPERTTAFEL) (score 1)', '<li>+1: Lang geen voortgang</li>'],
+    ])
     expect(page).toContain('<li>Analyse ontbreekt</li>')
     expect(page).toContain('<li>Gedeelde verklarende analyse</li>')
     expect(page).toContain('<dt>Geboortejaar</dt><dd>2012</dd>')
