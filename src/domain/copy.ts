@@ -110,15 +110,12 @@ export function copyKeys(tree: CopyTree, prefix = ''): string[] {
 }
 
 /**
- * An intervention as every surface shows it: its name and its code, "Regie op plaatsing (ROP)"; in English
- * the one English name with the Dutch name where it differs, "Placement direction (Regie op plaatsing, ROP)".
- * A name that is its own code (MDA++) is shown once.
+ * An intervention as every surface shows it: its one name and its code, "Regie op plaatsing (ROP)". The English
+ * name carries the Dutch name where it helps ("Placement direction (Regie op plaatsing)"), so the code joins
+ * that: "Placement direction (Regie op plaatsing, ROP)". A name that is its own code (MDA++) is shown once.
  */
 export function interventionName(lang: Lang, code: string): string {
   const own = label(lang, 'intervention', code)
-  const dutch = label('nl', 'intervention', code)
-  const extra = [lang === 'en' && dutch !== own && dutch !== code ? dutch : null, own === code ? null : code]
-    .filter((v): v is string => v !== null)
-    .join(', ')
-  return extra ? `${own} (${extra})` : own
+  if (own === code) return own
+  return own.endsWith(')') ? `${own.slice(0, -1)}, ${code})` : `${own} (${code})`
 }

@@ -1,4 +1,4 @@
-import { label, t } from './copy'
+import { interventionName, label, t } from './copy'
 import { buildIntakeWith, holds, indexOf, maybe, rawFromAnswers, type Walk, walk } from './dialogue-core'
 import { type RawValues, rawValuesFor, rowCount, rowKey, toDisplay } from './dialogue-fields'
 import type {
@@ -329,7 +329,7 @@ function reviewRows(step: ScriptStep, state: DraftState, w: Walk, lang: Lang): R
 
 function summaryOf(decision: RoutingDecision, lang: Lang): string[] {
   const lines = [
-    t(lang, 'dialogue.review.suggestion', { intervention: label(lang, 'intervention', decision.primary) }),
+    t(lang, 'dialogue.review.suggestion', { intervention: interventionName(lang, decision.primary) }),
   ]
   // Why this route: the reasons of the suggested intervention, each naming its field.
   for (const reason of decision.reasons)
@@ -337,7 +337,7 @@ function summaryOf(decision: RoutingDecision, lang: Lang): string[] {
   if (decision.alternatives.length > 0)
     lines.push(
       t(lang, 'dialogue.review.alternatives', {
-        list: decision.alternatives.map((a) => label(lang, 'intervention', a)).join(', '),
+        list: decision.alternatives.map((a) => interventionName(lang, a)).join(', '),
       }),
     )
   for (const gate of decision.gates) lines.push(gate[lang])
