@@ -32,7 +32,11 @@ function FieldLabelText({ field, lang }: { field: FieldView; lang: Lang }) {
   return (
     <>
       {field.label}
-      {field.required ? null : <span class="optional"> {t(lang, 'web.intake.optional')}</span>}
+      {field.required ? null : field.requiredWhenApplies ? (
+        <span class="optional"> {t(lang, 'web.intake.requiredWhenApplies')}</span>
+      ) : (
+        <span class="optional"> {t(lang, 'web.intake.optional')}</span>
+      )}
     </>
   )
 }

@@ -282,9 +282,20 @@ export function fieldError(
   const copyKey = `dialogue.errors.${key}`
   return {
     field: name,
-    nl: t('nl', copyKey, { ...params, field: fieldLabel('nl', field, list) }),
-    en: t('en', copyKey, { ...params, field: fieldLabel('en', field, list) }),
+    nl: joinLabel(t('nl', copyKey, { ...params, field: fieldLabel('nl', field, list) })),
+    en: joinLabel(t('en', copyKey, { ...params, field: fieldLabel('en', field, list) })),
   }
+}
+
+/**
+ * A label that is a question ("Waarvoor is toestemming gegeven?") takes no colon after it: "…gegeven? Vul dit
+ * in." rather than "…gegeven?: vul dit in.".
+ */
+export function joinLabel(message: string): string {
+  return message.replace(
+    /([?!.:])\s*:\s+(\p{L})/u,
+    (_, mark: string, letter: string) => `${mark} ${letter.toUpperCase()}`,
+  )
 }
 
 const schemaCache = new Map<string, z.ZodType | undefined>()

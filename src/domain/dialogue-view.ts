@@ -245,15 +245,21 @@ function stepView(
     if (applies === false) continue
     const options = optionsOf(field, lang)
     const error = errorFor(errors, field.path, lang)
+    // true: required now; null: required once an answer on this screen makes it so; false: optional
+    const requiredHere: boolean | null = field.required
+      ? true
+      : field.requiredIf === undefined
+        ? false
+        : maybe(field.requiredIf, w.context, onScreen)
     const view: FieldView = {
       name: field.path,
       kind: field.kind,
       label: t(lang, field.label, params),
       ...(field.hint ? { hint: t(lang, field.hint, params) } : {}),
-      required:
-        applies === true &&
-        (field.required ||
-          (field.requiredIf !== undefined && maybe(field.requiredIf, w.context, onScreen) === true)),
+      required: applies === true && requiredHere === true,
+      ...(requiredHere !== false && !(applies === true && requiredHere === true)
+        ? { requiredWhenApplies: true }
+        : {}),
       ...(options ? { options } : {}),
       value: field.kind === 'checkboxes' ? toCheckboxes(raw[field.path]) : textOf(raw[field.path]),
       ...(error ? { error } : {}),

@@ -189,6 +189,26 @@ describe('web rendering of a ScreenView', () => {
     expect(radios[0]!.attrs['aria-invalid']).toBe('true')
   })
 
+  it('marks a field that becomes required as such, never as optional', () => {
+    const field = (name: string, extra: Partial<ScreenView['fields'][number]>) => ({
+      name,
+      kind: 'text' as const,
+      label: name,
+      required: false,
+      value: null,
+      ...extra,
+    })
+    const page = renderWeb.intake(ctx, {
+      ...CHILD_VIEW,
+      fields: [field('legal.consent.scope', { requiredWhenApplies: true }), field('referrer.phone', {})],
+    })
+    const labelOf = (name: string) =>
+      page.match(new RegExp(`<label for="f-${name.replace(/\./g, '-')}">(.*?)</label>`))?.[1] ?? ''
+    expect(labelOf('legal.consent.scope')).toContain('(verplicht als dit van toepassing is)')
+    expect(labelOf('legal.consent.scope')).not.toContain('(optioneel)')
+    expect(labelOf('referrer.phone')).toContain('(optioneel)')
+  })
+
   it('renders the review with the suggestion, its reasons and the edit buttons', () => {
     const screen: ScreenView = {
       ...CHILD_VIEW,

@@ -98,16 +98,16 @@ describe('dialogue: invalid answers', () => {
       'legal.consent.scope',
       '',
       'legal.consent.scope',
-      'Waarvoor is toestemming gegeven?: vul dit in',
-      'What was consent given for?: please fill this in',
+      'Waarvoor is toestemming gegeven? Vul dit in.',
+      'What was consent given for? Please fill this in.',
     ],
     [
       'legal',
       'legal.consent.child',
       'misschien',
       'legal.consent.child',
-      'kies ja of nee',
-      'please choose yes or no',
+      'bij het RET? Kies ja of nee.',
+      '? Please choose yes or no.',
     ],
     [
       'situation',
@@ -122,8 +122,8 @@ describe('dialogue: invalid answers', () => {
       'help.monthsWithoutProgress',
       '-3',
       'help.monthsWithoutProgress',
-      'vul een heel getal in',
-      'please enter a whole number',
+      'vooruitgang? Vul een heel getal in',
+      '? Please enter a whole number',
     ],
     [
       'help',
@@ -144,6 +144,9 @@ describe('dialogue: invalid answers', () => {
     expect(error, JSON.stringify(result.errors)).toBeDefined()
     expect(error!.nl).toContain(nl)
     expect(error!.en).toContain(en)
+    // no doubled punctuation after a label that is a question
+    expect(error!.nl).not.toMatch(/[?!.:]\s*:/)
+    expect(error!.en).not.toMatch(/[?!.:]\s*:/)
   })
 
   it('names list rows by their number and checks the period order', () => {
