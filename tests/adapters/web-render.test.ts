@@ -33,7 +33,7 @@ const CHILD_VIEW: ScreenView = {
   lang: 'nl',
   title: 'Over de jeugdige',
   intro: 'Geen namen.',
-  progress: { current: 3, total: 9, label: 'stap 3 van 9' },
+  progress: { current: 3, total: 9, label: 'Stap 3 van 9' },
   fields: [
     {
       name: 'child.pseudonym',
@@ -106,7 +106,7 @@ describe('web rendering of a ScreenView', () => {
 
   it('is a Dutch document with the progress text and a CSRF field', () => {
     expect(html.startsWith('<!doctype html><html lang="nl">')).toBe(true)
-    expect(html).toContain('<p class="progress" id="progress">stap 3 van 9</p>')
+    expect(html).toContain('<p class="progress" id="progress">Stap 3 van 9</p>')
     expect(
       all.some((t) => t.name === 'input' && t.attrs.name === '_csrf' && t.attrs.value === 'csrf-token-123'),
     ).toBe(true)

@@ -86,7 +86,7 @@ describe('web surface', () => {
     await b.login('Sanne de Vries')
     await b.post('/intake/start', {})
     expect(b.stepId()).toBe('start')
-    expect(b.html).toContain('stap 1 van')
+    expect(b.html).toContain('Stap 1 van')
 
     await answerUntil(b, 'child')
     // Back goes to the referrer step with the answers filled in.

@@ -110,7 +110,7 @@ describe('G1 acute danger', () => {
     expect(state.stepId).toBe('start')
     state = answer(state, 'start', { acuteDanger: 'nee', consultationOnly: 'nee' })
     expect(state.flow).toBe('regular')
-    expect(screen(state).progress.total).toBe(10)
+    expect(screen(state).progress.total).toBe(12)
   })
 
   it('back on the notice returns to the question', () => {
