@@ -51,8 +51,9 @@ function textsIn(lang: 'nl' | 'en'): { where: string; text: string }[] {
   const visit = (node: unknown, where: string, dutch: boolean) => {
     if (typeof node === 'string') {
       if (dutch) out.push({ where, text: node })
-    } else if (Array.isArray(node)) node.forEach((v, i) => visit(v, `${where}[${i}]`, dutch))
-    else if (node !== null && typeof node === 'object')
+    } else if (Array.isArray(node)) {
+      for (const [i, v] of node.entries()) visit(v, `${where}[${i}]`, dutch)
+    } else if (node !== null && typeof node === 'object')
       for (const [k, v] of Object.entries(node)) visit(v, `${where}.${k}`, dutch || k === lang)
   }
   const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter(
