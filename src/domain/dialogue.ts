@@ -212,12 +212,38 @@ export function parseStepValues(
       errors.push(...result.errors)
       continue
     }
+    const implausible = implausibleValue(field, result.value, context, now)
+    if (implausible) {
+      errors.push(implausible)
+      continue
+    }
     values[field.path] = result.value
     context = withPath(context, field.path, result.value)
     if (field.path === 'child.birthYear' && typeof result.value === 'number')
       context.$age = ageOf(result.value, now)
   }
   return { values, cleared, errors }
+}
+
+/**
+ * Values that parse but cannot be true for this child (DOMAIN.md §4): an age outside 0–23 from the birth year,
+ * or more months without progress than the child has lived.
+ */
+function implausibleValue(
+  field: ScriptField,
+  value: unknown,
+  context: Record<string, unknown>,
+  now: Date,
+): FieldError | null {
+  if (field.path === 'child.birthYear' && typeof value === 'number') {
+    const age = ageOf(value, now)
+    if (age > LIMITS.maxAge) return fieldError(field.path, 'ageRange', field, { age, max: LIMITS.maxAge })
+  }
+  const age = context.$age
+  if (field.path === 'help.monthsWithoutProgress' && typeof value === 'number' && typeof age === 'number') {
+    if (value > (age + 1) * 12) return fieldError(field.path, 'monthsBeyondAge', field, { age })
+  }
+  return null
 }
 
 function parseScalar(

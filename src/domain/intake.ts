@@ -36,6 +36,10 @@ export const LIMITS = {
   maxCount: 99,
   minBirthYear: 1990,
   maxBirthYear: 2100,
+  /** The RET helps young people up to 23: an older age from the birth year is a typing error. */
+  maxAge: 23,
+  /** Weeks absent from school are counted within a school year. */
+  maxWeeksAbsent: 52,
 } as const
 
 const shortText = z.string().trim().min(1).max(LIMITS.shortText)
@@ -152,7 +156,7 @@ export const HelpSchema = z.strictObject({
 export const SchoolSchema = z.strictObject({
   type: z.enum(SCHOOL_TYPES),
   attendance: z.enum(ATTENDANCE),
-  weeksAbsent: z.int().min(0).max(520),
+  weeksAbsent: z.int().min(0).max(LIMITS.maxWeeksAbsent),
   leerplichtInvolved: z.boolean(),
 })
 

@@ -134,6 +134,17 @@ describe('dialogue: invalid answers', () => {
       'from 0 to 600',
     ],
     ['school', 'school.weeksAbsent', '', 'school.weeksAbsent', 'Hoeveel weken', 'For how many weeks'],
+    // implausible values: an age over 23 from the birth year, more months than the child lived, > 52 weeks
+    ['child', 'child.birthYear', '2000', 'child.birthYear', 'zou dan 26 jaar zijn', 'would then be 26'],
+    [
+      'help',
+      'help.monthsWithoutProgress',
+      '200',
+      'help.monthsWithoutProgress',
+      'langer dan de jeugdige leeft (12 jaar)',
+      'longer than the young person has lived (12 years)',
+    ],
+    ['school', 'school.weeksAbsent', '60', 'school.weeksAbsent', 'van 0 tot en met 52', 'from 0 to 52'],
   ] as const)('%s %s = %j → %s', (stepId, field, typed, errorField, nl, en) => {
     const state = at(stepId)
     const values = { ...formValuesFor(stepDef(stepId), ro3), [field]: typed }

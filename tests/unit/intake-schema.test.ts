@@ -94,6 +94,18 @@ describe('intake schema', () => {
       ])
   })
 
+  it('refuses more than 52 weeks absent from school', () => {
+    const intake = clone(samples.find((s) => s.name === 'sample-ro3.json')!.intake) as {
+      school: Record<string, unknown>
+    }
+    intake.school.weeksAbsent = 52
+    expect(parseIntake(intake).ok).toBe(true)
+    intake.school.weeksAbsent = 53
+    const result = parseIntake(intake)
+    expect(result.ok).toBe(false)
+    if (!result.ok) expect(result.errors.map((e) => e.path)).toEqual(['school.weeksAbsent'])
+  })
+
   it('reports text that is not JSON', () => {
     const result = parseIntakeJson('{oops')
     expect(result.ok).toBe(false)
