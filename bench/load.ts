@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { buildAesGcmCipher } from '../adapters/crypto/aes-gcm-cipher'
 import type { Intake } from '../src/domain/intake'
 import { intakeAad } from '../src/ports/cipher'
-import { answersFor, markerOf } from '../tests/integration/helpers/answers'
+import { answersFor, initialFor, markerOf } from '../tests/integration/helpers/answers'
 import { BenchTeamsUser, BenchWebClient } from './clients'
 import { type Figure, processCpuMs, round, stats } from './lib'
 import type { Platforms } from './platforms'
@@ -145,7 +145,7 @@ export async function loadBench(
       !own ||
       own.key !== row.referrer_key ||
       intake.referrer.name !== `Verwijzer Nummer ${i}` ||
-      intake.child.pseudonym !== `K${i}.`
+      intake.child.pseudonym !== initialFor(i ?? -1)
     ) {
       crossTalk++
     }

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import { label, t } from '../../src/domain/copy'
+import { interventionName, t } from '../../src/domain/copy'
 import type {
   ActionView,
   FieldError,
@@ -9,6 +9,7 @@ import type {
   ScreenView,
 } from '../../src/domain/dialogue-types'
 import type { Lang } from '../../src/domain/enums'
+import { reasonGroups } from '../../src/domain/routing'
 import type { RoutingDecision } from '../../src/domain/types'
 import { CsrfField, Layout, type PageContext } from './layout'
 
@@ -31,7 +32,11 @@ function FieldLabelText({ field, lang }: { field: FieldView; lang: Lang }) {
   return (
     <>
       {field.label}
-      {field.required ? null : <span class="optional"> {t(lang, 'web.intake.optional')}</span>}
+      {field.required ? null : field.requiredWhenApplies ? (
+        <span class="optional"> {t(lang, 'web.intake.requiredWhenApplies')}</span>
+      ) : (
+        <span class="optional"> {t(lang, 'web.intake.optional')}</span>
+      )}
     </>
   )
 }
@@ -299,24 +304,38 @@ function ActionButton({ action }: { action: ActionView }) {
 
 function Decision({ decision, lang }: { decision: RoutingDecision; lang: Lang }) {
   const none = t(lang, 'web.intake.review.none')
+  const groups = reasonGroups(decision)
   return (
     <section class="decision" aria-labelledby="decision-title">
       <h2 id="decision-title">{t(lang, 'web.intake.review.decision')}</h2>
-      <p class="primary-route">{label(lang, 'intervention', decision.primary)}</p>
+      <p class="primary-route">{interventionName(lang, decision.primary)}</p>
       <h3>{t(lang, 'web.intake.review.reasons')}</h3>
-      {decision.reasons.length > 0 ? (
-        <ul>
-          {decision.reasons.map((r) => (
-            <li>{r[lang]}</li>
-          ))}
-        </ul>
+      {groups.length > 0 ? (
+        groups.map((g) => (
+          <section class="reason-group" aria-labelledby={`reasons-${g.intervention.replace(/\W/g, '')}`}>
+            <h4 id={`reasons-${g.intervention.replace(/\W/g, '')}`}>
+              {t(lang, 'web.intake.review.reasonsFor', {
+                intervention: interventionName(lang, g.intervention),
+                score: g.score,
+              })}
+            </h4>
+            <ul>
+              {g.reasons.map((r) => (
+                <li>
+                  {r.weight > 0 ? `+${r.weight}: ` : r.weight < 0 ? `${r.weight}: ` : ''}
+                  {r[lang]}
+                </li>
+              ))}
+            </ul>
+          </section>
+        ))
       ) : (
         <p>{none}</p>
       )}
       <h3>{t(lang, 'web.intake.review.alternatives')}</h3>
       <p>
         {decision.alternatives.length > 0
-          ? decision.alternatives.map((a) => label(lang, 'intervention', a)).join(', ')
+          ? decision.alternatives.map((a) => interventionName(lang, a)).join(', ')
           : none}
       </p>
       {decision.gates.length > 0 ? (

@@ -108,3 +108,14 @@ export function copyKeys(tree: CopyTree, prefix = ''): string[] {
     typeof v === 'string' ? [`${prefix}${k}`] : copyKeys(v, `${prefix}${k}.`),
   )
 }
+
+/**
+ * An intervention as every surface shows it: its one name and its code, "Regie op plaatsing (ROP)". The English
+ * name carries the Dutch name where it helps ("Placement direction (Regie op plaatsing)"), so the code joins
+ * that: "Placement direction (Regie op plaatsing, ROP)". A name that is its own code (MDA++) is shown once.
+ */
+export function interventionName(lang: Lang, code: string): string {
+  const own = label(lang, 'intervention', code)
+  if (own === code) return own
+  return own.endsWith(')') ? `${own.slice(0, -1)}, ${code})` : `${own} (${code})`
+}

@@ -3,7 +3,7 @@ import { defaultOf, type RawValues, rowKey, toFormValue } from './dialogue-field
 import type { DraftFlow, DraftState } from './dialogue-types'
 import type { Lang } from './enums'
 import { ageOf, type Intake, type ParseResult, parseIntake } from './intake'
-import type { GateNotice, IntakeScript, ScriptField, ScriptStep } from './script'
+import type { GateNotice, IntakeScript, ItemField, ScriptField, ScriptStep } from './script'
 
 /**
  * The shared core of the dialogue state machine (dialogue.ts) and its view (dialogue-view.ts): which
@@ -208,10 +208,20 @@ function walkUncached(
   return { context, steps, fields }
 }
 
+/** Whether a field must be answered given the answers so far: always, or once its `requiredIf` holds. */
+export function requiredNow(field: ItemField, context: unknown): boolean {
+  return field.required || (field.requiredIf !== undefined && evaluate(field.requiredIf, context))
+}
+
 /** Whether a step has been answered and every required field that applies has a value. */
 export function isComplete(step: ScriptStep, state: DraftState, w: Walk): boolean {
   if (!state.trail.includes(step.id)) return false
-  return step.fields.every((f) => !f.required || !w.fields.has(f.path) || state.answers[f.path] !== undefined)
+  return step.fields.every(
+    (f) =>
+      !w.fields.has(f.path) ||
+      !requiredNow(f, w.context) ||
+      (state.answers[f.path] !== undefined && state.answers[f.path] !== null),
+  )
 }
 
 /** The gate notice that should show now, if any: its step is done and it holds and is not acknowledged. */

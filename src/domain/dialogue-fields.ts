@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { both, label, t } from './copy'
 import type { FieldError } from './dialogue-types'
 import { ENUMS, type Lang } from './enums'
+import { isInitial } from './intake'
 import { intakeSchemaAt } from './rules'
 import type { ItemField, ScriptField, ScriptStep } from './script'
 
@@ -249,6 +250,7 @@ export function parseValue(
       if (field.maxLength && text.length > field.maxLength)
         return { ok: false, key: 'tooLong', params: { max: field.maxLength } }
       if (looksLikeBsn(text)) return { ok: false, key: 'bsn' }
+      if (field.format === 'initial' && !isInitial(text)) return { ok: false, key: 'initial' }
       return { ok: true, value: text }
     }
   }
@@ -280,9 +282,20 @@ export function fieldError(
   const copyKey = `dialogue.errors.${key}`
   return {
     field: name,
-    nl: t('nl', copyKey, { ...params, field: fieldLabel('nl', field, list) }),
-    en: t('en', copyKey, { ...params, field: fieldLabel('en', field, list) }),
+    nl: joinLabel(t('nl', copyKey, { ...params, field: fieldLabel('nl', field, list) })),
+    en: joinLabel(t('en', copyKey, { ...params, field: fieldLabel('en', field, list) })),
   }
+}
+
+/**
+ * A label that is a question ("Waarvoor is toestemming gegeven?") takes no colon after it: "…gegeven? Vul dit
+ * in." rather than "…gegeven?: vul dit in.".
+ */
+export function joinLabel(message: string): string {
+  return message.replace(
+    /([?!.:])\s*:\s+(\p{L})/u,
+    (_, mark: string, letter: string) => `${mark} ${letter.toUpperCase()}`,
+  )
 }
 
 const schemaCache = new Map<string, z.ZodType | undefined>()

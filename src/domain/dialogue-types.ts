@@ -132,6 +132,11 @@ export interface FieldView {
   label: string
   hint?: string
   required: boolean
+  /**
+   * Required once a condition on another answer of this same screen holds (consent date and scope after
+   * "ja", weeks absent for a thuiszitter): a surface shows it as required-when-it-applies, never as optional.
+   */
+  requiredWhenApplies?: boolean
   options?: OptionView[]
   /** Current value as the form should show it (strings; string[] for checkboxes; rows for lists). */
   value: string | string[] | Record<string, string>[] | null

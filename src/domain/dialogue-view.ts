@@ -1,4 +1,4 @@
-import { label, t } from './copy'
+import { interventionName, label, t } from './copy'
 import { buildIntakeWith, holds, indexOf, maybe, rawFromAnswers, type Walk, walk } from './dialogue-core'
 import { type RawValues, rawValuesFor, rowCount, rowKey, toDisplay } from './dialogue-fields'
 import type {
@@ -50,11 +50,15 @@ export function view(
     case 'notice': {
       const gate = indexOf(script).gates.get(state.stepId)
       if (!gate)
-        return { ...base, title: t(lang, 'dialogue.common.unknown'), progress: progressOf(state, w, lang) }
+        return {
+          ...base,
+          title: t(lang, 'dialogue.common.unknown'),
+          progress: progressOf(state, w, lang, script),
+        }
       return {
         ...base,
         title: t(lang, gate.title, params),
-        progress: progressOf(state, w, lang),
+        progress: progressOf(state, w, lang, script),
         notices: [
           {
             id: gate.id,
@@ -80,7 +84,7 @@ export function view(
         ...base,
         title: t(lang, 'dialogue.submitting.title'),
         intro: t(lang, 'dialogue.submitting.intro'),
-        progress: progressOf(state, w, lang),
+        progress: progressOf(state, w, lang, script),
         notices: banners(script, w, lang, params),
       }
     case 'submitted':
@@ -88,7 +92,7 @@ export function view(
         ...base,
         title: t(lang, 'dialogue.submitted.title'),
         intro: t(lang, 'dialogue.submitted.intro', { reference: state.reference ?? '' }),
-        progress: progressOf(state, w, lang),
+        progress: progressOf(state, w, lang, script),
         notices: banners(script, w, lang, params),
         ...(state.reference ? { reference: state.reference } : {}),
       }
@@ -110,7 +114,7 @@ export function view(
         ...base,
         title: t(lang, 'dialogue.cancelled.title'),
         intro: t(lang, 'dialogue.cancelled.intro'),
-        progress: progressOf(state, w, lang),
+        progress: progressOf(state, w, lang, script),
         notices,
       }
     }
@@ -122,11 +126,29 @@ function paramsOf(w: Walk): Record<string, string | number> {
   return typeof age === 'number' ? { age } : {}
 }
 
-/** "stap 3 van 9": only the steps that apply to this draft count. */
-function progressOf(state: DraftState, w: Walk, lang: Lang): ScreenView['progress'] {
-  const total = w.steps.length
+/**
+ * The steps progress counts: those that apply, and those that may still apply once an answer not given yet is
+ * known (the safety follow-up before the signals are answered, school before the birth year). Answers only
+ * remove steps from this count, so "Stap 3 van 12" never becomes "Stap 4 van 13" while moving forward.
+ */
+function countedSteps(script: IntakeScript, state: DraftState, w: Walk): ScriptStep[] {
+  const unknown = new Set<string>()
+  for (const step of script.steps)
+    for (const field of step.fields)
+      if (state.answers[field.path] === undefined) {
+        unknown.add(field.path)
+        if (field.path === 'child.birthYear') unknown.add('$age')
+      }
+  const applying = new Set(w.steps.map((s) => s.id))
+  return script.steps.filter((s) => applying.has(s.id) || maybe(s.showIf, w.context, unknown) !== false)
+}
+
+/** "Stap 3 van 12": the steps that apply or may still apply to this draft count. */
+function progressOf(state: DraftState, w: Walk, lang: Lang, script: IntakeScript): ScreenView['progress'] {
+  const steps = countedSteps(script, state, w)
+  const total = steps.length
   const at = state.phase === 'step' ? state.stepId : state.phase === 'notice' ? state.from : null
-  const index = at === null ? -1 : w.steps.findIndex((s) => s.id === at)
+  const index = at === null ? -1 : steps.findIndex((s) => s.id === at)
   if (index < 0) return { current: total, total, label: t(lang, 'dialogue.progress.review') }
   return {
     current: index + 1,
@@ -245,12 +267,21 @@ function stepView(
     if (applies === false) continue
     const options = optionsOf(field, lang)
     const error = errorFor(errors, field.path, lang)
+    // true: required now; null: required once an answer on this screen makes it so; false: optional
+    const requiredHere: boolean | null = field.required
+      ? true
+      : field.requiredIf === undefined
+        ? false
+        : maybe(field.requiredIf, w.context, onScreen)
     const view: FieldView = {
       name: field.path,
       kind: field.kind,
       label: t(lang, field.label, params),
       ...(field.hint ? { hint: t(lang, field.hint, params) } : {}),
-      required: field.required && applies === true,
+      required: applies === true && requiredHere === true,
+      ...(requiredHere !== false && !(applies === true && requiredHere === true)
+        ? { requiredWhenApplies: true }
+        : {}),
       ...(options ? { options } : {}),
       value: field.kind === 'checkboxes' ? toCheckboxes(raw[field.path]) : textOf(raw[field.path]),
       ...(error ? { error } : {}),
@@ -278,7 +309,7 @@ function stepView(
     lang,
     title: t(lang, step.title, params),
     ...(step.intro ? { intro: t(lang, step.intro, params) } : {}),
-    progress: progressOf(state, w, lang),
+    progress: progressOf(state, w, lang, script),
     fields,
     notices: [
       ...banners(script, w, lang, params),
@@ -326,7 +357,7 @@ function reviewRows(step: ScriptStep, state: DraftState, w: Walk, lang: Lang): R
 
 function summaryOf(decision: RoutingDecision, lang: Lang): string[] {
   const lines = [
-    t(lang, 'dialogue.review.suggestion', { intervention: label(lang, 'intervention', decision.primary) }),
+    t(lang, 'dialogue.review.suggestion', { intervention: interventionName(lang, decision.primary) }),
   ]
   // Why this route: the reasons of the suggested intervention, each naming its field.
   for (const reason of decision.reasons)
@@ -334,7 +365,7 @@ function summaryOf(decision: RoutingDecision, lang: Lang): string[] {
   if (decision.alternatives.length > 0)
     lines.push(
       t(lang, 'dialogue.review.alternatives', {
-        list: decision.alternatives.map((a) => label(lang, 'intervention', a)).join(', '),
+        list: decision.alternatives.map((a) => interventionName(lang, a)).join(', '),
       }),
     )
   for (const gate of decision.gates) lines.push(gate[lang])
@@ -386,7 +417,7 @@ function reviewView(
     lang,
     title: t(lang, 'dialogue.review.title'),
     intro: t(lang, 'dialogue.review.intro'),
-    progress: progressOf(state, w, lang),
+    progress: progressOf(state, w, lang, script),
     fields: [],
     notices,
     actions,

@@ -5,6 +5,7 @@ import {
   indexOf,
   isComplete,
   rawFromAnswers,
+  requiredNow,
   type Walk,
   walk,
   withPath,
@@ -203,9 +204,17 @@ export function parseStepValues(
       cleared.push(field.path)
       continue
     }
-    const result = field.kind === 'list' ? parseList(field, raw, today) : parseScalar(field, raw, today)
+    const result =
+      field.kind === 'list'
+        ? parseList(field, raw, today)
+        : parseScalar(field, raw, today, requiredNow(field, context))
     if (result.errors.length > 0) {
       errors.push(...result.errors)
+      continue
+    }
+    const implausible = implausibleValue(field, result.value, context, now)
+    if (implausible) {
+      errors.push(implausible)
       continue
     }
     values[field.path] = result.value
@@ -216,12 +225,34 @@ export function parseStepValues(
   return { values, cleared, errors }
 }
 
+/**
+ * Values that parse but cannot be true for this child (DOMAIN.md §4): an age outside 0–23 from the birth year,
+ * or more months without progress than the child has lived.
+ */
+function implausibleValue(
+  field: ScriptField,
+  value: unknown,
+  context: Record<string, unknown>,
+  now: Date,
+): FieldError | null {
+  if (field.path === 'child.birthYear' && typeof value === 'number') {
+    const age = ageOf(value, now)
+    if (age > LIMITS.maxAge) return fieldError(field.path, 'ageRange', field, { age, max: LIMITS.maxAge })
+  }
+  const age = context.$age
+  if (field.path === 'help.monthsWithoutProgress' && typeof value === 'number' && typeof age === 'number') {
+    if (value > (age + 1) * 12) return fieldError(field.path, 'monthsBeyondAge', field, { age })
+  }
+  return null
+}
+
 function parseScalar(
   field: ScriptField,
   raw: RawValues,
   today: string,
+  required: boolean,
 ): { value: unknown; errors: FieldError[] } {
-  const outcome = parseValue(field, raw[field.path], field.required, today)
+  const outcome = parseValue(field, raw[field.path], required, today)
   if (!outcome.ok)
     return { value: undefined, errors: [fieldError(field.path, outcome.key, field, outcome.params)] }
   if (!fitsIntake(field.path, outcome.value))

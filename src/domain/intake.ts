@@ -36,6 +36,10 @@ export const LIMITS = {
   maxCount: 99,
   minBirthYear: 1990,
   maxBirthYear: 2100,
+  /** The RET helps young people up to 23: an older age from the birth year is a typing error. */
+  maxAge: 23,
+  /** Weeks absent from school are counted within a school year. */
+  maxWeeksAbsent: 52,
 } as const
 
 const shortText = z.string().trim().min(1).max(LIMITS.shortText)
@@ -59,8 +63,25 @@ export const ReferrerSchema = z.strictObject({
   phone: z.string().trim().max(40).nullable(),
 })
 
+/**
+ * The child's initial: one word of at most 3 letters, optionally with dots ("J.", "JdB", "Ő.", "J.d.B.").
+ * Anything longer, or more than one word, looks like a name and is refused (DOMAIN.md §7).
+ */
+export const INITIAL = /^(?:\p{L}\p{M}*\.?){1,3}$/u
+
+/** Whether a text is an initial (see INITIAL); composed characters count as one letter. */
+export function isInitial(text: string): boolean {
+  return INITIAL.test(text.trim().normalize('NFC'))
+}
+
 export const ChildSchema = z.strictObject({
-  pseudonym: z.string().trim().min(1).max(40).nullable(),
+  pseudonym: z
+    .string()
+    .trim()
+    .min(1)
+    .max(40)
+    .refine(isInitial, { message: 'validation.pseudonymInitial' })
+    .nullable(),
   birthYear: z.int().min(LIMITS.minBirthYear).max(LIMITS.maxBirthYear),
   municipality: z.enum(MUNICIPALITIES),
 })
@@ -135,7 +156,7 @@ export const HelpSchema = z.strictObject({
 export const SchoolSchema = z.strictObject({
   type: z.enum(SCHOOL_TYPES),
   attendance: z.enum(ATTENDANCE),
-  weeksAbsent: z.int().min(0).max(520),
+  weeksAbsent: z.int().min(0).max(LIMITS.maxWeeksAbsent),
   leerplichtInvolved: z.boolean(),
 })
 
@@ -162,6 +183,14 @@ export const IntakeSchema = z
     urgency: z.enum(URGENCIES),
   })
   .superRefine((intake, ctx) => {
+    // Acute danger: the chairs call the referrer back now, so a phone number is required (DOMAIN.md §2 G1).
+    if (intake.acuteDanger && (intake.referrer.phone === null || intake.referrer.phone === '')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['referrer', 'phone'],
+        message: 'validation.phoneRequiredAcute',
+      })
+    }
     // Anonymous consultation: no identifying data about the child is stored (DOMAIN.md §2 G3, §4).
     if (intake.consultationOnly && intake.child.pseudonym !== null) {
       ctx.addIssue({

@@ -1,8 +1,9 @@
 import { z } from 'zod'
 import layoutJson from '../../templates/pdf-layout.json'
-import { hasCopy, label, t } from './copy'
+import { hasCopy, interventionName, label, t } from './copy'
 import { INTERVENTIONS, type Lang } from './enums'
 import { ageOf, type Intake, parseWith, type ValidationError } from './intake'
+import { reasonGroups } from './routing'
 import type { RoutingDecision } from './types'
 
 /**
@@ -335,7 +336,11 @@ function formatIsoMoment(lang: Lang, iso: string): string {
 // ---------------------------------------------------------------------------------------------
 // Builder
 
-type Built = ReportRow | Exclude<ReportBlock, { kind: 'rows' }> | null
+type Built =
+  | ReportRow
+  | Exclude<ReportBlock, { kind: 'rows' }>
+  | Exclude<ReportBlock, { kind: 'rows' }>[]
+  | null
 
 interface Ctx {
   input: ReportInput
@@ -390,7 +395,7 @@ function eventDetail(lang: Lang, event: ReportEvent): string {
   const parts: string[] = []
   const intervention = data.intervention
   if (typeof intervention === 'string' && (INTERVENTIONS as readonly string[]).includes(intervention)) {
-    parts.push(label(lang, 'intervention', intervention))
+    parts.push(interventionName(lang, intervention))
   }
   if (typeof data.at === 'string') parts.push(formatIsoMoment(lang, data.at))
   for (const key of EVENT_DETAIL_KEYS) {
@@ -437,24 +442,29 @@ function buildField(field: ReportField, ctx: Ctx): Built {
         intake.consultationOnly,
       )
     case 'primary':
-      return row(f('primary'), label(lang, 'intervention', decision.primary))
+      return row(f('primary'), interventionName(lang, decision.primary))
     case 'alternatives':
-      return row(f('alternatives'), list(decision.alternatives.map((a) => label(lang, 'intervention', a))))
+      return row(f('alternatives'), list(decision.alternatives.map((a) => interventionName(lang, a))))
     case 'reasons':
       if (!decision.reasons.length)
         return { kind: 'text', label: f('reasons'), text: f('noReasons'), muted: true }
-      return {
-        kind: 'list',
-        label: f('reasons'),
+      // Each reason under the intervention it scored for (an override, weight 0, decides outright).
+      return reasonGroups(decision).map((g) => ({
+        kind: 'list' as const,
+        label: t(lang, 'pdf.fields.reasonsFor', {
+          intervention: interventionName(lang, g.intervention),
+          score: g.score,
+        }),
         highlight: false,
-        items: decision.reasons.map((r) =>
-          t(lang, 'pdf.reason', {
-            intervention: label(lang, 'intervention', r.intervention),
-            weight: r.weight,
-            text: r[lang],
-          }),
+        items: g.reasons.map((r) =>
+          r.weight === 0
+            ? r[lang]
+            : t(lang, 'pdf.reasonWeight', {
+                weight: r.weight > 0 ? `+${r.weight}` : r.weight,
+                text: r[lang],
+              }),
         ),
-      }
+      }))
     case 'chairDecides':
       return { kind: 'text', label: null, text: f('chairDecides'), muted: true }
     case 'gates':
@@ -697,7 +707,8 @@ export function buildReport(input: ReportInput, layout: PdfLayout = DEFAULT_PDF_
     for (const field of spec.fields) {
       const built = buildField(field, ctx)
       if (built === null) continue
-      if (isRow(built)) {
+      if (Array.isArray(built)) blocks.push(...built)
+      else if (isRow(built)) {
         const last = blocks[blocks.length - 1]
         if (last?.kind === 'rows') last.rows.push(built)
         else blocks.push({ kind: 'rows', rows: [built] })

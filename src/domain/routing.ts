@@ -12,13 +12,53 @@ import type { GateHit, RoutingDecision, RoutingReason } from './types'
  * outright. The chair always decides; this only suggests.
  */
 
-/** The public routing output (DOMAIN.md §4): the shape of `ret route` and `POST /api/v1/route`. */
+/**
+ * The public routing output (DOMAIN.md §4): the shape of `ret route` and `POST /api/v1/route`. Every reason
+ * names the intervention it scored for and its weight (0 for an override, which decides the primary
+ * outright); `scores` holds every intervention with the sum of the weights of its fired rules.
+ */
 export interface RoutingOutput {
   primary: Intervention
   alternatives: Intervention[]
-  reasons: { rule: string; field: string; nl: string; en: string }[]
+  reasons: {
+    rule: string
+    field: string
+    intervention: Intervention
+    weight: number
+    nl: string
+    en: string
+  }[]
   gates: { gate: Gate; nl: string; en: string }[]
   missing: string[]
+  scores: Record<Intervention, number>
+}
+
+/** The reasons of one intervention, for a review or a report that explains the suggestion. */
+export interface ReasonGroup {
+  intervention: Intervention
+  score: number
+  reasons: RoutingReason[]
+}
+
+/**
+ * The reasons grouped under the intervention they scored for: the primary first, then the alternatives,
+ * then any other intervention a rule scored for (highest score first). Interventions without a reason
+ * are left out.
+ */
+export function reasonGroups(
+  decision: Pick<RoutingDecision, 'primary' | 'alternatives' | 'reasons' | 'scores'>,
+): ReasonGroup[] {
+  const order: Intervention[] = [decision.primary, ...decision.alternatives]
+  const rest = INTERVENTIONS.filter((i) => !order.includes(i)).sort(
+    (a, b) => (decision.scores[b] ?? 0) - (decision.scores[a] ?? 0),
+  )
+  return [...order, ...rest]
+    .map((intervention) => ({
+      intervention,
+      score: decision.scores[intervention] ?? 0,
+      reasons: decision.reasons.filter((r) => r.intervention === intervention),
+    }))
+    .filter((g) => g.reasons.length > 0)
 }
 
 type Context = Intake & { $age: number; $primary?: Intervention; $analysisRequired?: boolean }
@@ -108,13 +148,25 @@ export function route(intake: Intake, rules: RuleSet, now: Date): RoutingDecisio
   return { primary, alternatives, reasons, gates, missing, scores }
 }
 
-/** The public shape of a decision (DOMAIN.md §4): drops scores and the internal reason fields. */
+/** The public shape of a decision (DOMAIN.md §4), with every intervention's score. */
 export function toRoutingOutput(decision: RoutingDecision): RoutingOutput {
+  const scores = Object.fromEntries(INTERVENTIONS.map((i) => [i, decision.scores?.[i] ?? 0])) as Record<
+    Intervention,
+    number
+  >
   return {
     primary: decision.primary,
     alternatives: [...decision.alternatives],
-    reasons: decision.reasons.map((r) => ({ rule: r.rule, field: r.field, nl: r.nl, en: r.en })),
+    reasons: decision.reasons.map((r) => ({
+      rule: r.rule,
+      field: r.field,
+      intervention: r.intervention,
+      weight: r.weight,
+      nl: r.nl,
+      en: r.en,
+    })),
     gates: decision.gates.map((g) => ({ gate: g.gate, nl: g.nl, en: g.en })),
     missing: [...decision.missing],
+    scores,
   }
 }

@@ -57,9 +57,13 @@ const fieldShape = {
   min: z.number().optional(),
   max: z.number().optional(),
   maxLength: z.int().min(1).optional(),
+  /** A text that must have a particular form: `initial` = one word of at most 3 letters (child.pseudonym). */
+  format: z.enum(['initial']).optional(),
   /** Dates, months and years may not lie after today. */
   notFuture: z.boolean().optional(),
   showIf: ConditionSchema.optional(),
+  /** Required when this condition holds over the answers so far (an optional field that becomes required). */
+  requiredIf: ConditionSchema.optional(),
   /** The value in the built intake when the field does not apply or is left empty. */
   default: defaultValue.optional(),
   /** An optional extension of the canonical intake: left out of the built intake when empty. */

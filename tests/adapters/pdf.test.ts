@@ -227,11 +227,11 @@ describe('intake PDF: pages', () => {
     expect(question.length).toBe(3000)
     const intake = richIntake()
     intake.question = question
-    // The layout is data: with the question right after the child, it starts low on page 1.
+    // The layout is data: with the question right after the referrer (the grouped routing reasons fill more of page 1), it starts low on page 1.
     const layout = structuredClone(DEFAULT_PDF_LAYOUT)
     const at = layout.sections.findIndex((s) => s.id === 'question')
     const [moved] = layout.sections.splice(at, 1)
-    layout.sections.splice(layout.sections.findIndex((s) => s.id === 'child') + 1, 0, moved!)
+    layout.sections.splice(layout.sections.findIndex((s) => s.id === 'referrer') + 1, 0, moved!)
     const bytes = await renderReportPdf(buildReport(reportInput(intake, 'nl'), layout), fonts)
     const pages = pagesOf(bytes)
     expect(bodyText(pages)).toContain(question)

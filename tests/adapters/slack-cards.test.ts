@@ -370,7 +370,7 @@ describe('thread lines and ephemeral replies', () => {
       'en',
     )
     expect(rerouted).toBe(
-      'RET-2026-0042 was accepted on another route: Travelling Specialist Team. The explanation is in the web version of the case.',
+      'RET-2026-0042 was accepted on another route: Travelling Specialist Team (Reizend Specialistisch Team). The explanation is in the web version of the case.',
     )
     expect(
       buildReferrerNotice('RET-2026-0042', event('assignLead', { leadKey: 'slack:T:U1' }), 'nl'),

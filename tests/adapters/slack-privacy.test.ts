@@ -17,7 +17,7 @@ const now = new Date('2026-11-23T10:00:00Z')
 
 /** Distinctive personal values planted in every field a person types. */
 const CANARY = {
-  pseudonym: 'Ĳ.Q-CANARY',
+  pseudonym: 'ĲQŦ.',
   referrerName: 'Łukasz Canary-Őrs',
   organisation: 'Canary Jeugdzorg BV',
   email: 'canary.referrer@example.nl',

@@ -62,6 +62,7 @@ const SPOED = [
       'referrer.organisation': 'GI Drenthe',
       'referrer.role': 'gi',
       'referrer.email': 'fleur@example.org',
+      'referrer.phone': '0591 123456',
     },
   },
   {

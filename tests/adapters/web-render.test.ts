@@ -33,7 +33,7 @@ const CHILD_VIEW: ScreenView = {
   lang: 'nl',
   title: 'Over de jeugdige',
   intro: 'Geen namen.',
-  progress: { current: 3, total: 9, label: 'stap 3 van 9' },
+  progress: { current: 3, total: 9, label: 'Stap 3 van 9' },
   fields: [
     {
       name: 'child.pseudonym',
@@ -106,7 +106,7 @@ describe('web rendering of a ScreenView', () => {
 
   it('is a Dutch document with the progress text and a CSRF field', () => {
     expect(html.startsWith('<!doctype html><html lang="nl">')).toBe(true)
-    expect(html).toContain('<p class="progress" id="progress">stap 3 van 9</p>')
+    expect(html).toContain('<p class="progress" id="progress">Stap 3 van 9</p>')
     expect(
       all.some((t) => t.name === 'input' && t.attrs.name === '_csrf' && t.attrs.value === 'csrf-token-123'),
     ).toBe(true)
@@ -189,6 +189,26 @@ describe('web rendering of a ScreenView', () => {
     expect(radios[0]!.attrs['aria-invalid']).toBe('true')
   })
 
+  it('marks a field that becomes required as such, never as optional', () => {
+    const field = (name: string, extra: Partial<ScreenView['fields'][number]>) => ({
+      name,
+      kind: 'text' as const,
+      label: name,
+      required: false,
+      value: null,
+      ...extra,
+    })
+    const page = renderWeb.intake(ctx, {
+      ...CHILD_VIEW,
+      fields: [field('legal.consent.scope', { requiredWhenApplies: true }), field('referrer.phone', {})],
+    })
+    const labelOf = (name: string) =>
+      page.match(new RegExp(`<label for="f-${name.replace(/\./g, '-')}">(.*?)</label>`))?.[1] ?? ''
+    expect(labelOf('legal.consent.scope')).toContain('(verplicht als dit van toepassing is)')
+    expect(labelOf('legal.consent.scope')).not.toContain('(optioneel)')
+    expect(labelOf('referrer.phone')).toContain('(optioneel)')
+  })
+
   it('renders the review with the suggestion, its reasons and the edit buttons', () => {
     const screen: ScreenView = {
       ...CHILD_VIEW,
@@ -218,6 +238,14 @@ describe('web rendering of a ScreenView', () => {
               intervention: 'RST',
               weight: 3,
             },
+            {
+              rule: 'e',
+              field: 'help.monthsWithoutProgress',
+              nl: 'Lang geen voortgang',
+              en: 'No progress for long',
+              intervention: 'EXPERTTAFEL',
+              weight: 1,
+            },
           ],
           gates: [{ gate: 'G5', nl: 'Analyse ontbreekt', en: 'Analysis missing' }],
           missing: ['analysis'],
@@ -226,8 +254,13 @@ describe('web rendering of a ScreenView', () => {
       },
     }
     const page = renderWeb.intake(ctx, screen)
-    expect(page).toContain('Reizend Specialistisch Team')
-    expect(page).toContain('<li>Expertise ontbreekt</li>')
+    expect(page).toContain('<p class="primary-route">Reizend Specialistisch Team (RST)</p>')
+    // each reason under the intervention it scored for, not all under the primary
+    const groups = [...page.matchAll(/<h4[^>]*>([^<]*)<\/h4><ul>(.*?)<\/ul>/g)].map((m) => [m[1], m[2]])
+    expect(groups).toEqual([
+      ['Voor Reizend Specialistisch Team (RST) (score 3)', '<li>+3: Expertise ontbreekt</li>'],
+      ['Voor Experttafel (EXPERTTAFEL) (score 1)', '<li>+1: Lang geen voortgang</li>'],
+    ])
     expect(page).toContain('<li>Analyse ontbreekt</li>')
     expect(page).toContain('<li>Gedeelde verklarende analyse</li>')
     expect(page).toContain('<dt>Geboortejaar</dt><dd>2012</dd>')

@@ -42,7 +42,10 @@ describe('POST /api/v1/route', () => {
       expect(res.status).toBe(200)
       expect(res.headers.get('content-type')).toMatch(/^application\/json/)
       const out = (await res.json()) as ReturnType<typeof toRoutingOutput>
-      expect(Object.keys(out)).toEqual(['primary', 'alternatives', 'reasons', 'gates', 'missing'])
+      expect(Object.keys(out)).toEqual(['primary', 'alternatives', 'reasons', 'gates', 'missing', 'scores'])
+      expect(Object.keys(out.scores).sort()).toEqual(['EXPERTTAFEL', 'MDA++', 'RO3', 'ROP', 'RST'])
+      for (const r of out.reasons)
+        expect(Object.keys(r)).toEqual(['rule', 'field', 'intervention', 'weight', 'nl', 'en'])
       expect(out.primary).toBe(sample.expected.primary)
       expect(out.gates.map((g) => g.gate)).toEqual(sample.expected.gates)
       expect(out.missing).toEqual(sample.expected.missing)

@@ -21,7 +21,7 @@ const INTAKE = {
     email: 'ijsbrand.orsz@gemeente-voorbeeld.nl',
     phone: '+31 6 1234 5678',
   },
-  child: { ...unicodeSample.intake.child, pseudonym: 'Ŧ. ë' },
+  child: { ...unicodeSample.intake.child, pseudonym: 'Ŧë.' },
   question: 'Hoe houden we Ŧ. veilig thuis bij oma?',
   perspective: 'Moeder zegt: het gaat niet meer zo.',
 }
@@ -119,12 +119,20 @@ describe('POST /api/v1/cases: filing', () => {
     const body = (await first.json()) as {
       reference: string
       status: string
-      routing: { primary: string; reasons: unknown[]; gates: unknown[]; missing: string[] }
+      routing: {
+        primary: string
+        reasons: unknown[]
+        gates: unknown[]
+        missing: string[]
+        scores: Record<string, number>
+      }
     }
     expect(body.reference).toMatch(/^RET-\d{4}-\d{4}$/)
     expect(body.status).toBe('submitted')
     expect(body.routing.primary).toBe(unicodeSample.expected.primary)
-    expect(body.routing).not.toHaveProperty('scores')
+    // the public routing output of docs/routing.md: every intervention's score, reasons with what they scored
+    expect(Object.keys(body.routing.scores).sort()).toEqual(['EXPERTTAFEL', 'MDA++', 'RO3', 'ROP', 'RST'])
+    for (const r of body.routing.reasons) expect(r).toHaveProperty('weight')
 
     const again = await post(INTAKE, 'create-1')
     expect(again.status).toBe(200)

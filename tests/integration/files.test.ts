@@ -210,7 +210,7 @@ describe('GET /files/:token', () => {
     await sanne.login('Sanne de Vries')
     const other = await download(sanne, location)
     expect(other.res.status).toBe(403)
-    expect(new TextDecoder().decode(other.bytes)).toContain('niet geldig voor u')
+    expect(new TextDecoder().decode(other.bytes)).toContain('niet geldig voor jou')
 
     // One character of the payload changed (the case, the user or the expiry): the signature fails.
     const token = location.slice('/files/'.length)

@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Intake } from '../../src/domain/intake'
 import { intakeAad } from '../../src/ports/cipher'
 import { buildDeps } from '../../src/wiring'
-import { markerOf, percentile, runTeamsDialogue, runWebDialogue, type StepTimes } from './helpers/dialogues'
+import {
+  initialFor,
+  markerOf,
+  percentile,
+  runTeamsDialogue,
+  runWebDialogue,
+  type StepTimes,
+} from './helpers/dialogues'
 import { buildPlatformServer } from './helpers/platforms'
 import { botSigner, TeamsUser } from './teams-helpers'
 import { WebClient } from './web-client'
@@ -67,7 +74,7 @@ describe(`load: ${N} concurrent intake dialogues (web and Teams)`, () => {
       const intake = await deps.cipher.decryptJson<Intake>(record!.intakeEnc, intakeAad(record!.id))
       expect(markerOf(intake.question), `case of dialogue ${d.i}`).toBe(d.i)
       expect(intake.referrer.name).toBe(`Verwijzer Nummer ${d.i}`)
-      expect(intake.child.pseudonym).toBe(`K${d.i}.`)
+      expect(intake.child.pseudonym).toBe(initialFor(d.i))
     }
 
     const p99 = percentile(times, 99)

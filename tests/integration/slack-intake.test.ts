@@ -241,6 +241,6 @@ describe('the intake as a Slack modal flow', () => {
     const errors = body.errors ?? {}
     expect(Object.keys(errors)).toEqual(['acuteDanger', 'consultationOnly'])
     for (const key of Object.keys(errors)) expect(inputs.map((b) => b.block_id)).toContain(key)
-    expect(errors.acuteDanger).toContain('please choose yes or no')
+    expect(errors.acuteDanger).toMatch(/\? Please choose yes or no\./)
   })
 })

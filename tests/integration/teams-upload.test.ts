@@ -115,7 +115,7 @@ describe('Teams: uploading the missing analysis', () => {
     const linkCall = callsTo(user, from).at(-1)
     expect(linkCall?.method).toBe('POST')
     expectValidCard(linkCall?.card ?? null)
-    expect(JSON.stringify(linkCall?.card)).toContain(`Uw uploadlink voor de analyse van ${reference}`)
+    expect(JSON.stringify(linkCall?.card)).toContain(`Je uploadlink voor de analyse van ${reference}`)
     const url = openUrlOf(linkCall?.card)
     expect(url).toMatch(/^https:\/\/ret\.example\.test\/files\/upload\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/)
     expect(

@@ -9,7 +9,7 @@ export const WEB_ANSWERS: Record<string, Record<string, string | string[]>> = {
     'referrer.organisation': 'Lokaal team Assen',
     'referrer.role': 'lokaal_team',
     'referrer.email': 'sanne@example.org',
-    'referrer.phone': '',
+    'referrer.phone': '0592 123456',
   },
   child: { 'child.pseudonym': 'J.', 'child.birthYear': '2012', 'child.municipality': 'Assen' },
   legal: {

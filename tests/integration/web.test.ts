@@ -86,7 +86,7 @@ describe('web surface', () => {
     await b.login('Sanne de Vries')
     await b.post('/intake/start', {})
     expect(b.stepId()).toBe('start')
-    expect(b.html).toContain('stap 1 van')
+    expect(b.html).toContain('Stap 1 van')
 
     await answerUntil(b, 'child')
     // Back goes to the referrer step with the answers filled in.
@@ -249,6 +249,16 @@ describe('web surface', () => {
     expect(b.html).toContain('0800-2000')
     expect(b.html).toContain('value="choose:G1:spoedmelding"')
     await b.post('/intake', { _step: b.stepId(), _action: 'choose:G1:spoedmelding' })
+    // the chairs call back now: the phone number is asked as required, and refused when left empty
+    expect(b.html).toMatch(/<input[^>]*id="f-referrer-phone"[^>]*aria-required="true"/)
+    await b.post('/intake', {
+      _step: 'referrer',
+      _action: 'next',
+      ...WEB_ANSWERS.referrer,
+      'referrer.phone': '',
+    })
+    expect(b.stepId()).toBe('referrer')
+    expect(b.html).toContain('Je telefoonnummer: vul dit in.')
     await answerUntil(b)
     await b.post('/intake', { _step: 'review', _action: 'submit' })
     const reference = b.html.match(REFERENCE)?.[0]

@@ -75,7 +75,14 @@ describe('ret route / validate on every shared sample (in process)', () => {
       expect(routed.stderr).toBe('')
       expect(routed.code).toBe(0)
       const output = JSON.parse(routed.stdout)
-      expect(Object.keys(output)).toEqual(['primary', 'alternatives', 'reasons', 'gates', 'missing'])
+      expect(Object.keys(output)).toEqual([
+        'primary',
+        'alternatives',
+        'reasons',
+        'gates',
+        'missing',
+        'scores',
+      ])
       expect(output.primary).toBe(sample.expected.primary)
       expect(output.gates.map((g: { gate: string }) => g.gate)).toEqual(sample.expected.gates)
       expect(output.missing).toEqual(sample.expected.missing)

@@ -98,16 +98,16 @@ describe('dialogue: invalid answers', () => {
       'legal.consent.scope',
       '',
       'legal.consent.scope',
-      'Waarvoor is toestemming gegeven?: vul dit in',
-      'What was consent given for?: please fill this in',
+      'Waarvoor is toestemming gegeven? Vul dit in.',
+      'What was consent given for? Please fill this in.',
     ],
     [
       'legal',
       'legal.consent.child',
       'misschien',
       'legal.consent.child',
-      'kies ja of nee',
-      'please choose yes or no',
+      'bij het RET? Kies ja of nee.',
+      '? Please choose yes or no.',
     ],
     [
       'situation',
@@ -122,8 +122,8 @@ describe('dialogue: invalid answers', () => {
       'help.monthsWithoutProgress',
       '-3',
       'help.monthsWithoutProgress',
-      'vul een heel getal in',
-      'please enter a whole number',
+      'vooruitgang? Vul een heel getal in',
+      '? Please enter a whole number',
     ],
     [
       'help',
@@ -134,6 +134,17 @@ describe('dialogue: invalid answers', () => {
       'from 0 to 600',
     ],
     ['school', 'school.weeksAbsent', '', 'school.weeksAbsent', 'Hoeveel weken', 'For how many weeks'],
+    // implausible values: an age over 23 from the birth year, more months than the child lived, > 52 weeks
+    ['child', 'child.birthYear', '2000', 'child.birthYear', 'zou dan 26 jaar zijn', 'would then be 26'],
+    [
+      'help',
+      'help.monthsWithoutProgress',
+      '200',
+      'help.monthsWithoutProgress',
+      'langer dan de jeugdige leeft (12 jaar)',
+      'longer than the young person has lived (12 years)',
+    ],
+    ['school', 'school.weeksAbsent', '60', 'school.weeksAbsent', 'van 0 tot en met 52', 'from 0 to 52'],
   ] as const)('%s %s = %j → %s', (stepId, field, typed, errorField, nl, en) => {
     const state = at(stepId)
     const values = { ...formValuesFor(stepDef(stepId), ro3), [field]: typed }
@@ -144,6 +155,9 @@ describe('dialogue: invalid answers', () => {
     expect(error, JSON.stringify(result.errors)).toBeDefined()
     expect(error!.nl).toContain(nl)
     expect(error!.en).toContain(en)
+    // no doubled punctuation after a label that is a question
+    expect(error!.nl).not.toMatch(/[?!.:]\s*:/)
+    expect(error!.en).not.toMatch(/[?!.:]\s*:/)
   })
 
   it('names list rows by their number and checks the period order', () => {
@@ -176,6 +190,26 @@ describe('dialogue: invalid answers', () => {
     expect(result.errors.map((e) => e.field)).toEqual(['help.history[0].to'])
     expect(result.errors[0]!.nl).toContain('de einddatum ligt vóór de begindatum')
   })
+
+  it.each(['J.', 'JdB', 'Ő.', 'J.d.B.', 'Ĳ.', 'O\u030b.'])('accepts the initial %s', (pseudonym) => {
+    const values = { ...formValuesFor(stepDef('child'), ro3), 'child.pseudonym': pseudonym }
+    expect(step(at('child'), { type: 'answer', stepId: 'child', values }, script, NOW).errors).toEqual([])
+  })
+
+  it.each(['Jan de Boer', 'Ĳsbrand', 'Jans', 'J. B.'])(
+    'refuses %s as an initial and says why',
+    (pseudonym) => {
+      const values = { ...formValuesFor(stepDef('child'), ro3), 'child.pseudonym': pseudonym }
+      const result = step(at('child'), { type: 'answer', stepId: 'child', values }, script, NOW)
+      expect(result.errors).toEqual([
+        {
+          field: 'child.pseudonym',
+          nl: 'Initiaal of roepletter van de jeugdige: vul alleen een initiaal in: één woord van hoogstens 3 letters, bijvoorbeeld J. of JdB. Een naam of langer woord kan het kind herkenbaar maken.',
+          en: 'Initial or nickname of the young person: please enter an initial only: one word of at most 3 letters, for example J. or JdB. A name or longer word could identify the child.',
+        },
+      ])
+    },
+  )
 
   it('shows the typed input back with the errors next to the fields, in the draft language', () => {
     const state = at('child')

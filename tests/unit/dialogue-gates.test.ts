@@ -83,6 +83,24 @@ describe('G1 acute danger', () => {
     expect(create?.type === 'createCase' && create.intake.consultationOnly).toBe(true)
   })
 
+  it.each(['nl', 'en'] as const)(
+    'asks for the phone number as required once acute danger was answered (%s)',
+    (lang) => {
+      const state = run(danger(lang), { type: 'choose', noticeId: 'G1', choice: 'spoedmelding' }).state
+      const phone = screen(state).fields.find((f) => f.name === 'referrer.phone')
+      expect(phone?.required).toBe(true)
+      const values = { ...formValuesFor(stepDef('referrer'), ro3), 'referrer.phone': '' }
+      const refused = step(state, { type: 'answer', stepId: 'referrer', values }, script, NOW)
+      expect(refused.state).toBe(state)
+      expect(refused.errors.map((e) => e.field)).toEqual(['referrer.phone'])
+      expect(refused.errors[0]!.nl).toMatch(/^Je telefoonnummer: vul dit in/)
+      expect(refused.errors[0]!.en).toMatch(/^Your phone number: /)
+      // without acute danger the same field stays optional
+      const regular = answerFrom(draft(lang), ro3, (s) => s.stepId === 'referrer')
+      expect(screen(regular).fields.find((f) => f.name === 'referrer.phone')?.required).toBe(false)
+    },
+  )
+
   it('going back and answering "no" to acute danger returns to the regular intake', () => {
     let state = run(
       danger(),
@@ -92,7 +110,7 @@ describe('G1 acute danger', () => {
     expect(state.stepId).toBe('start')
     state = answer(state, 'start', { acuteDanger: 'nee', consultationOnly: 'nee' })
     expect(state.flow).toBe('regular')
-    expect(screen(state).progress.total).toBe(10)
+    expect(screen(state).progress.total).toBe(12)
   })
 
   it('back on the notice returns to the question', () => {

@@ -87,9 +87,23 @@ describe('dialogue view', () => {
     expect(legal.notices.map((n) => n.title)).toEqual(['Toestemming bij 12 jaar'])
     expect(legal.notices[0]!.body[0]).toContain('12 tot en met 15 jaar')
     // the date only becomes required once consent is given; the form cannot know that yet
-    const date = legal.fields.find((f) => f.name === 'legal.consent.date')
-    expect(date?.required).toBe(false)
+    // the date only becomes required once consent is given; the form cannot know that yet, so date and scope
+    // are shown as required when they apply, never as optional
+    for (const name of ['legal.consent.date', 'legal.consent.scope']) {
+      const field = legal.fields.find((f) => f.name === name)
+      expect(field, name).toMatchObject({ required: false, requiredWhenApplies: true })
+    }
     expect(legal.fields.find((f) => f.name === 'legal.consent.child')?.required).toBe(true)
+    expect(legal.fields.find((f) => f.name === 'legal.consent.child')?.requiredWhenApplies).toBeUndefined()
+    const school = states.find((s) => s.stepId === 'school')
+    if (school) {
+      const weeks = screen(school).fields.find((f) => f.name === 'school.weeksAbsent')
+      expect(weeks).toMatchObject({ required: false, requiredWhenApplies: true })
+    }
+    // a truly optional field is not marked
+    const referrer = screen(states.find((s) => s.stepId === 'referrer')!)
+    expect(referrer.fields.find((f) => f.name === 'referrer.phone')).toMatchObject({ required: false })
+    expect(referrer.fields.find((f) => f.name === 'referrer.phone')?.requiredWhenApplies).toBeUndefined()
   })
 
   it('shows a list field with its row fields, rows and add/remove actions', () => {

@@ -119,15 +119,40 @@ describe('dialogue: which steps apply', () => {
     )
   })
 
-  it('counts progress over the steps that apply: "stap 1 van 10", then 11 once school applies', () => {
+  it('counts the steps that apply or may still apply: "Stap 1 van 12", never more while moving forward', () => {
     let state = draft()
-    expect(screen(state).progress).toEqual({ current: 1, total: 10, label: 'stap 1 van 10' })
+    expect(screen(state).progress).toEqual({ current: 1, total: 12, label: 'Stap 1 van 12' })
     state = answerFrom(state, ro3, (s) => s.stepId === 'legal')
-    expect(screen(state).progress).toEqual({ current: 4, total: 11, label: 'stap 4 van 11' })
-    expect(screen({ ...state, lang: 'en' }).progress.label).toBe('step 4 of 11')
+    // school applies (age 12); the safety follow-up may still apply until the signals are answered
+    expect(screen(state).progress).toEqual({ current: 4, total: 12, label: 'Stap 4 van 12' })
+    expect(screen({ ...state, lang: 'en' }).progress.label).toBe('Step 4 of 12')
     const review = answerFrom(state, ro3)
-    expect(screen(review).progress.current).toBe(11)
+    expect(screen(review).progress.current).toBe(screen(review).progress.total)
   })
+
+  it.each(['ro3', 'mda', 'rop', 'rst', 'experttafel'])(
+    'never grows the total while the %s sample moves forward, and the step number only rises',
+    (name) => {
+      const intake = loadSample(name).intake
+      let state = draft()
+      let last = screen(state).progress
+      for (let guard = 0; guard < 30 && state.phase === 'step'; guard++) {
+        const values = formValuesFor(stepDef(state.stepId), intake)
+        state = step(state, { type: 'answer', stepId: state.stepId, values }, script, NOW).state
+        while (state.phase === 'notice') {
+          const choice = state.stepId === 'G2' ? 'continue' : 'consultation'
+          state = step(state, { type: 'choose', noticeId: state.stepId, choice }, script, NOW).state
+        }
+        const now = screen(state).progress
+        expect(now.total, `${state.stepId}: ${now.label} after ${last.label}`).toBeLessThanOrEqual(last.total)
+        if (state.phase === 'step') expect(now.current).toBeGreaterThan(last.current)
+        else expect(now.current).toBe(now.total)
+        expect(now.label).toMatch(/^(Stap \d+ van \d+|Controleren en versturen)$/)
+        last = now
+      }
+      expect(state.phase).toBe('review')
+    },
+  )
 })
 
 describe('dialogue: navigation', () => {

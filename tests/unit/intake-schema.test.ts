@@ -46,6 +46,66 @@ describe('intake schema', () => {
     expect(result.ok).toBe(false)
   })
 
+  it("requires the referrer's phone number when acute danger is reported, and names the field", () => {
+    const urgent = clone(samples.find((s) => s.name === 'sample-ro3.json')!.intake) as Record<
+      string,
+      unknown
+    > & {
+      referrer: Record<string, unknown>
+    }
+    urgent.acuteDanger = true
+    expect(parseIntake(urgent)).toMatchObject({ ok: true })
+    urgent.referrer.phone = null
+    const result = parseIntake(urgent)
+    if (result.ok) throw new Error('expected an error')
+    expect(result.errors).toEqual([
+      {
+        path: 'referrer.phone',
+        nl: 'referrer.phone: vul een telefoonnummer in. Bij acuut gevaar belt de voorzitter je direct terug.',
+        en: 'referrer.phone: please enter a phone number. In acute danger the chair calls you back straight away.',
+      },
+    ])
+    urgent.acuteDanger = false
+    expect(parseIntake(urgent)).toMatchObject({ ok: true })
+  })
+
+  it.each([
+    ['J.', true],
+    ['JdB', true],
+    ['Ő.', true],
+    ['Ĳ.', true],
+    ['Jan de Boer', false],
+    ['Ĳsbrand', false],
+    ['Jans', false],
+  ])("takes %s as the child's initial: %s", (pseudonym, ok) => {
+    const intake = clone(samples.find((s) => s.name === 'sample-ro3.json')!.intake) as {
+      child: Record<string, unknown>
+    }
+    intake.child.pseudonym = pseudonym
+    const result = parseIntake(intake)
+    expect(result.ok).toBe(ok)
+    if (!result.ok)
+      expect(result.errors).toEqual([
+        {
+          path: 'child.pseudonym',
+          nl: 'child.pseudonym: vul alleen een initiaal in: één woord van hoogstens 3 letters, bijvoorbeeld J. of JdB. Een naam of langer woord kan het kind herkenbaar maken.',
+          en: 'child.pseudonym: please enter an initial only: one word of at most 3 letters, for example J. or JdB. A name or longer word could identify the child.',
+        },
+      ])
+  })
+
+  it('refuses more than 52 weeks absent from school', () => {
+    const intake = clone(samples.find((s) => s.name === 'sample-ro3.json')!.intake) as {
+      school: Record<string, unknown>
+    }
+    intake.school.weeksAbsent = 52
+    expect(parseIntake(intake).ok).toBe(true)
+    intake.school.weeksAbsent = 53
+    const result = parseIntake(intake)
+    expect(result.ok).toBe(false)
+    if (!result.ok) expect(result.errors.map((e) => e.path)).toEqual(['school.weeksAbsent'])
+  })
+
   it('reports text that is not JSON', () => {
     const result = parseIntakeJson('{oops')
     expect(result.ok).toBe(false)

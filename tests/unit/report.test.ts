@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { COPY, copyKeys, label, t } from '../../src/domain/copy'
+import { COPY, copyKeys, t } from '../../src/domain/copy'
 import type { Lang } from '../../src/domain/enums'
 import { type Intake, parseIntake } from '../../src/domain/intake'
 import {
@@ -196,16 +196,24 @@ describe('buildReport', () => {
     })
   })
 
-  it('lists every routing reason with its intervention and weight, in the reader’s language', () => {
+  it('groups every routing reason under the intervention it scored for, with its weight, in the reader’s language', () => {
     for (const lang of ['nl', 'en'] as const) {
       const model = buildReport(input({ lang }))
-      const reasons = section(model, 'routing').blocks.find((b) => b.kind === 'list')
-      expect(reasons?.kind === 'list' && reasons.items).toEqual([
-        `MDA++ (+3): ${DECISION.reasons[0]![lang]}`,
-        `${label(lang, 'intervention', 'EXPERTTAFEL')} (+1): ${DECISION.reasons[1]![lang]}`,
+      const lists = section(model, 'routing').blocks.filter((b) => b.kind === 'list')
+      expect(lists.map((b) => b.kind === 'list' && [b.label, b.items])).toEqual([
+        [
+          lang === 'nl' ? 'Redenen voor MDA++ (score 3)' : 'Reasons for MDA++ (score 3)',
+          [`+3: ${DECISION.reasons[0]![lang]}`],
+        ],
+        [
+          lang === 'nl'
+            ? 'Redenen voor Experttafel (EXPERTTAFEL) (score 1)'
+            : 'Reasons for Expert table (Experttafel, EXPERTTAFEL) (score 1)',
+          [`+1: ${DECISION.reasons[1]![lang]}`],
+        ],
       ])
       expect(rowValue(model, 'routing', t(lang, 'pdf.fields.alternatives')).value).toBe(
-        label(lang, 'intervention', 'EXPERTTAFEL'),
+        lang === 'nl' ? 'Experttafel (EXPERTTAFEL)' : 'Expert table (Experttafel, EXPERTTAFEL)',
       )
     }
   })
@@ -320,7 +328,7 @@ describe('buildReport', () => {
         '21 november 2026, 11:00',
         t('nl', 'lifecycle.commands.accept'),
         t('nl', 'lifecycle.statuses.accepted'),
-        'Regie op plaatsing — Plaatsing dreigt alsnog',
+        'Regie op plaatsing (ROP) — Plaatsing dreigt alsnog',
       ],
     ])
   })

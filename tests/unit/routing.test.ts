@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { INTERVENTIONS, type Intervention, REFERRER_ROLES } from '../../src/domain/enums'
 import { type Intake, parseIntake } from '../../src/domain/intake'
-import { analysisRequired, route, toRoutingOutput } from '../../src/domain/routing'
+import { analysisRequired, reasonGroups, route, toRoutingOutput } from '../../src/domain/routing'
 import { DEFAULT_RULES, parseRuleSet, type RuleSet } from '../../src/domain/rules'
 import type { RoutingDecision } from '../../src/domain/types'
 import { loadSample, loadSamples } from '../fixtures/samples'
@@ -670,18 +670,51 @@ describe('toRoutingOutput', () => {
   it('gives exactly the public shape of DOMAIN.md §4', () => {
     const d = run(buildIntake({ situation: { placement: { needed: true } }, analysis: { present: false } }))
     const out = toRoutingOutput(d)
-    expect(Object.keys(out)).toEqual(['primary', 'alternatives', 'reasons', 'gates', 'missing'])
+    expect(Object.keys(out)).toEqual(['primary', 'alternatives', 'reasons', 'gates', 'missing', 'scores'])
     expect(out.primary).toBe('ROP')
     expect(out.reasons).toEqual([
       {
         rule: 'rop_placement_needed',
         field: 'situation.placement.needed',
+        intervention: 'ROP',
+        weight: d.reasons[0]!.weight,
         nl: 'Er is een plaatsing buiten huis nodig.',
         en: 'An out-of-home placement is needed.',
       },
     ])
+    expect(out.reasons[0]!.weight).toBeGreaterThan(0)
+    expect(out.scores).toEqual({ EXPERTTAFEL: 0, RO3: 0, ROP: d.reasons[0]!.weight, 'MDA++': 0, RST: 0 })
     expect(out.gates.map((g) => Object.keys(g))).toEqual([['gate', 'nl', 'en']])
     expect(out.missing).toEqual(['analysis'])
-    expect(JSON.stringify(out)).not.toMatch(/scores|weight|intervention/)
+  })
+
+  it.each(loadSamples())('$name: every score is the sum of the weights of its reasons', ({ intake }) => {
+    const parsed = parseIntake(intake)
+    if (!parsed.ok) throw new Error('sample does not parse')
+    const out = toRoutingOutput(run(parsed.value))
+    for (const i of INTERVENTIONS)
+      expect(out.scores[i], i).toBe(
+        out.reasons.filter((r) => r.intervention === i).reduce((sum, r) => sum + r.weight, 0),
+      )
+  })
+})
+
+describe('reasonGroups', () => {
+  it('groups every reason under the intervention it scored for, the primary first', () => {
+    const d = run(
+      buildIntake(
+        { situation: { placement: { needed: true } } },
+        { help: { missingExpertise: 'ggz_lvb', monthsWithoutProgress: 12, professionalsDisagree: true } },
+      ),
+    )
+    const groups = reasonGroups(d)
+    expect(groups[0]!.intervention).toBe(d.primary)
+    expect(groups.flatMap((g) => g.reasons)).toHaveLength(d.reasons.length)
+    for (const g of groups) {
+      expect(g.reasons.every((r) => r.intervention === g.intervention)).toBe(true)
+      expect(g.score).toBe(d.scores[g.intervention])
+    }
+    expect(new Set(groups.map((g) => g.intervention)).size).toBe(groups.length)
+    expect(groups.length).toBeGreaterThan(1)
   })
 })

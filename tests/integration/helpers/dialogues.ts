@@ -2,7 +2,7 @@ import { buttons, type TeamsUser } from '../teams-helpers'
 import type { WebClient } from '../web-client'
 import { answersFor } from './answers'
 
-export { answersFor, markerOf } from './answers'
+export { answersFor, initialFor, markerOf } from './answers'
 
 /** Wall-clock milliseconds of each step, per dialogue. */
 export type StepTimes = number[]
