@@ -1,14 +1,14 @@
 import { buildCaseSummary } from '../../src/domain/case-card'
 import { t } from '../../src/domain/copy'
 import type { Lang } from '../../src/domain/enums'
-import type { CaseEvent } from '../../src/domain/lifecycle'
 import { buildErasedNotice } from '../../src/domain/notices'
 import { logger } from '../../src/logger'
 import type { CaseChannel } from '../../src/ports/case-channel'
-import type { CaseRecord, CaseStore, StoredEvent } from '../../src/ports/case-store'
-import { type Cipher, eventAad } from '../../src/ports/cipher'
+import type { CaseRecord, CaseStore } from '../../src/ports/case-store'
+import type { Cipher } from '../../src/ports/cipher'
 import type { Clock } from '../../src/ports/clock'
 import { DeliveryUnavailable } from '../../src/ports/notifier'
+import { decryptEvent } from '../../src/services/events'
 import { buildCaseCard, buildThreadText } from './cards'
 import type { SlackMessageStore } from './message-store'
 import { renderSlackNotice } from './notices'
@@ -45,26 +45,6 @@ async function loadCardSummary(deps: Deps, record: CaseRecord) {
   const routing = (await deps.store.listRouting(record.id)).at(-1)?.decision ?? null
   const { id: _id, intakeEnc: _intake, pseudonymEnc: _pseudonym, ...state } = record
   return buildCaseSummary(state, routing)
-}
-
-/** A stored timeline event with its (encrypted) data readable. */
-async function decryptEvent(deps: Deps, stored: StoredEvent): Promise<CaseEvent> {
-  const data =
-    stored.dataEnc === null
-      ? {}
-      : await deps.cipher.decryptJson<Record<string, unknown>>(
-          stored.dataEnc,
-          eventAad(stored.caseId, stored.seq),
-        )
-  return {
-    type: stored.type as CaseEvent['type'],
-    at: stored.at,
-    actorKey: stored.actorKey,
-    surface: stored.surface,
-    from: stored.from,
-    to: stored.to,
-    data,
-  }
 }
 
 /** A claimed post that never finished may be taken over after this long. */
