@@ -6,11 +6,7 @@ import { resolveSlackLang } from '../../adapters/slack/handlers/triage'
 import { buildCaseFileStore } from '../../adapters/storage/case-files'
 import { buildDraftMaintenance, D1PrivacyStore } from '../../adapters/storage/d1-privacy-store'
 import { D1SentNotices } from '../../adapters/storage/d1-sent-notices'
-import {
-  buildTeamsCaseChannel,
-  type TeamsChannelSide,
-  teamsChannelConfigured,
-} from '../../adapters/teams/channel'
+import { buildTeamsCaseChannel, teamsChannelConfigured } from '../../adapters/teams/channel'
 import { buildTeamsChannelSide, buildTeamsConnector } from '../../adapters/teams/deps'
 import { D1TeamsStore } from '../../adapters/teams/store'
 import { type Config, loadConfig } from '../config'
