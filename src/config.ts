@@ -48,6 +48,19 @@ export const ConfigSchema = z.object({
   TEAMS_TOKEN_URL: z.url().default('https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token'),
   /** Entra tenant ids allowed to use the bot (comma separated); empty = none. */
   TEAMS_TENANT_IDS: list,
+  /** The team the chairs' triage channel belongs to (its `19:…@thread.tacv2` id); '' = no Teams channel. */
+  TEAMS_TRIAGE_TEAM_ID: z.string().default(''),
+  /** The triage channel's conversation id (`19:…@thread.tacv2`): case cards are posted there; '' = none. */
+  TEAMS_TRIAGE_CHANNEL_ID: z
+    .string()
+    .regex(/^(19:[^\s;]+@thread\.(tacv2|skype))?$/)
+    .default(''),
+  /** The Bot Connector service URL of the team's region (from any activity of the team, e.g. `https://smba.trafficmanager.net/emea/`). */
+  TEAMS_TRIAGE_SERVICE_URL: z.union([z.url(), z.literal('')]).default(''),
+  /** Teams chairs by Entra object id per tenant: `tenant:objectId`, comma separated (besides `teams:…` in CHAIRS). */
+  TEAMS_CHAIR_OBJECT_IDS: list,
+  /** Language of the case cards in the Teams triage channel. */
+  TEAMS_CHANNEL_LANG: z.enum(['nl', 'en']).default('nl'),
   /** Slack app: signing secret (request HMAC) and bot token (Web API). */
   SLACK_SIGNING_SECRET: z.string().optional(),
   SLACK_BOT_TOKEN: z.string().optional(),

@@ -1,8 +1,10 @@
 import type { Config } from '../../src/config'
 import type { Deps } from '../../src/services/deps'
 import { issueFileLink } from '../../src/services/links'
+import type { TeamsChannelSide } from './channel'
 import { TeamsConnector } from './connector'
 import type { IssuePdfLink } from './intake'
+import { D1TeamsChannelCards } from './store'
 import type { TeamsVerifyConfig } from './verify'
 
 /** The token-check settings from the configuration. */
@@ -43,5 +45,16 @@ export function buildTeamsPdfLinkIssuer(deps: Deps): IssuePdfLink {
     const link = await issueFileLink(deps, { actor, reference, file: `pdf:${lang}`, purpose: 'download' })
     // Served by src/routes/teams.ts (`/api/teams/files/…`): a Teams referrer has no web session.
     return { url: `${origin}/api/teams/files/${link.token}`, expiresAt: link.expiresAt }
+  }
+}
+
+/** The Teams triage channel from the configuration (its card store, connector and language). */
+export function buildTeamsChannelSide(env: Pick<Env, 'DB'>, config: Config): TeamsChannelSide {
+  return {
+    connector: buildTeamsConnector(config),
+    cards: new D1TeamsChannelCards(env.DB),
+    channelId: config.TEAMS_TRIAGE_CHANNEL_ID,
+    serviceUrl: config.TEAMS_TRIAGE_SERVICE_URL,
+    lang: config.TEAMS_CHANNEL_LANG,
   }
 }

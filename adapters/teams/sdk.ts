@@ -18,9 +18,12 @@ import { logger } from '../../src/logger'
 import { type Activity, isPersonal, langOfLocale } from './activity'
 import type { AdaptiveCard } from './card-schema'
 import { buildCardActivity, buildHelpCard } from './cards'
+import { parseTriageInvoke, TRIAGE_VERB_PREFIX } from './case-card'
+import type { TeamsChannelSide } from './channel'
 import { ConnectorError, fetchInterceptor, quietLogger, type TeamsConnector } from './connector'
 import { runTeamsActivity, type TeamsReply, type TeamsTurnDeps, teamsUserKey } from './intake'
 import type { D1TeamsStore } from './store'
+import { runTeamsTriage } from './triage'
 
 /**
  * The Teams SDK v2 (`@microsoft/teams.apps`) inside the Worker. One `App` per isolate and app id, on a
@@ -63,6 +66,8 @@ export interface TeamsRequestScope {
   store: D1TeamsStore
   connector: TeamsConnector
   waitUntil(promise: Promise<unknown>): void
+  /** The chairs' triage channel (for the case card's Universal Actions). */
+  channel?: TeamsChannelSide
   /** Set when a handler failed: the route rethrows it (the SDK would answer a bare 500). */
   error?: unknown
 }
@@ -247,8 +252,19 @@ async function welcome(activity: Activity): Promise<void> {
  */
 async function cardAction(activity: Activity): Promise<AdaptiveCardActionResponse> {
   const lang = langOfLocale(activity.locale)
-  const data = (activity.value as { action?: { data?: unknown } } | undefined)?.action?.data
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+  const action = (activity.value as { action?: { data?: unknown; verb?: unknown } } | undefined)?.action
+  const data = action?.data
+  if (typeof action?.verb === 'string' && action.verb.startsWith(TRIAGE_VERB_PREFIX)) {
+    const triage = parseTriageInvoke(activity.value)
+    const scope = currentScope()
+    if (triage && scope.channel) return triageAction(activity, triage, scope.channel)
+  }
+  if (
+    typeof data !== 'object' ||
+    data === null ||
+    Array.isArray(data) ||
+    (typeof action?.verb === 'string' && action.verb.startsWith(TRIAGE_VERB_PREFIX))
+  ) {
     return {
       statusCode: 400,
       type: 'application/vnd.microsoft.error',
@@ -277,6 +293,33 @@ async function cardAction(activity: Activity): Promise<AdaptiveCardActionRespons
     return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: sdkCard(inPlace.card) }
   }
   return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: '' }
+}
+
+/** A triage action of the chairs' channel card (adapters/teams/triage.ts). */
+async function triageAction(
+  activity: Activity,
+  invoke: NonNullable<ReturnType<typeof parseTriageInvoke>>,
+  side: TeamsChannelSide,
+): Promise<AdaptiveCardActionResponse> {
+  const scope = currentScope()
+  try {
+    const response = await runTeamsTriage(
+      {
+        deps: scope.turn.deps,
+        store: scope.store,
+        side,
+        tenantId: scope.tenantId,
+        requestId: scope.requestId,
+        waitUntil: scope.waitUntil,
+      },
+      activity,
+      invoke,
+    )
+    return response as unknown as AdaptiveCardActionResponse
+  } catch (error) {
+    scope.error = error
+    return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: '' }
+  }
 }
 
 /** `task/fetch`: the bot opens no dialogs of its own; a dialog asked for shows the help card. */

@@ -229,3 +229,104 @@ export class D1TeamsStore {
       .run()
   }
 }
+
+/** Where a case's card lives in the Teams triage channel (`teams_channel_cards`, migration 0070). */
+export interface TeamsChannelCard {
+  reference: string
+  conversationId: string
+  serviceUrl: string
+  /** Activity id of the card; null while the first post is in flight (claimed). */
+  activityId: string | null
+  claimedAt: string
+  /** Seq of the last timeline event posted as a reply in the card's thread. */
+  threadSeq: number
+}
+
+interface ChannelCardRow {
+  reference: string
+  conversation_id: string
+  service_url: string
+  activity_id: string | null
+  claimed_at: string
+  thread_seq: number
+}
+
+/**
+ * Card locations in the Teams triage channel (D1). A post is claimed first, so a retried or concurrent
+ * job never posts a second card; a claim whose post never finished goes stale and may be taken over.
+ */
+export class D1TeamsChannelCards {
+  constructor(private readonly db: D1Database) {}
+
+  async get(reference: string): Promise<TeamsChannelCard | null> {
+    const row = await this.db
+      .prepare(
+        'SELECT reference, conversation_id, service_url, activity_id, claimed_at, thread_seq FROM teams_channel_cards WHERE reference = ?1',
+      )
+      .bind(reference)
+      .first<ChannelCardRow>()
+    return row
+      ? {
+          reference: row.reference,
+          conversationId: row.conversation_id,
+          serviceUrl: row.service_url,
+          activityId: row.activity_id,
+          claimedAt: row.claimed_at,
+          threadSeq: row.thread_seq,
+        }
+      : null
+  }
+
+  /** Claims the first post of a card: true when this caller may post (a new claim or a stale one taken over). */
+  async claim(
+    reference: string,
+    where: { conversationId: string; serviceUrl: string },
+    at: string,
+    staleBefore: string,
+  ): Promise<boolean> {
+    const inserted = await this.db
+      .prepare(
+        'INSERT OR IGNORE INTO teams_channel_cards (reference, conversation_id, service_url, activity_id, claimed_at) VALUES (?1, ?2, ?3, NULL, ?4)',
+      )
+      .bind(reference, where.conversationId, where.serviceUrl, at)
+      .run()
+    if (inserted.meta.changes === 1) return true
+    const taken = await this.db
+      .prepare(
+        'UPDATE teams_channel_cards SET claimed_at = ?1, conversation_id = ?2, service_url = ?3 WHERE reference = ?4 AND activity_id IS NULL AND claimed_at < ?5',
+      )
+      .bind(at, where.conversationId, where.serviceUrl, reference, staleBefore)
+      .run()
+    return taken.meta.changes === 1
+  }
+
+  /** Drops an unfinished claim (the post failed), so a retry may post. */
+  async release(reference: string): Promise<void> {
+    await this.db
+      .prepare('DELETE FROM teams_channel_cards WHERE reference = ?1 AND activity_id IS NULL')
+      .bind(reference)
+      .run()
+  }
+
+  async setPosted(reference: string, activityId: string, at: string): Promise<void> {
+    await this.db
+      .prepare('UPDATE teams_channel_cards SET activity_id = ?1, updated_at = ?2 WHERE reference = ?3')
+      .bind(activityId, at, reference)
+      .run()
+  }
+
+  /** Raises the thread mark (never lowers it). */
+  async setThreadSeq(reference: string, seq: number, at: string): Promise<void> {
+    await this.db
+      .prepare(
+        'UPDATE teams_channel_cards SET thread_seq = MAX(thread_seq, ?1), updated_at = ?2 WHERE reference = ?3',
+      )
+      .bind(seq, at, reference)
+      .run()
+  }
+
+  /** Forgets where an erased case's card was. */
+  async forget(reference: string): Promise<void> {
+    await this.db.prepare('DELETE FROM teams_channel_cards WHERE reference = ?1').bind(reference).run()
+  }
+}

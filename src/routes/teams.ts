@@ -4,6 +4,7 @@ import { buildCaseFileStore } from '../../adapters/storage/case-files'
 import { buildDurableDraftStore } from '../../adapters/storage/draft-object'
 import { ActivitySchema } from '../../adapters/teams/activity'
 import {
+  buildTeamsChannelSide,
   buildTeamsConnector,
   buildTeamsPdfLinkIssuer,
   buildTeamsVerifyConfig,
@@ -99,6 +100,7 @@ export function buildTeamsRoutes() {
         store: new D1TeamsStore(c.env.DB),
         connector,
         waitUntil: (promise) => c.executionCtx.waitUntil(promise),
+        channel: buildTeamsChannelSide(c.env, config),
       },
     )
     // Messages and installs answer 200 with an empty body; invokes with their invoke response.

@@ -20,7 +20,8 @@ import type { AuditEntry, CaseStore } from '../ports/case-store'
  * Identity keys (`surface:tenant:user`) name people in configuration:
  * - web: `web:access:<email>` (Cloudflare Access) or `web:dev:<user>` (development sign-in only);
  * - Slack: `slack:<team id>:<user id>` (chairs may also be listed by user id in `SLACK_CHAIR_USER_IDS`);
- * - Teams: `teams:<tenant id>:<AAD object id>`;
+ * - Teams: `teams:<tenant id>:<AAD object id>` (chairs may also be listed as `tenant:objectId` in
+ *   `TEAMS_CHAIR_OBJECT_IDS`);
  * - API: `api:default:token` (the region's intake token, referrer only) and `api:admin:token` (admin).
  * Everyone on an allowed tenant may refer; chair, coordinator and admin come from `CHAIRS`,
  * `COORDINATORS`, `ADMINS`.
@@ -38,15 +39,18 @@ export function chairScopesOf(config: Pick<Config, 'CHAIR_SCOPES'>): ChairScopes
   return scopes
 }
 
+/** The settings roles come from (`TEAMS_CHAIR_OBJECT_IDS` optional: older callers pass without it). */
+export type RoleConfig = Pick<Config, 'CHAIRS' | 'COORDINATORS' | 'ADMINS' | 'SLACK_CHAIR_USER_IDS'> &
+  Partial<Pick<Config, 'TEAMS_CHAIR_OBJECT_IDS'>>
+
 /** The roles configuration gives an identity key; everyone may refer. */
-export function rolesFor(
-  config: Pick<Config, 'CHAIRS' | 'COORDINATORS' | 'ADMINS' | 'SLACK_CHAIR_USER_IDS'>,
-  key: string,
-): Role[] {
+export function rolesFor(config: RoleConfig, key: string): Role[] {
   const roles: Role[] = ['referrer']
   const who = parseActorKey(key)
   const slackChair = who?.surface === 'slack' && config.SLACK_CHAIR_USER_IDS.includes(who.user)
-  if (config.CHAIRS.includes(key) || slackChair) roles.push('chair')
+  const teamsChair =
+    who?.surface === 'teams' && (config.TEAMS_CHAIR_OBJECT_IDS ?? []).includes(`${who.tenant}:${who.user}`)
+  if (config.CHAIRS.includes(key) || slackChair || teamsChair) roles.push('chair')
   if (config.COORDINATORS.includes(key)) roles.push('coordinator')
   if (config.ADMINS.includes(key)) roles.push('admin')
   return roles
@@ -73,7 +77,7 @@ export function isAllowedTenant(
 
 /** Builds the actor of an identity on a surface, with roles from configuration. */
 export function buildActor(
-  config: Pick<Config, 'CHAIRS' | 'COORDINATORS' | 'ADMINS' | 'SLACK_CHAIR_USER_IDS'>,
+  config: RoleConfig,
   identity: { surface: Surface; tenant: string; userId: string; name?: string; lang?: Lang },
 ): Actor {
   return {

@@ -6,7 +6,8 @@ import { resolveSlackLang } from '../../adapters/slack/handlers/triage'
 import { buildCaseFileStore } from '../../adapters/storage/case-files'
 import { buildDraftMaintenance, D1PrivacyStore } from '../../adapters/storage/d1-privacy-store'
 import { D1SentNotices } from '../../adapters/storage/d1-sent-notices'
-import { buildTeamsConnector } from '../../adapters/teams/deps'
+import { buildTeamsCaseChannel, teamsChannelConfigured } from '../../adapters/teams/channel'
+import { buildTeamsChannelSide, buildTeamsConnector } from '../../adapters/teams/deps'
 import { D1TeamsStore } from '../../adapters/teams/store'
 import { type Config, loadConfig } from '../config'
 import type { JobHandler, JobPorts, JobRegistry } from '../jobs/handlers'
@@ -14,11 +15,13 @@ import type { JobTypes } from '../jobs/messages'
 import { processBatch as runBatch, processDeadLetters as runDeadLetters } from '../jobs/queue'
 import { runRetentionJob } from '../jobs/retention'
 import { runScheduledJobs, type ScheduledReport } from '../jobs/scheduled'
+import type { CaseChannel } from '../ports/case-channel'
 import type { Notifier } from '../ports/notifier'
 import type { Deps } from '../services/deps'
 import type { DigestStore } from '../services/digest-store'
 import type { EraseDeps } from '../services/erase'
 import type { RetentionReport } from '../services/retention'
+import { combineCaseChannels } from './channels'
 import { buildDeps, buildDigestStore } from './deps'
 import { workerJobRegistry } from './jobs'
 
@@ -61,6 +64,21 @@ export function buildNotifierFor(env: Env, deps: Pick<Deps, 'config' | 'clock'>)
   })
 }
 
+/**
+ * The chairs' channels: Slack when a triage channel is configured, Teams when one is; each case card
+ * goes to every one of them. With none configured, the Slack channel (which logs that it skipped).
+ */
+export function buildCaseChannels(env: Env, deps: Deps): CaseChannel {
+  const channels: CaseChannel[] = []
+  const slack = buildSlackDeps(env, deps.config)
+  if (slack.channel || !teamsChannelConfigured(buildTeamsChannelSide(env, deps.config))) {
+    channels.push(buildSlackCaseChannel(deps, slack, new D1SentNotices(env.DB)))
+  }
+  const teams = buildTeamsChannelSide(env, deps.config)
+  if (teamsChannelConfigured(teams)) channels.push(buildTeamsCaseChannel(deps, teams))
+  return channels.length === 1 && channels[0] ? channels[0] : combineCaseChannels(channels)
+}
+
 /** Builds each port on first use only (a PDF job needs no Slack client). */
 function lazily<T extends object>(factories: { [K in keyof T]: () => T[K] }): T {
   const out = {} as T
@@ -85,7 +103,7 @@ function lazily<T extends object>(factories: { [K in keyof T]: () => T[K] }): T 
 export function buildJobPorts(env: Env, deps: Deps, overrides: Partial<JobPorts> = {}): JobPorts {
   const ports = lazily<JobPorts>({
     notifier: () => buildNotifierFor(env, deps),
-    channel: () => buildSlackCaseChannel(deps, buildSlackDeps(env, deps.config), new D1SentNotices(env.DB)),
+    channel: () => buildCaseChannels(env, deps),
     digestStore: () => buildDigestStore(env),
     privacy: () => buildPrivacyDeps(env, deps),
     caseFiles: () => buildCaseFileStore(env),

@@ -18,9 +18,9 @@ describe('Teams app package', () => {
     expect(pngSize(manifest.icons.outline)).toEqual({ width: 32, height: 32 })
   })
 
-  it('declares a personal-scope bot whose app id is filled in at packaging time', () => {
+  it('declares a personal- and team-scope bot whose app id is filled in at packaging time', () => {
     expect(manifest.bots).toHaveLength(1)
-    expect(manifest.bots[0].scopes).toEqual(['personal'])
+    expect(manifest.bots[0].scopes).toEqual(['personal', 'team'])
     const placeholder = `$${'{{TEAMS_APP_ID}}'}`
     expect(manifest.bots[0].botId).toBe(placeholder)
     expect(manifest.id).toBe(placeholder)
