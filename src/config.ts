@@ -61,6 +61,8 @@ export const ConfigSchema = z.object({
   TEAMS_CHAIR_OBJECT_IDS: list,
   /** Language of the case cards in the Teams triage channel. */
   TEAMS_CHANNEL_LANG: z.enum(['nl', 'en']).default('nl'),
+  /** The Worker's public origin (`https://ret.example.org`), for links in posts made outside a request. */
+  PUBLIC_URL: z.union([z.url(), z.literal('')]).default(''),
   /** Slack app: signing secret (request HMAC) and bot token (Web API). */
   SLACK_SIGNING_SECRET: z.string().optional(),
   SLACK_BOT_TOKEN: z.string().optional(),

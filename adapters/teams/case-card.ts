@@ -203,6 +203,11 @@ export interface CaseCardOptions {
   notice?: string[]
   /** Whether to offer the triage buttons (false for the erased replacement). */
   actions?: boolean
+  /**
+   * The Worker's public origin (`PUBLIC_URL`): adds "Casus bekijken", a link to the case's web page, which
+   * checks the web identity of whoever opens it (issue 12 §3). '' or absent: no link.
+   */
+  caseUrlBase?: string
 }
 
 /**
@@ -275,7 +280,15 @@ export function buildTeamsCaseCard(
 
   const card: TeamsCaseCard = { type: 'AdaptiveCard', version: '1.4', body }
   const actions = options.actions === false ? [] : cardActions(summary.status).filter((a) => a !== 'details')
-  if (actions.length > 0) card.actions = actions.map((a) => cardButton(a, summary, lang))
+  const buttons = actions.map((a) => cardButton(a, summary, lang))
+  if (options.caseUrlBase && options.actions !== false) {
+    buttons.push({
+      type: 'Action.OpenUrl',
+      title: t(lang, 'slack.reply.detailsCase'),
+      url: `${options.caseUrlBase.replace(/\/+$/, '')}/cases/${encodeURIComponent(summary.reference)}`,
+    })
+  }
+  if (buttons.length > 0) card.actions = buttons
   return card
 }
 

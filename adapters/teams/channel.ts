@@ -42,6 +42,8 @@ export interface TeamsChannelSide {
   channelId: string
   serviceUrl: string
   lang: Lang
+  /** The Worker's public origin for the card's link to the web case page ('' = no link). */
+  caseUrlBase: string
 }
 
 /** A claimed post that never finished may be taken over after this long. */
@@ -104,7 +106,11 @@ export async function syncTeamsCard(
   if (!teamsChannelConfigured(side)) return
   const record = await core.store.getByReference(reference)
   if (!record) return
-  const card = buildCaseCardActivity(buildTeamsCaseCard(await loadTeamsCardSummary(core, record), side.lang))
+  const card = buildCaseCardActivity(
+    buildTeamsCaseCard(await loadTeamsCardSummary(core, record), side.lang, {
+      caseUrlBase: side.caseUrlBase,
+    }),
+  )
   const now = core.clock()
   let row = await side.cards.get(reference)
   try {
@@ -165,7 +171,9 @@ export async function redrawTeamsCard(
     await side.connector.updateActivity(
       { conversationId: row.conversationId, serviceUrl: row.serviceUrl },
       row.activityId,
-      buildCaseCardActivity(buildTeamsCaseCard(summary, side.lang, options)),
+      buildCaseCardActivity(
+        buildTeamsCaseCard(summary, side.lang, { caseUrlBase: side.caseUrlBase, ...options }),
+      ),
     )
   } catch (error) {
     logger.warn('teams_card_refresh_failed', {

@@ -56,5 +56,6 @@ export function buildTeamsChannelSide(env: Pick<Env, 'DB'>, config: Config): Tea
     channelId: config.TEAMS_TRIAGE_CHANNEL_ID,
     serviceUrl: config.TEAMS_TRIAGE_SERVICE_URL,
     lang: config.TEAMS_CHANNEL_LANG,
+    caseUrlBase: config.PUBLIC_URL,
   }
 }

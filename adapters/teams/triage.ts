@@ -94,7 +94,11 @@ export async function runTeamsTriage(
     logger.info('teams_duplicate_delivery', { requestId: ctx.requestId })
     const record = await deps.store.getByReference(invoke.reference)
     return record
-      ? cardResponse(buildTeamsCaseCard(await loadTeamsCardSummary(deps, record), lang))
+      ? cardResponse(
+          buildTeamsCaseCard(await loadTeamsCardSummary(deps, record), lang, {
+            caseUrlBase: side.caseUrlBase,
+          }),
+        )
       : message(t(personal, 'teams.channel.unknownCase', { reference: invoke.reference }))
   }
   try {
@@ -125,13 +129,19 @@ async function triage(
     const now = current ? await loadTeamsCardSummary(deps, current) : summary
     ctx.waitUntil(redrawTeamsCard(side, reference, now))
     return cardResponse(
-      buildTeamsCaseCard(now, lang, { notice: [t(lang, 'teams.channel.conflict', { reference })] }),
+      buildTeamsCaseCard(now, lang, {
+        caseUrlBase: side.caseUrlBase,
+        notice: [t(lang, 'teams.channel.conflict', { reference })],
+      }),
     )
   }
   if (record.version !== invoke.version) return conflict()
 
   const parsed = parseTriageCommand(invoke, summary, ctx.tenantId, lang, deps.clock())
-  if (!parsed.ok) return cardResponse(buildTeamsCaseCard(summary, lang, { notice: parsed.errors }))
+  if (!parsed.ok)
+    return cardResponse(
+      buildTeamsCaseCard(summary, lang, { caseUrlBase: side.caseUrlBase, notice: parsed.errors }),
+    )
 
   const result = await runCaseCommand(deps, {
     reference,
@@ -143,10 +153,10 @@ async function triage(
   if (!result.ok) {
     if (result.error.code === 'conflict') return conflict()
     const notice = [t(lang, 'teams.channel.failed', { reference, error: result.error[lang] })]
-    return cardResponse(buildTeamsCaseCard(summary, lang, { notice }))
+    return cardResponse(buildTeamsCaseCard(summary, lang, { caseUrlBase: side.caseUrlBase, notice }))
   }
   const updated = await deps.store.getByReference(reference)
   const after = updated ? await loadTeamsCardSummary(deps, updated) : summary
   ctx.waitUntil(redrawTeamsCard(side, reference, after))
-  return cardResponse(buildTeamsCaseCard(after, lang))
+  return cardResponse(buildTeamsCaseCard(after, lang, { caseUrlBase: side.caseUrlBase }))
 }

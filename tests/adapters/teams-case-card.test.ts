@@ -70,6 +70,19 @@ describe('the Teams case card', () => {
     expect(JSON.stringify(reroute?.card?.body)).toContain('"id":"reason"')
   })
 
+  it('links to the web case page when the public origin is configured, never to a file (issue 12 §3)', () => {
+    const withLink = buildTeamsCaseCard(summary(), 'nl', { caseUrlBase: 'https://ret.example.org/' })
+    const open = (withLink.actions as { type: string; url?: string; title?: string }[]).filter(
+      (a) => a.type === 'Action.OpenUrl',
+    )
+    expect(open).toEqual([
+      { type: 'Action.OpenUrl', title: 'Casus bekijken', url: 'https://ret.example.org/cases/RET-2026-0042' },
+    ])
+    expect(JSON.stringify(withLink)).not.toContain('/files/')
+    const without = buildTeamsCaseCard(summary(), 'nl')
+    expect(JSON.stringify(without)).not.toContain('Action.OpenUrl')
+  })
+
   it('shows only non-personal fields, and errors on top when asked', () => {
     const text = JSON.stringify(buildTeamsCaseCard(summary(), 'en', { notice: ['A reason is required.'] }))
     expect(text).toContain('RET-2026-0042')

@@ -26,6 +26,7 @@ const teamsEnv = {
   ...env,
   TEAMS_TRIAGE_TEAM_ID: TEAM,
   TEAMS_TRIAGE_CHANNEL_ID: CHANNEL,
+  PUBLIC_URL: 'https://ret.example.test',
   TEAMS_TRIAGE_SERVICE_URL: TEST_SERVICE_URL,
   TEAMS_CHAIR_OBJECT_IDS: `${TENANT}:${CHAIR}`,
 } as Env
@@ -179,6 +180,11 @@ describe('Teams triage channel', () => {
     expect(verbs).toContain('ret.triage.reroute')
     const version = (await caseOf(reference)).version
     for (const e of executes(card)) expect(e.data).toEqual({ reference, version })
+    // "Casus bekijken" opens the web case page (identity-bound), never a bearer file link.
+    expect(card.actions).toContainEqual(
+      expect.objectContaining({ type: 'Action.OpenUrl', url: `https://ret.example.test/cases/${reference}` }),
+    )
+    expect(JSON.stringify(card)).not.toContain('/files/')
     expect(unexpected).toEqual([])
   })
 
