@@ -122,7 +122,7 @@ describe('the web console in a real browser', () => {
     await chair.getByRole('link', { name: 'Casussen', exact: true }).click()
     await visible(chair.getByRole('heading', { name: 'Casussen', level: 1 }))
     await chair.getByText('Waar triëren voorzitters?').click()
-    await visible(chair.getByText('in Slack-kanaal en in een Microsoft Teams-kanaal'))
+    await visible(chair.getByText('in een Slack-kanaal en in een Microsoft Teams-kanaal'))
 
     // Filter: Assen, urgency regular; the case is in the list, longest waiting first.
     await chair.getByLabel('Gemeente', { exact: true }).selectOption('Assen')

@@ -160,7 +160,7 @@ describe('web console: the case list', () => {
     await chair.get('/cases')
     expect(chair.status).toBe(200)
     expect(chair.html).toContain('Langst wachtend eerst')
-    expect(chair.html).toContain('in Slack-kanaal en in een Microsoft Teams-kanaal')
+    expect(chair.html).toContain('in een Slack-kanaal en in een Microsoft Teams-kanaal')
     for (const ref of [own, other, old]) expect(chair.html).toContain(ref)
     // Longest waiting first: the 30-day-old case leads.
     const order = refsIn(chair.html).filter((r) => [own, other, old].includes(r))
