@@ -76,8 +76,9 @@ const ANSWERS: Record<string, Record<string, string | string[]>> = {
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-/** A label as rendered: the text, plus "(optioneel)" for optional fields. */
-const labelled = (text: string) => new RegExp(`^${escapeRegExp(text)}( \\(optioneel\\))?$`)
+/** A label as rendered: the text, plus "(optioneel)" or "(verplicht als dit van toepassing is)" where it says so. */
+const labelled = (text: string) =>
+  new RegExp(`^${escapeRegExp(text)}( \\((optioneel|verplicht als dit van toepassing is)\\))?$`)
 
 function fieldOf(path: string): { field: ScriptField; item?: ItemField; row?: number } {
   const row = path.match(/^(.+)\[(\d+)\]\.(.+)$/)
@@ -198,7 +199,7 @@ describe('intake in a real browser', () => {
     const page = await context.newPage()
     await login(page, base, NAME)
     await page.getByRole('button', { name: 'Nieuwe aanmelding starten' }).click()
-    await visible(page.getByText(/^stap 1 van \d+$/))
+    await visible(page.getByText(/^Stap 1 van \d+$/))
 
     await answerUntil(page, 'child')
     // Back: the referrer step again, with what was typed.
