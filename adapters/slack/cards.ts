@@ -1,3 +1,13 @@
+import type {
+  Button,
+  Checkboxes,
+  DateTimepicker,
+  InputBlock,
+  MrkdwnElement,
+  PlainTextInput,
+  StaticSelect,
+  UsersSelect,
+} from '@slack/types'
 import { z } from 'zod'
 import { parseActorKey } from '../../src/domain/actor-key'
 import { ACTION_COMMANDS, cardActions, currentIntervention } from '../../src/domain/case-card'
@@ -46,7 +56,7 @@ const plain = (text: string, max: number = MAX.field) => ({
   text: truncate(text, max),
   emoji: true,
 })
-const mrkdwn = (text: string) => ({ type: 'mrkdwn', text: truncate(text, MAX.field) })
+const mrkdwn = (text: string): MrkdwnElement => ({ type: 'mrkdwn', text: truncate(text, MAX.field) })
 
 /** Escapes the three characters Slack mrkdwn treats as control characters. */
 export function escapeMrkdwn(text: string): string {
@@ -93,21 +103,18 @@ function confirmDialog(kind: 'accept' | 'close', summary: CaseCardSummary, lang:
   }
 }
 
-function button(action: TriageAction, summary: CaseCardSummary, lang: Lang): SlackBlock {
+function button(action: TriageAction, summary: CaseCardSummary, lang: Lang): Button {
   const value: ButtonValue = { r: summary.reference, v: summary.version }
-  const el: SlackBlock = {
+  const style = action === 'accept' ? 'primary' : action === 'decline' ? 'danger' : undefined
+  const confirm = action === 'accept' || action === 'close' ? confirmDialog(action, summary, lang) : undefined
+  return {
     type: 'button',
     action_id: `${ACTION_PREFIX}${action}`,
     text: plain(t(lang, `slack.action.${action}`), 75),
     value: JSON.stringify(value),
+    ...(style ? { style } : {}),
+    ...(confirm ? { confirm } : {}),
   }
-  if (action === 'accept') {
-    el.style = 'primary'
-    el.confirm = confirmDialog('accept', summary, lang)
-  }
-  if (action === 'decline') el.style = 'danger'
-  if (action === 'close') el.confirm = confirmDialog(action, summary, lang)
-  return el
 }
 
 /** The flag lines of a card: analysis missing, anonymous consultation, acute, fired gates. */
@@ -223,22 +230,21 @@ export type TriageMetadata = z.infer<typeof TriageMetadataSchema>
 function input(
   blockId: string,
   labelText: string,
-  element: SlackBlock,
+  element: InputBlock['element'],
   optional = false,
   hint?: string,
-): SlackBlock {
-  const block: SlackBlock = {
+): InputBlock {
+  return {
     type: 'input',
     block_id: blockId,
     label: plain(labelText, 2000),
     element: { ...element, action_id: VALUE },
     optional,
+    ...(hint ? { hint: plain(hint, 2000) } : {}),
   }
-  if (hint) block.hint = plain(hint, 2000)
-  return block
 }
 
-function textInput(maxLength: number, multiline = true): SlackBlock {
+function textInput(maxLength: number, multiline = true): PlainTextInput {
   return { type: 'plain_text_input', multiline, min_length: TRIAGE_TEXT.min, max_length: maxLength }
 }
 
@@ -264,7 +270,7 @@ export function buildTriageModal(action: ModalAction, summary: CaseCardSummary, 
         summary.suggested !== intervention
           ? summary.suggested
           : summary.alternatives.find((i) => i !== intervention)
-      const select: SlackBlock = { type: 'static_select', options }
+      const select: StaticSelect = { type: 'static_select', options }
       if (suggested) select.initial_option = interventionOption(suggested, lang)
       blocks.push(input('intervention', key('intervention'), select))
       blocks.push(input('reason', key('reason'), textInput(TRIAGE_TEXT.reason), false, hint))
@@ -276,20 +282,20 @@ export function buildTriageModal(action: ModalAction, summary: CaseCardSummary, 
         value: item,
       }))
       const initial = options.filter((o) => summary.missing.includes(o.value))
-      const checkboxes: SlackBlock = { type: 'checkboxes', options }
+      const checkboxes: Checkboxes = { type: 'checkboxes', options }
       if (initial.length > 0) checkboxes.initial_options = initial
       blocks.push(input('items', key('items'), checkboxes))
       blocks.push(input('question', key('question'), textInput(TRIAGE_TEXT.question), false, hint))
       break
     }
     case 'assign_lead': {
-      const select: SlackBlock = { type: 'users_select' }
+      const select: UsersSelect = { type: 'users_select' }
       if (summary.leadSlackUserId) select.initial_user = summary.leadSlackUserId
       blocks.push(input('lead', key('lead'), select))
       break
     }
     case 'schedule': {
-      const picker: SlackBlock = { type: 'datetimepicker' }
+      const picker: DateTimepicker = { type: 'datetimepicker' }
       if (summary.scheduledFor) {
         const seconds = Math.floor(Date.parse(summary.scheduledFor) / 1000)
         if (Number.isFinite(seconds)) picker.initial_date_time = seconds

@@ -1,3 +1,4 @@
+import type { Button, InputBlock, InputBlockElement, MrkdwnElement } from '@slack/types'
 import { z } from 'zod'
 import { t } from '../../src/domain/copy'
 import { eventFromAction } from '../../src/domain/dialogue'
@@ -37,7 +38,7 @@ const plain = (text: string, max: number) => ({
   text: truncate(text, max),
   emoji: true,
 })
-const mrkdwn = (text: string) => ({ type: 'mrkdwn', text: truncate(text, 3000) })
+const mrkdwn = (text: string): MrkdwnElement => ({ type: 'mrkdwn', text: truncate(text, 3000) })
 
 /** What the intake modal carries between renders: step, phase, language and the submit button's action. */
 export const IntakeMetadataSchema = z.strictObject({
@@ -53,7 +54,7 @@ function option(value: string, text: string) {
   return { text: plain(text || value, MAX.option), value }
 }
 
-function fieldElement(field: FieldView, lang: Lang): SlackBlock {
+function fieldElement(field: FieldView, lang: Lang): InputBlockElement {
   const value = typeof field.value === 'string' ? field.value : null
   const values = Array.isArray(field.value)
     ? field.value.filter((v): v is string => typeof v === 'string')
@@ -81,21 +82,24 @@ function fieldElement(field: FieldView, lang: Lang): SlackBlock {
     }
     case 'radio':
     case 'select': {
-      const asRadio = field.kind === 'radio' && options.length <= MAX.radio
+      const initial = initialOne ? { initial_option: initialOne } : {}
+      if (field.kind === 'radio' && options.length <= MAX.radio)
+        return { type: 'radio_buttons', options, ...initial }
       return {
-        type: asRadio ? 'radio_buttons' : 'static_select',
+        type: 'static_select',
         options: options.slice(0, MAX.options),
-        ...(asRadio ? {} : { placeholder: plain(t(lang, 'slack.intake.choose'), 150) }),
-        ...(initialOne ? { initial_option: initialOne } : {}),
+        placeholder: plain(t(lang, 'slack.intake.choose'), 150),
+        ...initial,
       }
     }
     case 'checkboxes': {
-      const asBoxes = options.length <= MAX.checkboxes
+      const initial = initialMany.length > 0 ? { initial_options: initialMany } : {}
+      if (options.length <= MAX.checkboxes) return { type: 'checkboxes', options, ...initial }
       return {
-        type: asBoxes ? 'checkboxes' : 'multi_static_select',
+        type: 'multi_static_select',
         options: options.slice(0, MAX.options),
-        ...(asBoxes ? {} : { placeholder: plain(t(lang, 'slack.intake.choose'), 150) }),
-        ...(initialMany.length > 0 ? { initial_options: initialMany } : {}),
+        placeholder: plain(t(lang, 'slack.intake.choose'), 150),
+        ...initial,
       }
     }
     default:
@@ -104,17 +108,16 @@ function fieldElement(field: FieldView, lang: Lang): SlackBlock {
   }
 }
 
-function inputBlock(field: FieldView, blockId: string, labelText: string, lang: Lang): SlackBlock {
-  const block: SlackBlock = {
+function inputBlock(field: FieldView, blockId: string, labelText: string, lang: Lang): InputBlock {
+  return {
     type: 'input',
     block_id: blockId,
     label: plain(labelText, MAX.label),
     element: { ...fieldElement(field, lang), action_id: VALUE },
     // Checkboxes and radios cannot be "emptied" in Slack once chosen; optional keeps the dialogue in charge.
     optional: !field.required,
+    ...(field.hint ? { hint: plain(field.hint, MAX.label) } : {}),
   }
-  if (field.hint) block.hint = plain(field.hint, MAX.label)
-  return block
 }
 
 /** The Slack block id of a list cell: the dialogue's own field name for that row (`help.history[0].what`). */
@@ -124,7 +127,7 @@ export function listCellName(listName: string, row: number, itemName: string): s
 
 function fieldBlocks(field: FieldView, lang: Lang): SlackBlock[] {
   if (field.kind !== 'list') {
-    const blocks = [inputBlock(field, field.name, field.label, lang)]
+    const blocks: SlackBlock[] = [inputBlock(field, field.name, field.label, lang)]
     if (field.error) blocks.push({ type: 'context', elements: [mrkdwn(`:warning: ${field.error}`)] })
     return blocks
   }
@@ -144,12 +147,14 @@ function fieldBlocks(field: FieldView, lang: Lang): SlackBlock[] {
     }
   }
   if (field.error) blocks.push({ type: 'context', elements: [mrkdwn(`:warning: ${field.error}`)] })
-  const listActions = (field.actions ?? []).map((a) => ({
-    type: 'button',
-    action_id: `${INTAKE_ACTION_PREFIX}${a.id}`,
-    text: plain(a.label, MAX.option),
-    value: a.id,
-  }))
+  const listActions = (field.actions ?? []).map(
+    (a): Button => ({
+      type: 'button',
+      action_id: `${INTAKE_ACTION_PREFIX}${a.id}`,
+      text: plain(a.label, MAX.option),
+      value: a.id,
+    }),
+  )
   if (listActions.length > 0) blocks.push({ type: 'actions', elements: listActions.slice(0, 25) })
   return blocks
 }
@@ -203,16 +208,15 @@ export function buildIntakeModal(screen: ScreenView): SlackModalView {
   const later = screen.actions.find((a) => a.id === 'later')
   const buttons = screen.actions
     .filter((a) => a !== primary && a !== later)
-    .map((a) => {
-      const el: SlackBlock = {
+    .map((a): Button => {
+      const style = a.id === 'cancel' ? 'danger' : a.primary ? 'primary' : undefined
+      return {
         type: 'button',
         action_id: `${INTAKE_ACTION_PREFIX}${a.id}`,
         text: plain(a.label, MAX.option),
         value: a.id,
+        ...(style ? { style } : {}),
       }
-      if (a.primary) el.style = 'primary'
-      if (a.id === 'cancel') el.style = 'danger'
-      return el
     })
   // An actions block holds at most 25 elements.
   for (let i = 0; i < buttons.length; i += 25)
@@ -226,10 +230,7 @@ export function buildIntakeModal(screen: ScreenView): SlackModalView {
     close: plain(later?.label ?? t(lang, 'slack.intake.close'), MAX.title),
     private_metadata: JSON.stringify(metadata),
     // Keep the last block (actions) if Slack's 100-block limit is reached: the referrer can still move on.
-    blocks:
-      blocks.length > MAX.blocks
-        ? [...blocks.slice(0, MAX.blocks - 1), blocks[blocks.length - 1] ?? {}]
-        : blocks,
+    blocks: blocks.length > MAX.blocks ? [...blocks.slice(0, MAX.blocks - 1), ...blocks.slice(-1)] : blocks,
     notify_on_close: true,
   }
   if (primary) view.submit = plain(primary.label, MAX.title)

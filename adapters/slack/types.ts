@@ -1,4 +1,4 @@
-import type { PlainTextElement } from '@slack/types'
+import type { KnownBlock, PlainTextElement } from '@slack/types'
 import type { CaseStatus } from '../../src/domain/lifecycle'
 
 export {
@@ -13,11 +13,10 @@ export {
 export type { CaseStatus }
 
 /**
- * One Block Kit block or element, kept structural so the builders stay pure and serialisable. (Typing the
- * builders as `@slack/types` `KnownBlock` / elements is a separate pass over cards.ts and intake-modal.ts;
- * the Web API calls cast at the one place they hand blocks to the WebClient.)
+ * One Block Kit block, as `@slack/types` defines it: the builders' output is checked by the compiler
+ * against Slack's own types (block and element kinds, required fields), not a loose record.
  */
-export type SlackBlock = Record<string, unknown>
+export type SlackBlock = KnownBlock
 
 /** A message for chat.postMessage / chat.update / chat.postEphemeral. */
 export interface SlackMessage {

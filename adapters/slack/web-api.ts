@@ -195,6 +195,8 @@ export function slackWebApiOn(
     call,
     async postMessage(channel, message) {
       const args = { channel, ...message, unfurl_links: false, unfurl_media: false }
+      // The client's argument type is a union over blocks/text and thread/broadcast combinations that an
+      // object with optional fields cannot name; the blocks themselves are typed `KnownBlock`.
       const result = await invoke('chat.postMessage', (c) =>
         c.chat.postMessage(args as ChatPostMessageArguments),
       )
@@ -211,14 +213,14 @@ export function slackWebApiOn(
       await invoke('chat.postEphemeral', (c) => c.chat.postEphemeral(args as ChatPostEphemeralArguments))
     },
     async openView(triggerId, view) {
-      const args = { trigger_id: triggerId, view }
-      const result = await invoke('views.open', (c) => c.views.open(args as unknown as ViewsOpenArguments))
+      const args: ViewsOpenArguments = { trigger_id: triggerId, view }
+      const result = await invoke('views.open', (c) => c.views.open(args))
       const opened = result.view as { id?: unknown } | undefined
       return { viewId: typeof opened?.id === 'string' ? opened.id : null }
     },
     async updateView(viewId, view, hash) {
-      const args = { view_id: viewId, view, ...(hash ? { hash } : {}) }
-      await invoke('views.update', (c) => c.views.update(args as unknown as ViewsUpdateArguments))
+      const args: ViewsUpdateArguments = { view_id: viewId, view, ...(hash ? { hash } : {}) }
+      await invoke('views.update', (c) => c.views.update(args))
     },
     async userLocale(user) {
       const result = await invoke('users.info', (c) => c.users.info({ user, include_locale: true }))

@@ -1,3 +1,4 @@
+import type { InputBlock } from '@slack/types'
 import { describe, expect, it } from 'vitest'
 import {
   buildButtonCommand,
@@ -187,12 +188,15 @@ describe('triage modals', () => {
 
   it('offers only other interventions on reroute and pre-ticks missing items on request_info', () => {
     const rerouteView = buildTriageModal('reroute', summary, 'nl')
-    const select = rerouteView.blocks.find((b) => b.block_id === 'intervention')?.element as {
+    const select = rerouteView.blocks.find(
+      (b): b is InputBlock => b.type === 'input' && b.block_id === 'intervention',
+    )?.element as {
       options: { value: string }[]
     }
     expect(select.options.map((o) => o.value)).toEqual(['RO3', 'ROP', 'MDA++', 'RST'])
     const infoView = buildTriageModal('request_info', summary, 'nl')
-    const boxes = infoView.blocks.find((b) => b.block_id === 'items')?.element as {
+    const boxes = infoView.blocks.find((b): b is InputBlock => b.type === 'input' && b.block_id === 'items')
+      ?.element as {
       initial_options: { value: string }[]
     }
     expect(boxes.initial_options.map((o) => o.value)).toEqual(['analysis'])

@@ -1,3 +1,4 @@
+import type { InputBlock } from '@slack/types'
 import { describe, expect, it } from 'vitest'
 import {
   buildIntakeErrors,
@@ -85,9 +86,9 @@ function screen(overrides: Partial<ScreenView> = {}): ScreenView {
   }
 }
 
-function block(blocks: SlackBlock[], id: string): SlackBlock {
-  const found = blocks.find((b) => b.block_id === id)
-  if (!found) throw new Error(`no block ${id}`)
+function block(blocks: SlackBlock[], id: string): InputBlock {
+  const found = blocks.find((b): b is InputBlock => b.type === 'input' && b.block_id === id)
+  if (!found) throw new Error(`no input block ${id}`)
   return found
 }
 
