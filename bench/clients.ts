@@ -64,9 +64,9 @@ export class BenchWebClient {
     return this.html.match(/name="_step" value="([^"]+)"/)?.[1] ?? ''
   }
 
-  async login(name: string): Promise<void> {
+  async login(name: string, role: 'referrer' | 'chair' = 'referrer'): Promise<void> {
     await this.get('/dev/login')
-    await this.post('/dev/login', { name, role: 'referrer' })
+    await this.post('/dev/login', { name, role })
   }
 }
 

@@ -1,5 +1,6 @@
 import { ackBenches, methodComparison } from './acks'
 import type { BoltPeer } from './bolt'
+import { consoleBenches } from './console'
 import { send } from './http'
 import { type Figure, round, stats } from './lib'
 import { loadBench } from './load'
@@ -40,5 +41,6 @@ export async function surfaceBenches(
   out.push(...(await methodComparison(harness, secret, Number(process.env.BENCH_METHOD_N ?? 150))))
   out.push(...(await pdfBenches()), ...(await pdfPeerBenches()))
   out.push(...(await loadBench(harness, platforms, bindings.ENCRYPTION_KEYS ?? '')))
+  out.push(...(await consoleBenches(harness)))
   return out
 }
