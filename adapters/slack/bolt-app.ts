@@ -130,6 +130,9 @@ class WorkerReceiver implements Receiver {
       if (acked) return
       acked = true
       settle(ackResponse(response))
+      // Let workerd hand the answer to Slack before the listener goes on: the delivery claim and the
+      // effect that follow `await ack()` would otherwise run first on the isolate's one thread.
+      await new Promise((resolve) => setTimeout(resolve, 0))
     }
     const work = app
       .processEvent({
