@@ -44,6 +44,30 @@ if (slackApiUrl) {
   })
 }
 
+// The chairs' Teams channel locally: RET_TEAMS_STUB=1 starts the Bot Connector stub of
+// scripts/teams-stub.mjs in this process; RET_TEAMS_CONNECTOR_URL points at one already running. The case
+// cards then go to a stub triage channel there (fake app id and secret, a stub token endpoint).
+let teamsUrl = process.env.RET_TEAMS_CONNECTOR_URL ?? ''
+if (!teamsUrl && process.env.RET_TEAMS_STUB === '1') {
+  const { startTeamsStub } = await import('./teams-stub.mjs')
+  const stub = await startTeamsStub({
+    onCall: ({ method, conversationId, activityId }) =>
+      console.log(`teams stub: ${method} ${conversationId} ${activityId}`),
+  })
+  teamsUrl = stub.url
+  console.log(`Teams Bot Connector stub on ${stub.url} (GET ${stub.url}/_calls lists the calls)`)
+}
+if (teamsUrl) {
+  Object.assign(DEV_VARS, {
+    TEAMS_APP_ID: '00000000-0000-0000-0000-00000000dev0',
+    TEAMS_APP_PASSWORD: 'dev-teams-password-not-secret',
+    TEAMS_TOKEN_URL: `${teamsUrl}/token`,
+    TEAMS_TRIAGE_SERVICE_URL: `${teamsUrl}/`,
+    TEAMS_TRIAGE_TEAM_ID: '19:dev-team@thread.tacv2',
+    TEAMS_TRIAGE_CHANNEL_ID: process.env.RET_TEAMS_TRIAGE_CHANNEL ?? '19:dev-triage@thread.tacv2',
+  })
+}
+
 const migrate = spawnSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', ...persist], {
   env: { ...env, CI: 'true' },
   stdio: 'inherit',

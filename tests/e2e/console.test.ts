@@ -6,6 +6,8 @@ import { type Browser, chromium, type Locator, type Page } from 'playwright-core
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 // @ts-expect-error: a plain .mjs script without type declarations (the Slack Web API stub of npm run dev)
 import { startSlackStub } from '../../scripts/slack-stub.mjs'
+// @ts-expect-error: a plain .mjs script without type declarations (the Bot Connector stub of npm run dev)
+import { startTeamsStub } from '../../scripts/teams-stub.mjs'
 import { WEB_ANSWERS } from '../integration/web-answers'
 import { type DevServer, freePort, startDevServer } from './dev-server'
 
@@ -98,6 +100,19 @@ interface SlackStub {
   calls: SlackCall[]
   close(): Promise<void>
 }
+/** One recorded activity of the Bot Connector stub (scripts/teams-stub.mjs). */
+interface TeamsCall {
+  method: 'POST' | 'PUT'
+  conversationId: string
+  activityId: string
+  body: { attachments?: { content?: unknown }[]; text?: string }
+}
+interface TeamsStub {
+  url: string
+  calls: TeamsCall[]
+  close(): Promise<void>
+}
+const TEAMS_CHANNEL = '19:e2e-triage@thread.tacv2'
 
 /** Polls until `check` returns a value (the queue consumer posts to Slack shortly after a change). */
 async function eventually<T>(
@@ -125,14 +140,19 @@ describe('the web console in a real browser', () => {
   let server: DevServer | null = null
   let browser: Browser | null = null
   let slack: SlackStub | null = null
+  let teams: TeamsStub | null = null
 
   beforeAll(async () => {
     persistDir = mkdtempSync(join(tmpdir(), 'ret-e2e-console-'))
     // The case's Slack card goes to a local Web API stub (SLACK_API_URL), which records every call.
     slack = (await startSlackStub()) as SlackStub
+    // And to the Teams triage channel through a local Bot Connector (token endpoint and activities).
+    teams = (await startTeamsStub()) as TeamsStub
     server = await startDevServer(await freePort(), persistDir, {
       RET_SLACK_API_URL: slack.url,
       RET_SLACK_TRIAGE_CHANNEL: 'CE2ETRIAGE',
+      RET_TEAMS_CONNECTOR_URL: teams.url,
+      RET_TEAMS_TRIAGE_CHANNEL: TEAMS_CHANNEL,
     })
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true })
   }, 240_000)
@@ -141,6 +161,7 @@ describe('the web console in a real browser', () => {
     await browser?.close()
     await server?.stop()
     await slack?.close()
+    await teams?.close()
     rmSync(persistDir, { recursive: true, force: true })
   })
 
@@ -281,7 +302,39 @@ describe('the web console in a real browser', () => {
       'seven thread lines',
       slackContext,
     )
-    const everything = JSON.stringify(calls)
+    // The Teams channel card likewise: posted once into the channel, its last update the closed state.
+    const teamsCalls = teams!.calls
+    const teamsContext = () =>
+      `Teams calls: ${teamsCalls.map((c) => `${c.method} ${c.conversationId} ${c.activityId}`).join(', ')}\n` +
+      `dev server:\n${server!.output()}`
+    const cardOf = (c: TeamsCall) => JSON.stringify(c.body.attachments?.[0]?.content ?? null)
+    const teamsPosts = await eventually(
+      () => {
+        const posts = teamsCalls.filter(
+          (c) => c.method === 'POST' && c.conversationId === TEAMS_CHANNEL && cardOf(c).includes(reference),
+        )
+        return posts.length > 0 ? posts : undefined
+      },
+      'the Teams card',
+      teamsContext,
+    )
+    expect(teamsPosts).toHaveLength(1)
+    const teamsCardId = teamsPosts[0]!.activityId
+    const teamsFinal = await eventually(
+      () => {
+        const last = teamsCalls.filter((c) => c.method === 'PUT' && c.activityId === teamsCardId).at(-1)
+        return last && cardOf(last).includes('Afgesloten') ? cardOf(last) : undefined
+      },
+      'the Teams card in its closed state',
+      teamsContext,
+    )
+    expect(teamsFinal).toContain('ret.triage.reopen')
+    expect(teamsFinal).not.toContain('ret.triage.accept')
+    expect(
+      teamsCalls.filter((c) => c.conversationId === `${TEAMS_CHANNEL};messageid=${teamsCardId}`).length,
+    ).toBeGreaterThanOrEqual(7)
+
+    const everything = JSON.stringify(calls) + JSON.stringify(teamsCalls)
     for (const personal of [
       REFERRER,
       'Sanne de Vries',

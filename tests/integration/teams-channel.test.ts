@@ -363,7 +363,16 @@ describe('Teams triage channel', () => {
       ['ret.triage.record_outcome', { summary: 'Het advies van de tafel.' }, 'advised'],
       ['ret.triage.close', {}, 'closed'],
       ['ret.triage.reopen', { reason: 'Nieuwe informatie van school.' }, 'in_triage'],
-      ['ret.triage.decline', { reason: 'Past niet bij het RET.', where: 'Het wijkteam.' }, 'declined'],
+      // As the card sends it: the action's own prefixed inputs, and another action's alongside (ignored).
+      [
+        'ret.triage.decline',
+        {
+          'decline.reason': 'Past niet bij het RET.',
+          'decline.where': 'Het wijkteam.',
+          'reroute.reason': '',
+        },
+        'declined',
+      ],
     ]
     for (const [verb, data, status] of steps) {
       const before = await caseOf(reference)
@@ -397,7 +406,7 @@ describe('Teams triage channel', () => {
     expect(replies).toHaveLength(events?.n ?? -1)
   })
 
-  it('a missing reason (decline, reopen) or question is an error on the card; nothing changes', async () => {
+  it('a decline without a reason, a question without text or items: an error on the card; nothing changes', async () => {
     const reference = await newCase()
     await syncCard(reference)
     const row = await cardRow(reference)
