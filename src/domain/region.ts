@@ -5,9 +5,17 @@ import ijssellandRulesJson from '../../templates/regions/ijsselland/routing-rule
 import defaultRulesJson from '../../templates/routing-rules.json'
 import { COPY, type CopyTree } from './copy'
 import { INTERVENTIONS, type Intervention, MUNICIPALITIES } from './enums'
-import { ChildSchema, type Intake, IntakeSchema, type ParseResult, parseWith } from './intake'
+import { ChildSchema, type Intake, IntakeSchema, type ParseResult, parseIntake, parseWith } from './intake'
 import { parseRuleSet, type RuleSet } from './rules'
-import { DEFAULT_STALLED_RULES, STALLED_RULE_IDS, type StalledRules, StalledRulesSchema } from './stalled'
+import {
+  CaseSummariesSchema,
+  type CaseSummary,
+  CaseSummarySchema,
+  DEFAULT_STALLED_RULES,
+  STALLED_RULE_IDS,
+  type StalledRules,
+  StalledRulesSchema,
+} from './stalled'
 
 /**
  * Region packs (issue 16): one folder per youth-care region under templates/regions/<id>/ with its name,
@@ -180,5 +188,27 @@ export function intakeSchemaFor(pack: RegionPack): z.ZodType<Intake> {
 
 /** Validates an intake for a region (municipality from the region's list). */
 export function parseIntakeForRegion(input: unknown, pack: RegionPack): ParseResult<Intake> {
+  // parseIntake first: the same answer as for Drenthe for anything that is not an object at all.
+  const canonical = parseIntake(input)
+  if (isDefaultMunicipalities(pack) || (!canonical.ok && canonical.errors.some((e) => e.path === 'intake')))
+    return canonical
   return parseWith(intakeSchemaFor(pack), input)
+}
+
+const summarySchemas = new WeakMap<Region, z.ZodType<CaseSummary[]>>()
+
+/** The case-summary list schema of a region (`ret digest --region`): its municipalities and interventions. */
+export function caseSummariesSchemaFor(region: Region): z.ZodType<CaseSummary[]> {
+  if (isDefaultMunicipalities(region.pack) && region.interventions.length === INTERVENTIONS.length)
+    return CaseSummariesSchema
+  const known = summarySchemas.get(region)
+  if (known) return known
+  const base = CaseSummarySchema as unknown as z.ZodObject<z.ZodRawShape>
+  const summary = base.safeExtend({
+    municipality: z.enum(region.pack.municipalities as [string, ...string[]]),
+    intervention: z.enum(region.interventions as [Intervention, ...Intervention[]]).nullable(),
+  })
+  const schema = z.array(summary).max(100_000) as unknown as z.ZodType<CaseSummary[]>
+  summarySchemas.set(region, schema)
+  return schema
 }

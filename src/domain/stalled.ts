@@ -195,13 +195,17 @@ export const CaseSummariesSchema = z.array(CaseSummarySchema).max(100_000)
 
 /**
  * Validates case summaries. Every error names the index and the field (`cases[3].statusSince`) in Dutch
- * and English; unknown fields are rejected with the list of fields a summary has.
+ * and English; unknown fields are rejected with the list of fields a summary has. `schema`: a region's
+ * (src/domain/region.ts, its municipalities and interventions); default Drenthe's.
  */
-export function parseCaseSummaries(input: unknown): ParseResult<CaseSummary[]> {
+export function parseCaseSummaries(
+  input: unknown,
+  schema: z.ZodType<CaseSummary[]> = CaseSummariesSchema,
+): ParseResult<CaseSummary[]> {
   if (!Array.isArray(input)) {
     return { ok: false, errors: [{ path: 'cases', ...both('digest.validation.notAnArray') }] }
   }
-  const result = CaseSummariesSchema.safeParse(input)
+  const result = schema.safeParse(input)
   if (result.success) return { ok: true, value: result.data }
   const errors: ValidationError[] = []
   for (const issue of result.error.issues) {
