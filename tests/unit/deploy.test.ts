@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { type DeployDescription, parseDeployDescription } from '../../scripts/deploy/description'
@@ -480,4 +481,51 @@ describe('npm run deploy (runner with a fake wrangler)', () => {
     expect(err.join('\n')).toContain('--region <id> is required.')
     expect(await runDeploy(['--region', '../etc'], io)).toBe(2)
   })
+})
+
+describe('the real entry point and the real wrangler.toml', () => {
+  it('npm run deploy without credentials exits 2 with the message, before any wrangler call', async () => {
+    const env = { ...process.env, CLOUDFLARE_API_TOKEN: '', CLOUDFLARE_ACCOUNT_ID: '' }
+    const result = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(
+        'node_modules/.bin/tsx',
+        ['scripts/deploy/main.ts', '--region', 'drenthe', '--dry-run'],
+        { env },
+        (error, _stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stderr }),
+      )
+    })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain(
+      'No Cloudflare credentials: CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID are not set.',
+    )
+  }, 60_000)
+
+  it('builds the region config from wrangler.toml as wrangler reads it (drift in wrangler.toml fails here)', async () => {
+    const { experimental_readRawConfig } = await import('wrangler')
+    const raw = experimental_readRawConfig({ config: 'wrangler.toml' }).rawConfig
+    const config = buildRegionWranglerConfig(raw, description(), DB_ID, '.wrangler/region-deploy')
+    expect(config).toMatchObject({
+      name: 'ret-drenthe',
+      main: '../../src/index.ts',
+      d1_databases: [{ binding: 'DB', database_name: 'ret-drenthe', database_id: DB_ID }],
+      r2_buckets: [{ binding: 'FILES', bucket_name: 'ret-drenthe-files' }],
+      queues: {
+        producers: [{ binding: 'JOBS', queue: 'ret-drenthe-jobs' }],
+        consumers: [
+          { queue: 'ret-drenthe-jobs', dead_letter_queue: 'ret-drenthe-jobs-dlq' },
+          { queue: 'ret-drenthe-jobs-dlq' },
+        ],
+      },
+    })
+    // Everything else (Durable Objects, crons, rate limits, flags) is carried over unchanged.
+    for (const key of [
+      'durable_objects',
+      'migrations',
+      'triggers',
+      'ratelimits',
+      'compatibility_flags',
+      'rules',
+    ])
+      expect(config[key]).toEqual((raw as Record<string, unknown>)[key])
+  }, 60_000)
 })
