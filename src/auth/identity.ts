@@ -12,6 +12,8 @@ export const ACCESS_TENANT = 'access'
 /**
  * Who is making a web request. With DEV_MODE: the signed dev session cookie. Otherwise only a valid
  * Cloudflare Access JWT counts (a session cookie is ignored), with the email as the stable user id.
+ * Callers pass the configuration of the request (`webConfigFor` in ./dev-mode.ts): DEV_MODE is off there
+ * with Access configured or for a request that did not come from loopback.
  */
 export async function readWebIdentity(
   config: Config,

@@ -3,6 +3,7 @@ import { getCookie, setCookie } from 'hono/cookie'
 import type { PageContext } from '../../adapters/web/render'
 import type { AppVariables } from '../app'
 import { buildCsrfSecret, buildCsrfToken, CSRF_COOKIE } from '../auth/csrf'
+import { webConfigFor } from '../auth/dev-mode'
 import { randomToken } from '../auth/hmac'
 import { buildWebActor, readWebIdentity } from '../auth/identity'
 import { SESSION_COOKIE } from '../auth/session'
@@ -76,7 +77,12 @@ export function buildSecurityHeaders(nonce: string): Record<string, string> {
  */
 export function webContext(): MiddlewareHandler<WebEnv> {
   return async function webContext(c, next) {
-    const config = configOf(c.env)
+    // DEV_MODE counts only without Access and from loopback (src/auth/dev-mode.ts); else it is logged and off.
+    const config = webConfigFor(configOf(c.env), {
+      url: c.req.url,
+      connectingIp: c.req.header('cf-connecting-ip'),
+      requestId: c.get('requestId'),
+    })
     c.set('config', config)
     const lang: Lang = getCookie(c, LANG_COOKIE) === 'en' ? 'en' : 'nl'
     c.set('lang', lang)
