@@ -105,3 +105,31 @@ export function loadConfig(env: Record<string, unknown>): Config {
   }
   return result.data
 }
+
+/**
+ * The secrets (`wrangler secret put`) a production deployment needs, by what needs them: `always` for every
+ * deployment, the others only when that surface is switched on in the region's `deploy.json`. Every name is
+ * a setting of ConfigSchema (a test checks it); `npm run deploy` refuses to deploy while one is missing.
+ */
+export const REQUIRED_SECRETS = {
+  always: ['ENCRYPTION_KEYS', 'LINK_SIGNING_KEY', 'ADMIN_TOKEN'],
+  web: [],
+  api: ['API_TOKEN'],
+  slack: ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'],
+  teams: ['TEAMS_APP_PASSWORD'],
+} as const satisfies Record<string, readonly (keyof Config)[]>
+
+/** A surface a region can switch on in its deployment (`always` is not one). */
+export type DeploySurface = Exclude<keyof typeof REQUIRED_SECRETS, 'always'>
+
+/**
+ * The plain settings (`[vars]`) a surface cannot work without in production; the region's `deploy.json`
+ * must give each a non-empty value when the surface is switched on (`npm run deploy` checks it).
+ */
+export const REQUIRED_VARS = {
+  always: ['PUBLIC_URL'],
+  web: ['ACCESS_TEAM_DOMAIN', 'ACCESS_AUD'],
+  api: [],
+  slack: ['SLACK_TEAM_IDS', 'SLACK_TRIAGE_CHANNEL'],
+  teams: ['TEAMS_APP_ID', 'TEAMS_TENANT_IDS'],
+} as const satisfies Record<'always' | DeploySurface, readonly (keyof Config)[]>
