@@ -404,16 +404,15 @@ export function careStartDay(c: MonitoringCase): DayNumber | null {
   return null
 }
 
-function push(
-  samples: Samples,
-  stage: Stage,
+/** Working days from `start` to `end`; null when either is unknown, `end` is after today or before `start`. */
+function span(
   start: DayNumber | null,
   end: DayNumber | null,
   today: DayNumber,
   cal: WorkingCalendar,
-): void {
-  if (start === null || end === null || end > today || end < start) return
-  samples[stage].push(countWorkingDays(start, end, cal))
+): number | null {
+  if (start === null || end === null || end > today || end < start) return null
+  return countWorkingDays(start, end, cal)
 }
 
 /**
@@ -472,15 +471,18 @@ export function buildMonitoring(
     const care = careStartDay(c)
     const advisedDay = p.advisedDay !== null && p.advisedDay <= today ? p.advisedDay : null
     const qi = quarterIndex.get(quarterOfDay(submitted)) as number
-    const groups = [overall, quarterSamples[qi] as Samples]
+    // Each stage is counted once and then added to the four groups the case belongs to.
+    const triage = span(submitted, p.triagedDay, today, cal)
+    const advice = span(submitted, p.advisedDay, today, cal)
+    const adviceToCare = span(p.advisedDay, care, today, cal)
+    const toCare = span(submitted, care, today, cal)
     const iSamples = c.intervention === null ? undefined : byIntervention.get(c.intervention)
-    if (iSamples) groups.push(iSamples)
-    groups.push(byMunicipality.get(c.municipality) as Samples)
-    for (const g of groups) {
-      push(g, 'submissionToTriage', submitted, p.triagedDay, today, cal)
-      push(g, 'submissionToAdvice', submitted, p.advisedDay, today, cal)
-      push(g, 'adviceToCare', p.advisedDay, care, today, cal)
-      push(g, 'submissionToCare', submitted, care, today, cal)
+    for (const g of [overall, quarterSamples[qi], iSamples, byMunicipality.get(c.municipality)]) {
+      if (g === undefined) continue
+      if (triage !== null) g.submissionToTriage.push(triage)
+      if (advice !== null) g.submissionToAdvice.push(advice)
+      if (adviceToCare !== null) g.adviceToCare.push(adviceToCare)
+      if (toCare !== null) g.submissionToCare.push(toCare)
     }
     const advised = advisedDay !== null
     count(tally, c, advised)
