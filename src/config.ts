@@ -90,6 +90,15 @@ export const ConfigSchema = z.object({
    * needs no entry. See src/services/digest-recipients.ts.
    */
   DIGEST_RECIPIENTS: list,
+  /**
+   * The regional youth crisis service's phone number (e.g. `0592-123456`), repeated with 112 and Veilig Thuis on
+   * the acute-danger notice and on an urgent receipt. Empty: "through your own organisation's crisis procedure".
+   */
+  YOUTH_CRISIS_PHONE: z
+    .string()
+    .trim()
+    .regex(/^(\+?[0-9][0-9 -]{1,18}[0-9])?$/)
+    .default(''),
   /** Language of the case cards in the shared triage channel (replies to a person follow their locale). */
   SLACK_CHANNEL_LANG: z.enum(['nl', 'en']).default('nl'),
 })

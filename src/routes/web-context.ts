@@ -117,5 +117,6 @@ export function pageContext(c: WebContext, lang?: Lang): PageContext {
     devMode: c.get('config').DEV_MODE,
     user: actor ? { name: actor.name, roles: actor.roles } : null,
     path: new URL(c.req.url).pathname,
+    ...(c.get('config').YOUTH_CRISIS_PHONE ? { youthCrisisPhone: c.get('config').YOUTH_CRISIS_PHONE } : {}),
   }
 }

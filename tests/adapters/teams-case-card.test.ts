@@ -218,3 +218,13 @@ describe('Teams chairs by object id', () => {
     expect(rolesFor(config, 'slack:t1:oid-1')).not.toContain('chair')
   })
 })
+
+describe('the acute flag on the Teams case card (issue 13 §3)', () => {
+  it('says "acuut gevaar gemeld" only when G1 fired', () => {
+    const g1 = JSON.stringify(buildTeamsCaseCard(summary({ urgency: 'acuut', gates: ['G1'] }), 'nl'))
+    expect(g1).toContain('acuut gevaar gemeld')
+    const urgencyOnly = JSON.stringify(buildTeamsCaseCard(summary({ urgency: 'acuut', gates: [] }), 'nl'))
+    expect(urgencyOnly).not.toContain('gevaar gemeld')
+    expect(urgencyOnly).toContain('Urgentie: acuut')
+  })
+})
