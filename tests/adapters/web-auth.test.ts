@@ -4,6 +4,7 @@ import { setupServer } from 'msw/node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildAesGcmCipher } from '../../adapters/crypto/aes-gcm-cipher'
 import { MemoryCaseStore } from '../../adapters/memory/memory-case-store'
+import { MemoryLinkStore } from '../../adapters/memory/memory-link-store'
 import { buildMemoryDraftStore } from '../../adapters/storage/draft-transition'
 import { verifyAccessJwt } from '../../src/auth/access'
 import { buildCsrfToken, verifyCsrfToken } from '../../src/auth/csrf'
@@ -148,6 +149,7 @@ describe('Cloudflare Access JWT', () => {
         queue,
         clock: () => new Date(),
         config,
+        links: new MemoryLinkStore(),
       }),
       drafts: () => buildMemoryDraftStore(),
     })
