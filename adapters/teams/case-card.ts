@@ -308,6 +308,34 @@ export function buildThreadActivity(line: string): { type: 'message'; text: stri
   return { type: 'message', text: line, textFormat: 'plain' }
 }
 
+/** A mention entity of a thread reply (the Bot Framework's `mention`, by Entra object id). */
+export interface MentionEntity {
+  type: 'mention'
+  text: string
+  mentioned: { id: string; name: string }
+}
+
+/**
+ * The spoedmelding in the card's thread, the Teams counterpart of Slack's `@here` broadcast: the alert
+ * line (reference only) and an @mention of each configured chair, so their Teams notifies them. A
+ * mention shows the role label, never a name ("RET-voorzitter 1, 2…": each mention needs its own text).
+ */
+export function buildAcuteActivity(
+  reference: string,
+  lang: Lang,
+  chairObjectIds: readonly string[],
+): { type: 'message'; text: string; entities?: MentionEntity[] } {
+  const alert = t(lang, 'teams.channel.acute', { reference })
+  const ids = [...new Set(chairObjectIds)]
+  if (ids.length === 0) return { type: 'message', text: alert }
+  const label = t(lang, 'teams.channel.chairMention')
+  const entities: MentionEntity[] = ids.map((id, i) => {
+    const name = ids.length === 1 ? label : `${label} ${i + 1}`
+    return { type: 'mention', text: `<at>${name}</at>`, mentioned: { id, name } }
+  })
+  return { type: 'message', text: `${alert} ${entities.map((e) => e.text).join(' ')}`, entities }
+}
+
 /** Wraps a case card as a message activity. */
 export function buildCaseCardActivity(card: TeamsCaseCard): {
   type: 'message'

@@ -58,5 +58,19 @@ export function buildTeamsChannelSide(env: Pick<Env, 'DB'>, config: Config): Tea
     serviceUrl: config.TEAMS_TRIAGE_SERVICE_URL,
     lang: config.TEAMS_CHANNEL_LANG,
     caseUrlBase: config.PUBLIC_URL,
+    teamId: config.TEAMS_TRIAGE_TEAM_ID,
+    chairObjectIds: teamsChairObjectIds(config),
   }
+}
+
+/**
+ * The Entra object ids of the Teams chairs: `tenant:objectId` in `TEAMS_CHAIR_OBJECT_IDS` and
+ * `teams:<tenant>:<objectId>` in `CHAIRS`, each once.
+ */
+export function teamsChairObjectIds(config: Pick<Config, 'CHAIRS' | 'TEAMS_CHAIR_OBJECT_IDS'>): string[] {
+  const ids = [
+    ...config.TEAMS_CHAIR_OBJECT_IDS.map((entry) => entry.split(':')[1] ?? ''),
+    ...config.CHAIRS.filter((key) => key.startsWith('teams:')).map((key) => key.split(':')[2] ?? ''),
+  ]
+  return [...new Set(ids.filter((id) => id !== ''))]
 }
