@@ -34,6 +34,13 @@ export const ConfigSchema = z.object({
   ACCESS_AUD: z.string().min(8).optional(),
   /** Override of the Access JWKS URL (tests point it at a local key set). */
   ACCESS_CERTS_URL: z.url().optional(),
+  /** Oldest Access JWT accepted, seconds since its `iat` (≥ the Access session duration; default 24 h). */
+  ACCESS_MAX_TOKEN_AGE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(31 * 24 * 60 * 60)
+    .default(86_400),
   CHAIRS: list,
   COORDINATORS: list,
   ADMINS: list,

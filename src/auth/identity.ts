@@ -35,6 +35,7 @@ export async function readWebIdentity(
       teamDomain: config.ACCESS_TEAM_DOMAIN,
       audience: config.ACCESS_AUD,
       ...(config.ACCESS_CERTS_URL ? { certsUrl: config.ACCESS_CERTS_URL } : {}),
+      maxTokenAgeSeconds: config.ACCESS_MAX_TOKEN_AGE_SECONDS,
     },
     { now },
   )
