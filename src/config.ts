@@ -34,6 +34,13 @@ export const ConfigSchema = z.object({
   ACCESS_AUD: z.string().min(8).optional(),
   /** Override of the Access JWKS URL (tests point it at a local key set). */
   ACCESS_CERTS_URL: z.url().optional(),
+  /** Oldest Access JWT accepted, seconds since its `iat` (≥ the Access session duration; default 24 h). */
+  ACCESS_MAX_TOKEN_AGE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(31 * 24 * 60 * 60)
+    .default(86_400),
   CHAIRS: list,
   COORDINATORS: list,
   ADMINS: list,
@@ -90,6 +97,15 @@ export const ConfigSchema = z.object({
    * needs no entry. See src/services/digest-recipients.ts.
    */
   DIGEST_RECIPIENTS: list,
+  /**
+   * The regional youth crisis service's phone number (e.g. `0592-123456`), repeated with 112 and Veilig Thuis on
+   * the acute-danger notice and on an urgent receipt. Empty: "through your own organisation's crisis procedure".
+   */
+  YOUTH_CRISIS_PHONE: z
+    .string()
+    .trim()
+    .regex(/^(\+?[0-9][0-9 -]{1,18}[0-9])?$/)
+    .default(''),
   /** Language of the case cards in the shared triage channel (replies to a person follow their locale). */
   SLACK_CHANNEL_LANG: z.enum(['nl', 'en']).default('nl'),
 })
