@@ -95,7 +95,7 @@ class Face {
         if (base !== '' && this.drawable(base)) out += base
         else
           for (const ch of segment)
-            if (!/[\p{M}\u200d\ufe0e\ufe0f]/u.test(ch))
+            if (!/^(?:\p{M}|\u200d|\ufe0e|\ufe0f)$/u.test(ch))
               out += this.drawable(ch)
                 ? ch
                 : `[U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}]`
