@@ -1,4 +1,4 @@
-import { label, t } from '../../src/domain/copy'
+import { interventionName, label, t } from '../../src/domain/copy'
 import { keepPhonesTogether, noticeLine, type ReceiptText, receiptText } from '../../src/domain/crisis'
 import { eventFromAction } from '../../src/domain/dialogue'
 import type {
@@ -9,6 +9,7 @@ import type {
   ScreenView,
 } from '../../src/domain/dialogue-types'
 import type { Intervention, Lang, Urgency } from '../../src/domain/enums'
+import { buildReviewSuggestion } from '../../src/domain/review-groups'
 import type { TeamsCommand } from './activity'
 import type {
   AdaptiveCard,
@@ -359,10 +360,16 @@ export function buildStepCard(screen: ScreenView, ctx: StepCardContext): Adaptiv
     const decision = screen.review.decision
     const suggestion: CardElement[] = [text(t(lang, 'teams.review.suggestion'), { weight: 'bolder' })]
     if (decision)
-      suggestion.push(
-        text(label(lang, 'intervention', decision.primary), { size: 'medium', weight: 'bolder' }),
-      )
-    suggestion.push(...screen.review.summary.map((line) => text(line)))
+      suggestion.push(text(interventionName(lang, decision.primary), { size: 'medium', weight: 'bolder' }))
+    // Reasons under the intervention they scored for, shown with its code (issue 13 §11), as on the web.
+    const grouped = buildReviewSuggestion(screen.review, lang)
+    for (const group of grouped.groups)
+      suggestion.push({
+        type: 'Container',
+        id: `reasons-${group.intervention.replace(/\W/g, '')}`,
+        items: [text(group.title, { weight: 'bolder' }), text(group.reasons.map((r) => `- ${r}`).join('\n'))],
+      })
+    suggestion.push(...grouped.others.slice(decision ? 1 : 0).map((line) => text(line)))
     body.push({ type: 'Container', id: 'suggestion', style: 'emphasis', items: suggestion })
     for (const gate of decision?.gates ?? []) {
       body.push({

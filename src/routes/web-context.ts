@@ -56,6 +56,8 @@ export function buildSecurityHeaders(nonce: string): Record<string, string> {
     'Content-Security-Policy': [
       "default-src 'none'",
       `style-src 'nonce-${nonce}'`,
+      // one small script by nonce: the character counter of long texts (progressive enhancement)
+      `script-src 'nonce-${nonce}'`,
       "img-src 'self' data:",
       "form-action 'self'",
       "frame-ancestors 'none'",
