@@ -226,7 +226,9 @@ describe('opaque file links', () => {
     ).toEqual({ ok: false, code: 'not_referrer' })
     const audit = await deps.store.listAudit({ reference })
     expect(
-      audit.some((a) => a.actorKey === 'teams:tenant-drenthe-0001:aad-1' && a.detail === 'link_issued:upload:analysis'),
+      audit.some(
+        (a) => a.actorKey === 'teams:tenant-drenthe-0001:aad-1' && a.detail === 'link_issued:upload:analysis',
+      ),
     ).toBe(true)
     expect((await rowsOf(reference)).map((r) => [r.purpose, r.bound_to])).toEqual([['upload', 'chat']])
   })
