@@ -339,10 +339,13 @@ describe('fuzz: files', () => {
       fc.asyncProperty(
         fc.oneof(
           fc.stringMatching(/^[A-Za-z0-9_-]{1,80}\.[A-Za-z0-9_-]{1,80}$/),
+          // The shape of a real (opaque) link token, never issued.
+          fc.stringMatching(/^[A-Za-z0-9_-]{43}$/),
           hostileString.map((s) => encodeURIComponent(s)),
         ),
         fc.constantFrom(
           'GET /files/',
+          'POST /files/',
           'GET /files/upload/',
           'POST /files/upload/',
           'GET /cases/RET-2026-0001/attachments/',
