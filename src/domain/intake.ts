@@ -48,7 +48,7 @@ export const LIMITS = {
  * shows the text later (terminal, PDF, chat). A carriage return only counts as part of CRLF, which is how
  * browsers send the line breaks of a textarea.
  */
-const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|\r(?!\n)/
+const CONTROL_CHARACTER = /[^\P{Cc}\t\n\r]|\r(?!\n)/u
 
 /** Whether a text holds no control characters but tab, newline and CRLF. */
 export function hasNoControlCharacters(text: string): boolean {
