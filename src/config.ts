@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseAdminTokens } from './auth/admin'
 
 /**
  * Configuration from the Worker's env (vars and secrets), validated once per isolate.
@@ -83,6 +84,15 @@ export const ConfigSchema = z.object({
   SLACK_CHAIR_USER_IDS: list,
   /** Bearer token of the admin API (`/api/v1/admin/*`: erase, rotate-key, audit; used by the `ret` CLI). */
   ADMIN_TOKEN: z.string().min(24).optional(),
+  /**
+   * One admin token per person (issue 14 §8): `name:sha256hex` pairs, comma separated (the SHA-256 of each
+   * token, never the token). The admin API audits the person as `api:admin:<name>`; with any entry here,
+   * the shared `ADMIN_TOKEN` no longer counts.
+   */
+  ADMIN_TOKENS: z
+    .string()
+    .default('')
+    .refine((v) => parseAdminTokens(v).problems.length === 0),
   /**
    * Municipalities per chair (`key=Gemeente|Gemeente;key2=…`, keys `surface:tenant:user`): a chair sees
    * only cases of these municipalities. A chair without an entry sees the whole region of this deployment.

@@ -6,6 +6,7 @@ import { eventFromAction } from '../../src/domain/dialogue'
 import type { DialogueEvent, FieldView, ScreenView } from '../../src/domain/dialogue-types'
 import type { Lang } from '../../src/domain/enums'
 import { buildReviewSuggestion } from '../../src/domain/review-groups'
+import { escapeMrkdwnText } from './cards'
 import { readViewState, type SlackView } from './payloads'
 import type { SlackBlock, SlackModalErrors, SlackModalView } from './types'
 
@@ -190,7 +191,8 @@ export function buildIntakeModal(screen: ScreenView): SlackModalView {
   for (const field of screen.fields) blocks.push(...fieldBlocks(field, lang))
   if (screen.review) {
     for (const section of screen.review.sections) {
-      const lines = section.rows.map((r) => `*${r.label}:* ${r.value}`)
+      // The values are what the referrer typed: escaped, so they show as typed (issue 14 §9).
+      const lines = section.rows.map((r) => `*${r.label}:* ${escapeMrkdwnText(r.value)}`)
       blocks.push({ type: 'section', text: mrkdwn(`*${section.title}*\n${lines.join('\n')}`) })
     }
     // Reasons under the intervention they scored for, shown with its code (issue 13 §11), as on the web.

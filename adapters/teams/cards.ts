@@ -60,6 +60,19 @@ function text(value: string, extra: Partial<TextBlock> = {}): TextBlock {
   return { type: 'TextBlock', text: value, wrap: true, ...extra }
 }
 
+/**
+ * Escapes what a person typed for the Markdown of Adaptive Card TextBlocks and FactSet values (issue 14
+ * §9): a backslash before every character Markdown acts on — emphasis (`*`, `_`, `~`), code, links and
+ * images (`[`, `]`, `(`, `)`, `!`), `<`, `>`, `#` and the backslash itself — and before the `-`, `+` or
+ * `1.` that would start a list. `[klik](https://…)` then shows as typed instead of as a link.
+ */
+export function escapeCardMarkdown(value: string): string {
+  return value
+    .replace(/[\\`*_~[\]()<>#!]/g, '\\$&')
+    .replace(/^(\s*)([-+])(?=\s)/gm, '$1\\$2')
+    .replace(/^(\s*\d+)\.(?=\s)/gm, '$1\\.')
+}
+
 function heading(value: string): TextBlock {
   return text(value, { style: 'heading', size: 'large', weight: 'bolder' })
 }
@@ -341,7 +354,11 @@ export function buildStepCard(screen: ScreenView, ctx: StepCardContext): Adaptiv
     for (const section of screen.review.sections) {
       const items: CardElement[] = [
         text(section.title, { weight: 'bolder' }),
-        { type: 'FactSet', facts: section.rows.map((r) => ({ title: r.label, value: r.value })) },
+        {
+          type: 'FactSet',
+          // The values are what the referrer typed: escaped, so they show as typed (issue 14 §9).
+          facts: section.rows.map((r) => ({ title: r.label, value: escapeCardMarkdown(r.value) })),
+        },
       ]
       const edit = editActions.get(section.stepId)
       if (edit) {
@@ -633,7 +650,10 @@ export function buildStatusCard(input: StatusCardInput): AdaptiveCard {
     body.push({
       type: 'Container',
       style: 'emphasis',
-      items: [text(t(lang, 'teams.status.reason'), { weight: 'bolder' }), text(input.reason)],
+      items: [
+        text(t(lang, 'teams.status.reason'), { weight: 'bolder' }),
+        text(escapeCardMarkdown(input.reason)),
+      ],
     })
   }
   return card(lang, body)
@@ -655,7 +675,7 @@ export function buildQuestionCard(input: QuestionCardInput): AdaptiveCard {
     [
       heading(t(lang, 'teams.question.title', { reference: input.reference })),
       text(t(lang, 'teams.question.intro')),
-      { type: 'Container', style: 'emphasis', items: [text(input.question)] },
+      { type: 'Container', style: 'emphasis', items: [text(escapeCardMarkdown(input.question))] },
       {
         type: 'Input.Text',
         id: 'answer',

@@ -21,6 +21,7 @@ import {
   buildReceiptCard,
   buildReminderCard,
   buildStatusCard,
+  escapeCardMarkdown,
 } from './cards'
 
 /**
@@ -151,7 +152,7 @@ export function buildTeamsDigestCard(digest: Digest, lang: Lang): DigestCard {
     body.push({
       type: 'FactSet',
       facts: digest.stalled.slice(0, CHAT_LIST_LIMIT).map((s) => ({
-        title: s.pseudonym ? `${s.reference} · ${s.pseudonym}` : s.reference,
+        title: s.pseudonym ? `${s.reference} · ${escapeCardMarkdown(s.pseudonym)}` : s.reference,
         value: entryText(s, lang),
       })),
     })
