@@ -8,6 +8,9 @@ import {
   entryText,
   leadTimeLines,
   nameOf,
+  newAndOpenText,
+  openByStatusText,
+  quietText,
   signed,
   totalText,
 } from '../../src/domain/digest-lines'
@@ -123,6 +126,24 @@ export function buildSlackDigestMessage(
     { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(t(lang, 'digest.intro')) }] },
   ]
+  const web: SlackBlock = {
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: escapeMrkdwn(t(lang, 'digest.delivery.web')) }],
+  }
+  // A quiet week is one clear sentence, not a message of zeros.
+  if (digest.quiet) {
+    const sentence = quietText(digest, lang)
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(sentence) } }, web)
+    return { text: `${title}: ${sentence}`, blocks }
+  }
+  const byStatus = openByStatusText(digest, lang)
+  blocks.push({
+    type: 'section',
+    text: {
+      type: 'mrkdwn',
+      text: `*${escapeMrkdwn(newAndOpenText(digest, lang))}*${byStatus ? `\n${escapeMrkdwn(byStatus)}` : ''}`,
+    },
+  })
   // A section holds at most 3000 characters: list whole lines while they fit, count the rest.
   const heading = `*${escapeMrkdwn(t(lang, 'digest.headings.stalled'))} (${digest.stalled.length})*`
   const list: string[] = []
@@ -167,9 +188,6 @@ export function buildSlackDigestMessage(
       }`.slice(0, 3000),
     },
   })
-  blocks.push({
-    type: 'context',
-    elements: [{ type: 'mrkdwn', text: escapeMrkdwn(t(lang, 'digest.delivery.web')) }],
-  })
+  blocks.push(web)
   return { text: `${title}: ${totalText(digest, lang)}`, blocks }
 }
