@@ -136,14 +136,6 @@ export function buildSlackDigestMessage(
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(sentence) } }, web)
     return { text: `${title}: ${sentence}`, blocks }
   }
-  const byStatus = openByStatusText(digest, lang)
-  blocks.push({
-    type: 'section',
-    text: {
-      type: 'mrkdwn',
-      text: `*${escapeMrkdwn(newAndOpenText(digest, lang))}*${byStatus ? `\n${escapeMrkdwn(byStatus)}` : ''}`,
-    },
-  })
   // A section holds at most 3000 characters: list whole lines while they fit, count the rest.
   const heading = `*${escapeMrkdwn(t(lang, 'digest.headings.stalled'))} (${digest.stalled.length})*`
   const list: string[] = []
@@ -162,6 +154,15 @@ export function buildSlackDigestMessage(
     text: {
       type: 'mrkdwn',
       text: `${heading}\n${list.length > 0 ? list.join('\n') : escapeMrkdwn(t(lang, 'digest.noneStalled'))}`,
+    },
+  })
+  const byStatus = openByStatusText(digest, lang)
+  // New and open cases after the stalled list (the list stays the first section after the intro).
+  blocks.push({
+    type: 'section',
+    text: {
+      type: 'mrkdwn',
+      text: `*${escapeMrkdwn(newAndOpenText(digest, lang))}*${byStatus ? `\n${escapeMrkdwn(byStatus)}` : ''}`,
     },
   })
   blocks.push({ type: 'divider' })
