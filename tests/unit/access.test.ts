@@ -32,7 +32,7 @@ const EXPECTED: [string, Actor, AccessAction[]][] = [
   ],
   ['another referrer', OTHER_REFERRER, ['case.create', 'case.listOwn']],
   ['chair', CHAIR, ['case.create', 'case.listOwn', 'case.view', 'case.download', 'case.triage']],
-  ['coordinator', COORDINATOR, ['case.create', 'case.listOwn', 'digest.view']],
+  ['coordinator', COORDINATOR, ['case.create', 'case.listOwn', 'digest.view', 'monitoring.view']],
   [
     'admin',
     ADMIN,
@@ -46,6 +46,7 @@ const EXPECTED: [string, Actor, AccessAction[]][] = [
       'case.export',
       'case.erase',
       'digest.view',
+      'monitoring.view',
       'audit.view',
       'keys.rotate',
     ],
