@@ -1,21 +1,28 @@
 import { type Context, Hono } from 'hono'
+import { buildCaseArchive } from '../../adapters/export/zip'
+import { buildCaseFileStore } from '../../adapters/storage/case-files'
 import type { AppEnv } from '../app'
 import { requireBearer } from '../auth/bearer'
 import { both } from '../domain/copy'
-import type { Intake } from '../domain/intake'
+import { rectifiableFieldsMessage } from '../domain/rectify'
 import { logger } from '../logger'
+import type { CaseFileStore } from '../ports/case-files'
 import { REFERENCE_PATTERN } from '../ports/case-store'
-import { eventAad, intakeAad } from '../ports/cipher'
 import { ADMIN_API_ACTOR, authorize, buildAuditEntry } from '../services/access'
 import { ERASE_REASONS, type EraseDeps, EraseInputSchema, runEraseCase } from '../services/erase'
+import { runExportCase } from '../services/export'
 import { runRotateKeys } from '../services/key-rotation'
+import { RectifyInputSchema, runRectifyField } from '../services/rectify'
 import { buildDeps, buildPrivacyDeps } from '../wiring'
 
 /**
  * The admin API, mounted at `/api/v1/admin` (the `ret` CLI calls it with `--url`):
  * - `POST /cases/:reference/erase` `{ "reason": "consent_withdrawn" | "retention" | "request" | "error" }`
  * - `GET /cases/:reference/audit`: the case's audit trail (itself audited);
- * - `GET /cases/:reference/export`: the full case, decrypted (right of access; audited as `export`);
+ * - `GET /cases/:reference/export[?format=zip]`: everything about the case, decrypted (right of access,
+ *   AVG art. 15; audited as `export`): JSON, or one zip with the PDFs and attachments (issue 14 §11);
+ * - `POST /cases/:reference/rectify` `{ "field": "referrer.phone", "value": "…" | null }`: corrects one
+ *   personal field (AVG art. 16; audited as `change` / `rectify:<field>`);
  * - `POST /rotate-key` `{ "batchSize"?, "maxBatches"?, "draftCursor"? }`: one slice of a rotation.
  * Bearer `ADMIN_TOKEN` (at least 24 characters; without it the API is closed). Every call acts as
  * `api:admin:token` and is audited.
@@ -26,6 +33,8 @@ export interface AdminRouteOptions {
   deps?: (env: Env) => EraseDeps
   /** The keyring drafts are re-encrypted with (tests); default: the Worker's own. */
   keyring?: (env: Env) => string | undefined
+  /** The case files (tests); default: D1 + R2. */
+  files?: (env: Env) => CaseFileStore
 }
 
 type AdminContext = Context<AppEnv>
@@ -51,6 +60,7 @@ async function readJson(
 export function buildAdminRoutes(options: AdminRouteOptions = {}) {
   const admin = new Hono<AppEnv>()
   const depsOf = (env: Env) => options.deps?.(env) ?? buildPrivacyDeps(env, buildDeps(env))
+  const filesOf = (env: Env) => options.files?.(env) ?? buildCaseFileStore(env)
 
   admin.use('*', async function adminConfigured(c, next) {
     const expected = c.env.ADMIN_TOKEN
@@ -122,33 +132,65 @@ export function buildAdminRoutes(options: AdminRouteOptions = {}) {
   admin.get('/cases/:reference/export', async function handleExportCase(c) {
     const reference = c.req.param('reference')
     if (!REFERENCE_PATTERN.test(reference)) return c.json(error('bad_reference', 'badReference'), 400)
-    const deps = depsOf(c.env)
-    const requestId = c.get('requestId')
-    const record = await deps.store.getByReference(reference)
-    if (!record)
-      return c.json({ error: { code: 'not_found', ...both('privacy.erase.notFound', { reference }) } }, 404)
-    const kase = record
-    if (
-      !(await authorize(deps, { actor: ADMIN_API_ACTOR, action: 'case.export', kase, reference, requestId }))
-    ) {
-      return c.json(error('forbidden', 'forbidden'), 403)
-    }
-    await deps.store.audit(buildAuditEntry(deps.clock(), ADMIN_API_ACTOR, 'export', reference, { requestId }))
-    const events = await deps.store.listEvents(record.id)
-    const { id, intakeEnc, pseudonymEnc: _p, ...state } = record
-    const exported = {
-      state,
-      intake: await deps.cipher.decryptJson<Intake>(intakeEnc, intakeAad(id)),
-      timeline: await Promise.all(
-        events.map(async ({ dataEnc, caseId: _c, ...event }) => ({
-          ...event,
-          data: dataEnc === null ? null : await deps.cipher.decryptJson(dataEnc, eventAad(id, event.seq)),
-        })),
-      ),
-      routing: await deps.store.listRouting(id),
+    const format = c.req.query('format') ?? 'json'
+    if (format !== 'json' && format !== 'zip') return c.json(error('bad_format', 'badFormat'), 400)
+    const result = await runExportCase(depsOf(c.env), filesOf(c.env), {
+      reference,
+      actor: ADMIN_API_ACTOR,
+      requestId: c.get('requestId'),
+      withFiles: format === 'zip',
+    })
+    if (!result.ok) {
+      return c.json(
+        { error: { code: result.code, ...result.message } },
+        result.code === 'not_found' ? 404 : 403,
+      )
     }
     c.header('Cache-Control', 'no-store')
-    return c.json(exported)
+    if (format === 'json') return c.json(result.bundle.data)
+    const readme = both('privacy.export.readme', { reference })
+    const archive = buildCaseArchive(result.bundle, `${readme.nl}\n\n${readme.en}\n`)
+    return c.body(archive as Uint8Array<ArrayBuffer>, 200, {
+      'Content-Type': 'application/zip',
+      'Content-Disposition': `attachment; filename="${reference}-export.zip"`,
+    })
+  })
+
+  admin.post('/cases/:reference/rectify', async function handleRectifyField(c) {
+    const reference = c.req.param('reference')
+    if (!REFERENCE_PATTERN.test(reference)) return c.json(error('bad_reference', 'badReference'), 400)
+    const body = await readJson(c)
+    if (!body.ok) return body.res
+    const parsed = RectifyInputSchema.safeParse(body.value)
+    if (!parsed.success) {
+      return c.json({ error: { code: 'bad_field', ...rectifiableFieldsMessage() } }, 400)
+    }
+    const result = await runRectifyField(depsOf(c.env), {
+      reference,
+      ...parsed.data,
+      actor: ADMIN_API_ACTOR,
+      requestId: c.get('requestId'),
+    })
+    if (!result.ok) {
+      const status = { not_found: 404, forbidden: 403, conflict: 409, bad_field: 400, invalid: 400 } as const
+      return c.json(
+        {
+          error: {
+            code: result.code,
+            ...result.message,
+            ...(result.errors ? { errors: result.errors } : {}),
+          },
+        },
+        status[result.code],
+      )
+    }
+    return c.json({
+      ...result,
+      ...both(result.changed ? 'privacy.rectify.done' : 'privacy.rectify.unchanged', {
+        reference,
+        field: result.field,
+      }),
+    })
   })
 
   admin.post('/rotate-key', async function handleRotateKey(c) {

@@ -31,7 +31,11 @@ const EXPECTED: [string, Actor, AccessAction[]][] = [
     ['case.create', 'case.listOwn', 'case.view', 'case.download', 'case.respond'],
   ],
   ['another referrer', OTHER_REFERRER, ['case.create', 'case.listOwn']],
-  ['chair', CHAIR, ['case.create', 'case.listOwn', 'case.view', 'case.download', 'case.triage']],
+  [
+    'chair',
+    CHAIR,
+    ['case.create', 'case.listOwn', 'case.view', 'case.download', 'case.triage', 'case.rectify'],
+  ],
   ['coordinator', COORDINATOR, ['case.create', 'case.listOwn', 'digest.view']],
   [
     'admin',
@@ -48,6 +52,7 @@ const EXPECTED: [string, Actor, AccessAction[]][] = [
       'digest.view',
       'audit.view',
       'keys.rotate',
+      'case.rectify',
     ],
   ],
   ['case lead', LEAD, ['case.create', 'case.listOwn', 'case.view', 'case.download', 'case.triage']],
@@ -68,6 +73,7 @@ describe('access policy: role × action', () => {
       'case.triage',
       'case.respond',
       'case.erase',
+      'case.rectify',
     ] as const) {
       expect(can(ADMIN, action)).toBe(false)
     }
