@@ -14,6 +14,7 @@ declare namespace Cloudflare {
     ACCESS_TEAM_DOMAIN?: string
     ACCESS_AUD?: string
     ACCESS_CERTS_URL?: string
+    ACCESS_MAX_TOKEN_AGE_SECONDS?: string
     SLACK_SIGNING_SECRET?: string
     SLACK_BOT_TOKEN?: string
     SLACK_TRIAGE_CHANNEL?: string

@@ -1,4 +1,5 @@
 import { label, t } from '../../src/domain/copy'
+import { keepPhonesTogether, noticeLine, type ReceiptText, receiptText } from '../../src/domain/crisis'
 import { eventFromAction } from '../../src/domain/dialogue'
 import type {
   ActionView,
@@ -87,7 +88,10 @@ function noticeBlock(notice: NoticeView): Container {
     id: `notice-${notice.id}`,
     style: TONE[notice.tone],
     bleed: false,
-    items: [text(notice.title, { weight: 'bolder' }), ...notice.body.map((line) => text(line))],
+    items: [
+      text(notice.title, { weight: 'bolder' }),
+      ...notice.body.map((line) => text(keepPhonesTogether(line))),
+    ],
   }
 }
 
@@ -370,6 +374,7 @@ export function buildStepCard(screen: ScreenView, ctx: StepCardContext): Adaptiv
     }
   }
   if (screen.reference) body.push(text(t(lang, 'teams.messages.submitted', { reference: screen.reference })))
+  if (screen.receipt) body.push(...receiptBlocks(lang, screen.receipt))
 
   const actions: CardAction[] = screen.actions
     .filter((a) => !(screen.review && a.id.startsWith('edit:') && editActions.has(a.id.slice(5))))
@@ -436,6 +441,10 @@ export interface ReceiptCardInput {
   urgency?: Urgency
   /** The shared explanatory analysis is required and missing (flag `analysis_missing`, gate G5). */
   analysisMissing?: boolean
+  /** G1 fired: a call back now, never "within 3 working days". */
+  acuteDanger?: boolean
+  /** The regional youth crisis service's number (configuration). */
+  youthCrisisPhone?: string | null
 }
 
 /**
@@ -457,7 +466,14 @@ export function buildReceiptCard(input: ReceiptCardInput): AdaptiveCard {
     lang,
     [
       heading(t(lang, 'teams.receipt.title')),
-      text(t(lang, 'teams.receipt.body')),
+      ...receiptBlocks(
+        lang,
+        receiptText(lang, {
+          acuteDanger: input.acuteDanger === true,
+          urgency: input.urgency,
+          youthCrisisPhone: input.youthCrisisPhone ?? null,
+        }),
+      ),
       { type: 'FactSet', facts },
       hint(t(lang, 'teams.receipt.pdfHint')),
       ...(input.analysisMissing
@@ -508,10 +524,33 @@ export function buildUploadLinkCard(
 }
 
 /**
+ * What happens next after a submit (a call back now for a spoedmelding, never "within 3 working days") and,
+ * for an urgent report, 112, Veilig Thuis and the crisis service; numbers kept on one line.
+ */
+function receiptBlocks(lang: Lang, receipt: ReceiptText): CardElement[] {
+  const next = text(keepPhonesTogether(receipt.next), {
+    weight: receipt.crisis.length ? 'bolder' : 'default',
+  })
+  if (receipt.crisis.length === 0) return [next]
+  return [
+    next,
+    {
+      type: 'Container',
+      id: 'receipt-crisis',
+      style: 'attention',
+      items: [
+        text(t(lang, 'dialogue.receipt.crisisTitle'), { weight: 'bolder' }),
+        ...receipt.crisis.map((line) => text(keepPhonesTogether(line))),
+      ],
+    },
+  ]
+}
+
+/**
  * The answer to "stop" on the acute-danger notice (G1): the intake is stopped, and the crisis lines
  * stay in view (112, Veilig Thuis, the crisis service, "this is not a report"), as on the web.
  */
-export function buildCrisisStopCard(lang: Lang): AdaptiveCard {
+export function buildCrisisStopCard(lang: Lang, phone = ''): AdaptiveCard {
   return card(
     lang,
     [
@@ -523,7 +562,7 @@ export function buildCrisisStopCard(lang: Lang): AdaptiveCard {
         items: [
           text(t(lang, 'dialogue.notices.G1.title'), { weight: 'bolder' }),
           ...(['call112', 'veiligThuis', 'crisis', 'notAReport'] as const).map((k) =>
-            text(t(lang, `dialogue.notices.G1.${k}`)),
+            text(keepPhonesTogether(noticeLine(lang, `dialogue.notices.G1.${k}`, {}, phone))),
           ),
         ],
       },

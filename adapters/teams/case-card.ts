@@ -63,7 +63,9 @@ function inert(value: string): string {
 
 function flagLabels(summary: CaseCardSummary, lang: Lang): string[] {
   const flags: string[] = []
-  if (summary.urgency === 'acuut' || summary.gates.includes('G1')) flags.push(t(lang, 'slack.flag.acute'))
+  // "Acute danger reported" only when G1 fired; an `acuut` urgency without G1 is an urgency, not a danger report.
+  if (summary.gates.includes('G1')) flags.push(t(lang, 'slack.flag.acute'))
+  else if (summary.urgency === 'acuut') flags.push(t(lang, 'slack.flag.acuteUrgency'))
   if (summary.analysisMissing) flags.push(t(lang, 'slack.flag.analysis_missing'))
   if (summary.consultationOnly) flags.push(t(lang, 'slack.flag.consultation'))
   for (const gate of summary.gates) flags.push(t(lang, `slack.gate.${gate}`))
@@ -304,6 +306,34 @@ export function buildTeamsErasedCard(reference: string, lang: Lang): TeamsCaseCa
 /** A thread reply: one timeline line (template text only). */
 export function buildThreadActivity(line: string): { type: 'message'; text: string; textFormat: 'plain' } {
   return { type: 'message', text: line, textFormat: 'plain' }
+}
+
+/** A mention entity of a thread reply (the Bot Framework's `mention`, by Entra object id). */
+export interface MentionEntity {
+  type: 'mention'
+  text: string
+  mentioned: { id: string; name: string }
+}
+
+/**
+ * The spoedmelding in the card's thread, the Teams counterpart of Slack's `@here` broadcast: the alert
+ * line (reference only) and an @mention of each configured chair, so their Teams notifies them. A
+ * mention shows the role label, never a name ("RET-voorzitter 1, 2…": each mention needs its own text).
+ */
+export function buildAcuteActivity(
+  reference: string,
+  lang: Lang,
+  chairObjectIds: readonly string[],
+): { type: 'message'; text: string; entities?: MentionEntity[] } {
+  const alert = t(lang, 'teams.channel.acute', { reference })
+  const ids = [...new Set(chairObjectIds)]
+  if (ids.length === 0) return { type: 'message', text: alert }
+  const label = t(lang, 'teams.channel.chairMention')
+  const entities: MentionEntity[] = ids.map((id, i) => {
+    const name = ids.length === 1 ? label : `${label} ${i + 1}`
+    return { type: 'mention', text: `<at>${name}</at>`, mentioned: { id, name } }
+  })
+  return { type: 'message', text: `${alert} ${entities.map((e) => e.text).join(' ')}`, entities }
 }
 
 /** Wraps a case card as a message activity. */

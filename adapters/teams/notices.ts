@@ -44,6 +44,8 @@ export function renderTeamsNotice(notice: Notice, lang: Lang): AdaptiveCard | nu
         intervention: notice.intervention,
         urgency: notice.urgency,
         analysisMissing: notice.analysisMissing,
+        acuteDanger: notice.acuteDanger,
+        youthCrisisPhone: notice.youthCrisisPhone,
       })
     case 'status':
       // Teams shows status changes; a change that keeps the status (a new table date) is not sent.

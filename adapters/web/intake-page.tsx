@@ -12,6 +12,7 @@ import type { Lang } from '../../src/domain/enums'
 import { reasonGroups } from '../../src/domain/routing'
 import type { RoutingDecision } from '../../src/domain/types'
 import { CsrfField, Layout, type PageContext } from './layout'
+import { PhoneText } from './phone-text'
 
 /** The HTML id of a form field (intake paths contain dots and brackets). */
 export function fieldId(name: string): string {
@@ -273,7 +274,9 @@ export function Notice({ notice, titleShown = false }: { notice: NoticeView; tit
         {notice.title}
       </h2>
       {notice.body.map((p) => (
-        <p>{p}</p>
+        <p>
+          <PhoneText text={p} />
+        </p>
       ))}
     </section>
   )

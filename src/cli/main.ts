@@ -36,6 +36,12 @@ export const COMMANDS: CommandEntry[] = [
     load: () => import('./commands/digest'),
   },
   {
+    name: 'monitor',
+    summary: 'monitoring.cli.summary',
+    usage: 'monitoring.cli.usage',
+    load: () => import('./commands/monitor'),
+  },
+  {
     name: 'rotate-key',
     summary: 'privacy.cli.rotateKey',
     usage: 'privacy.cli.usageRotate',

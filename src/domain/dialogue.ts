@@ -42,7 +42,7 @@ import {
   type ScriptStep,
 } from './script'
 
-export { view } from './dialogue-view'
+export { type ViewOptions, view } from './dialogue-view'
 
 /**
  * The intake dialogue as a pure state machine (DOMAIN.md §2–4, DESIGN.md §2). Every surface turns user

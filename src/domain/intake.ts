@@ -112,8 +112,9 @@ export const PlacementSchema = z.strictObject({
   needed: z.boolean(),
   threatened: z.boolean(),
   onWaitingList: z.boolean(),
-  movesLast12Months: count,
-  rejectedByProviders: count,
+  /** Optional questions: null when the referrer left them unanswered (never read as 0; issue 13 §6). */
+  movesLast12Months: count.nullable(),
+  rejectedByProviders: count.nullable(),
   breakdown: z.boolean(),
   closedCareRequested: z.boolean(),
 })

@@ -2,6 +2,7 @@ import { type Context, Hono } from 'hono'
 import type { AppEnv } from '../app'
 import { requireBearer } from '../auth/bearer'
 import { t } from '../domain/copy'
+import { receiptText } from '../domain/crisis'
 import type { Lang } from '../domain/enums'
 import { parseIntakeJson } from '../domain/intake'
 import { route, toRoutingOutput } from '../domain/routing'
@@ -99,6 +100,17 @@ export function buildApiCasesRoutes() {
         reference: result.reference,
         status: stored.status ?? result.status,
         routing: toRoutingOutput(stored.routing ?? decision),
+        // What happens next, in both languages: a call back now for a spoedmelding (issue 13 §2).
+        receipt: Object.fromEntries(
+          (['nl', 'en'] as const).map((lang) => [
+            lang,
+            receiptText(lang, {
+              acuteDanger: intake.acuteDanger,
+              urgency: intake.urgency,
+              youthCrisisPhone: deps.config.YOUTH_CRISIS_PHONE,
+            }),
+          ]),
+        ),
       }
       return c.json(body, result.created ? 201 : 200)
     } catch (error) {

@@ -3,6 +3,7 @@ import { verifySlackRequest } from '../../adapters/slack/verify'
 import { buildTeamsVerifyConfig } from '../../adapters/teams/deps'
 import { checkTeamsActivity, verifyTeamsToken } from '../../adapters/teams/verify'
 import { isConfiguredToken } from '../auth/bearer'
+import { webConfigFor } from '../auth/dev-mode'
 import { readWebIdentity } from '../auth/identity'
 import { type Config, loadConfig } from '../config'
 import { t } from '../domain/copy'
@@ -290,11 +291,13 @@ export async function identifyWeb(c: Context): Promise<RateIdentity | null> {
   const cookie = /(?:^|;\s*)ret_session=([^;]+)/.exec(c.req.header('cookie') ?? '')?.[1]
   const access = c.req.header('cf-access-jwt-assertion')
   if (cookie === undefined && access === undefined) return clientOf(c)
-  const identity = await readWebIdentity(
+  // The same DEV_MODE rule as the pages (the page's context logs a refusal, so not here too).
+  const config = webConfigFor(
     configOf(c.env),
-    { sessionCookie: cookie, accessJwt: access },
-    new Date(),
+    { url: c.req.url, connectingIp: c.req.header('cf-connecting-ip') },
+    { log: false },
   )
+  const identity = await readWebIdentity(config, { sessionCookie: cookie, accessJwt: access }, new Date())
   if (!identity) return clientOf(c)
   return { verified: { tenant: 'web', user: `${identity.tenant}:${identity.userId}` } }
 }

@@ -3,6 +3,7 @@ import { getCookie, setCookie } from 'hono/cookie'
 import type { PageContext } from '../../adapters/web/render'
 import type { AppVariables } from '../app'
 import { buildCsrfSecret, buildCsrfToken, CSRF_COOKIE } from '../auth/csrf'
+import { webConfigFor } from '../auth/dev-mode'
 import { randomToken } from '../auth/hmac'
 import { buildWebActor, readWebIdentity } from '../auth/identity'
 import { SESSION_COOKIE } from '../auth/session'
@@ -76,7 +77,12 @@ export function buildSecurityHeaders(nonce: string): Record<string, string> {
  */
 export function webContext(): MiddlewareHandler<WebEnv> {
   return async function webContext(c, next) {
-    const config = configOf(c.env)
+    // DEV_MODE counts only without Access and from loopback (src/auth/dev-mode.ts); else it is logged and off.
+    const config = webConfigFor(configOf(c.env), {
+      url: c.req.url,
+      connectingIp: c.req.header('cf-connecting-ip'),
+      requestId: c.get('requestId'),
+    })
     c.set('config', config)
     const lang: Lang = getCookie(c, LANG_COOKIE) === 'en' ? 'en' : 'nl'
     c.set('lang', lang)
@@ -111,5 +117,6 @@ export function pageContext(c: WebContext, lang?: Lang): PageContext {
     devMode: c.get('config').DEV_MODE,
     user: actor ? { name: actor.name, roles: actor.roles } : null,
     path: new URL(c.req.url).pathname,
+    ...(c.get('config').YOUTH_CRISIS_PHONE ? { youthCrisisPhone: c.get('config').YOUTH_CRISIS_PHONE } : {}),
   }
 }

@@ -209,7 +209,8 @@ export function buildWebRoutes(options: WebRouteOptions = {}) {
 
   function renderScreen(c: WebContext, screen: ScreenView, status: 200 | 422 = 200) {
     const ctx = pageContext(c, screen.lang)
-    if (screen.phase === 'submitted' && screen.reference) return c.html(renderWeb.done(ctx, screen.reference))
+    if (screen.phase === 'submitted' && screen.reference)
+      return c.html(renderWeb.done(ctx, screen.reference, screen.receipt))
     if (screen.phase === 'submitting' && screen.actions.length === 0) {
       // Filing did not finish: offer to send again (idempotent: the same draft never makes two cases).
       const retry = { id: 'submit', label: t(screen.lang, 'web.intake.retrySubmit'), primary: true }

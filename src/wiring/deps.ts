@@ -4,6 +4,7 @@ import { buildCloudflareQueue } from '../../adapters/queue/cloudflare-queue'
 import { D1CaseKeyStore } from '../../adapters/storage/d1-case-keys'
 import { D1CaseStore } from '../../adapters/storage/d1-case-store'
 import { D1DigestStore } from '../../adapters/storage/d1-digest-store'
+import { D1LinkStore } from '../../adapters/storage/d1-link-store'
 import { loadConfig } from '../config'
 import { logger } from '../logger'
 import { type Cipher, CipherError } from '../ports/cipher'
@@ -53,6 +54,7 @@ export function buildDeps(env: Env, overrides: Partial<Deps> = {}): Deps {
     queue: buildCloudflareQueue(env.JOBS),
     clock: systemClock,
     config: loadConfig(env as unknown as Record<string, unknown>),
+    links: new D1LinkStore(env.DB),
     ...rest,
   }
 }

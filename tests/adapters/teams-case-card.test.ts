@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   amsterdamInstant,
+  buildAcuteActivity,
   buildTeamsCaseCard,
   buildTeamsThreadLine,
   parseTriageCommand,
@@ -8,6 +9,7 @@ import {
   type TeamsCaseCard,
   type TriageInvoke,
 } from '../../adapters/teams/case-card'
+import { teamsChairObjectIds } from '../../adapters/teams/deps'
 import type { CaseCardSummary } from '../../src/domain/case-card'
 import { rolesFor } from '../../src/services/access'
 
@@ -216,5 +218,56 @@ describe('Teams chairs by object id', () => {
     expect(rolesFor(config, 'teams:t1:oid-1')).toContain('chair')
     expect(rolesFor(config, 'teams:t2:oid-1')).not.toContain('chair')
     expect(rolesFor(config, 'slack:t1:oid-1')).not.toContain('chair')
+  })
+})
+
+describe('the acute flag on the Teams case card (issue 13 §3)', () => {
+  it('says "acuut gevaar gemeld" only when G1 fired', () => {
+    const g1 = JSON.stringify(buildTeamsCaseCard(summary({ urgency: 'acuut', gates: ['G1'] }), 'nl'))
+    expect(g1).toContain('acuut gevaar gemeld')
+    const urgencyOnly = JSON.stringify(buildTeamsCaseCard(summary({ urgency: 'acuut', gates: [] }), 'nl'))
+    expect(urgencyOnly).not.toContain('gevaar gemeld')
+    expect(urgencyOnly).toContain('Urgentie: acuut')
+  })
+})
+
+describe('the spoedmelding in the Teams thread', () => {
+  it('mentions each chair once by Entra object id, with a role label as the mention text', () => {
+    const activity = buildAcuteActivity('RET-2026-0042', 'nl', ['oid-a', 'oid-b', 'oid-a'])
+    expect(activity.text).toBe(
+      '🚨 Spoedmelding RET-2026-0042: acuut gevaar gemeld. Graag nu triëren. <at>RET-voorzitter 1</at> <at>RET-voorzitter 2</at>',
+    )
+    expect(activity.entities).toEqual([
+      {
+        type: 'mention',
+        text: '<at>RET-voorzitter 1</at>',
+        mentioned: { id: 'oid-a', name: 'RET-voorzitter 1' },
+      },
+      {
+        type: 'mention',
+        text: '<at>RET-voorzitter 2</at>',
+        mentioned: { id: 'oid-b', name: 'RET-voorzitter 2' },
+      },
+    ])
+    const one = buildAcuteActivity('RET-2026-0042', 'en', ['oid-a'])
+    expect(one.text).toBe(
+      '🚨 Urgent report RET-2026-0042: acute danger reported. Please triage now. <at>RET chair</at>',
+    )
+  })
+
+  it('without configured chairs it is the alert line alone', () => {
+    expect(buildAcuteActivity('RET-2026-0042', 'nl', [])).toEqual({
+      type: 'message',
+      text: '🚨 Spoedmelding RET-2026-0042: acuut gevaar gemeld. Graag nu triëren.',
+    })
+  })
+
+  it('takes the chairs from TEAMS_CHAIR_OBJECT_IDS and teams: keys in CHAIRS, each once', () => {
+    expect(
+      teamsChairObjectIds({
+        TEAMS_CHAIR_OBJECT_IDS: ['t1:oid-1', 't2:oid-2'],
+        CHAIRS: ['web:access:a@example.org', 'teams:t1:oid-3', 'teams:t1:oid-1', 'slack:T1:U1'],
+      }),
+    ).toEqual(['oid-1', 'oid-2', 'oid-3'])
   })
 })

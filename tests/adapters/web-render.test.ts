@@ -305,3 +305,43 @@ describe('web form parsing', () => {
     expect(parseIntakeForm(many)).toEqual({ ok: false, problem: 'tooLarge' })
   })
 })
+
+describe('the receipt page (issue 13 §2)', () => {
+  it('a spoedmelding: a call back now, 112, Veilig Thuis and the crisis service as tel: links that never break', () => {
+    const html = renderWeb.done({ ...ctx, path: '/intake' }, 'RET-2026-0042', {
+      next: 'De voorzitters van het RET bellen je nu terug.',
+      crisis: [
+        'Bel 112.',
+        'Veilig Thuis: 0800-2000 (gratis).',
+        'Regionale crisisdienst jeugd: bel 0592-303030.',
+      ],
+    })
+    expect(html).toContain('bellen je nu terug')
+    expect(html).not.toMatch(/3 werkdagen/)
+    const links = tags(html).filter((t) => t.name === 'a' && t.attrs.href?.startsWith('tel:'))
+    expect(links.map((l) => [l.attrs.href, l.attrs.class])).toEqual([
+      ['tel:112', 'tel'],
+      ['tel:08002000', 'tel'],
+      ['tel:0592303030', 'tel'],
+    ])
+    expect(html).toMatch(/\.tel\{white-space:nowrap\}/)
+  })
+
+  it('the G1 notice in the intake shows its numbers as tel: links', () => {
+    let state = newDraft('d-1', 'nl', NOW)
+    state = step(
+      state,
+      { type: 'answer', stepId: 'start', values: { acuteDanger: 'ja', consultationOnly: 'nee' } },
+      DEFAULT_SCRIPT,
+      NOW,
+    ).state
+    const html = renderWeb.intake(
+      ctx,
+      view(state, DEFAULT_SCRIPT, NOW, undefined, undefined, { youthCrisisPhone: '0592-303030' }),
+    )
+    const hrefs = tags(html)
+      .filter((t) => t.name === 'a' && t.attrs.href?.startsWith('tel:'))
+      .map((t) => t.attrs.href)
+    expect(hrefs).toEqual(expect.arrayContaining(['tel:112', 'tel:08002000', 'tel:0592303030']))
+  })
+})

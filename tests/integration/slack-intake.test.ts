@@ -156,7 +156,8 @@ describe('Slack referrers: analysis upload link and the acute-danger stop', () =
     const updated = callsOf('views.update').at(-1)?.body.view as View
     const text = JSON.stringify(updated.blocks)
     expect(text).toContain('112')
-    expect(text).toContain('0800-2000')
+    // the number stays on one line in Slack: a non-breaking hyphen (issue 13 §2)
+    expect(text).toContain('0800\u20112000')
   })
 })
 
@@ -199,6 +200,8 @@ describe('the intake as a Slack modal flow', () => {
 
     expect(reference).not.toBeNull()
     expect(seen).toContain('review:review')
+    // the receipt says what happens next (issue 13 §2): a regular report, so within 3 working days
+    expect(JSON.stringify(view.blocks)).toMatch(/binnen 3 werkdagen|within 3 working days/)
     const record = await depsFor().store.getByReference(reference ?? '')
     expect(record?.referrerKey).toBe(`slack:${TEAM}:${REFERRER}`)
     expect(record?.status).toBe('submitted')

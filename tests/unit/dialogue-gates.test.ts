@@ -54,7 +54,8 @@ describe('G1 acute danger', () => {
     // without recorded consent a spoedmelding stores nothing that identifies the child
     const child = screen(state)
     expect(child.fields.map((f) => f.name)).toEqual(['child.birthYear', 'child.municipality'])
-    expect(child.notices.map((n) => n.id)).toEqual(['spoed', 'noIdentifiers', 'spoedChild'])
+    // one notice about the initial, not two that contradict each other (issue 13 §3)
+    expect(child.notices.map((n) => n.id)).toEqual(['spoed', 'spoedChild'])
     state = answerFrom(state, ro3, (s) => s.stepId === 'question')
     expect(state.trail).toEqual(['start', 'referrer', 'child'])
     expect(screen(state).fields.map((f) => f.name)).toEqual(['question'])

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { t } from '../../src/domain/copy'
 import { buildIntake, eventFromAction, newDraft, step } from '../../src/domain/dialogue'
 import type { DraftState } from '../../src/domain/dialogue-types'
 import { loadSample, loadSamples } from '../../tests/fixtures/samples'
@@ -387,4 +388,42 @@ describe('dialogue: lists and saving for later', () => {
     expect(fields.find((f) => f.name === 'child.birthYear')?.value).toBe('20')
     expect(fields.find((f) => f.name === 'child.pseudonym')?.value).toBe('K.')
   })
+})
+
+describe('unanswered optional numbers (issue 13 §6)', () => {
+  const rop = loadSample('rop').intake as Record<string, unknown>
+  it.each(['nl', 'en'] as const)(
+    'stay unanswered in the answers, the review, the intake and routing — never 0 (%s)',
+    (lang) => {
+      let state = answerFrom(draft(lang), rop, (s) => s.stepId === 'placement')
+      const values = {
+        ...formValuesFor(stepDef('placement'), rop),
+        'situation.placement.movesLast12Months': '',
+        'situation.placement.rejectedByProviders': '',
+      }
+      const result = step(state, { type: 'answer', stepId: 'placement', values }, script, NOW)
+      expect(result.errors).toEqual([])
+      state = result.state
+      expect(state.answers['situation.placement.movesLast12Months']).toBeNull()
+      state = answerFrom(state, rop)
+      expect(state.phase).toBe('review')
+      const review = screen(state).review!
+      const rows = review.sections.find((s) => s.stepId === 'placement')!.rows
+      const moves = rows.find(
+        (r) => r.label === t(lang, 'dialogue.fields.situation.placement.movesLast12Months.label'),
+      )
+      expect(moves?.value).toBe(lang === 'nl' ? 'Niet ingevuld' : 'Not answered')
+      const built = buildIntake(state, NOW)
+      expect(built.ok && built.value.situation.placement).toMatchObject({
+        movesLast12Months: null,
+        rejectedByProviders: null,
+      })
+      expect(review.decision?.reasons.map((r) => r.field)).not.toContain(
+        'situation.placement.movesLast12Months',
+      )
+      expect(review.decision?.reasons.map((r) => r.field)).not.toContain(
+        'situation.placement.rejectedByProviders',
+      )
+    },
+  )
 })
