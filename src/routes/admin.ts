@@ -1,5 +1,7 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
+import { buildCaseArchive } from '../../adapters/export/zip'
+import { buildCaseFileStore } from '../../adapters/storage/case-files'
 import type { AppVariables } from '../app'
 import { findAdminActor, hasAdminTokens } from '../auth/admin'
 import { requireBearer } from '../auth/bearer'
@@ -7,14 +9,16 @@ import { isAccessConfigured } from '../auth/dev-mode'
 import { buildWebActor, readWebIdentity } from '../auth/identity'
 import { type Config, loadConfig } from '../config'
 import { both } from '../domain/copy'
-import type { Intake } from '../domain/intake'
+import { rectifiableFieldsMessage } from '../domain/rectify'
 import type { Actor } from '../domain/types'
 import { logger } from '../logger'
+import type { CaseFileStore } from '../ports/case-files'
 import { REFERENCE_PATTERN } from '../ports/case-store'
-import { eventAad, intakeAad } from '../ports/cipher'
 import { authorize, buildAuditEntry } from '../services/access'
 import { ERASE_REASONS, type EraseDeps, EraseInputSchema, runEraseCase } from '../services/erase'
+import { runExportCase } from '../services/export'
 import { runRotateKeys } from '../services/key-rotation'
+import { RectifyInputSchema, runRectifyField } from '../services/rectify'
 import { buildDeps, buildPrivacyDeps } from '../wiring'
 import { decodeUtf8Strict } from './strict-utf8'
 
@@ -22,7 +26,10 @@ import { decodeUtf8Strict } from './strict-utf8'
  * The admin API, mounted at `/api/v1/admin` (the `ret` CLI calls it with `--url`):
  * - `POST /cases/:reference/erase` `{ "reason": "consent_withdrawn" | "retention" | "request" | "error" }`
  * - `GET /cases/:reference/audit`: the case's audit trail (itself audited);
- * - `GET /cases/:reference/export`: the full case, decrypted (right of access; audited as `export`);
+ * - `GET /cases/:reference/export[?format=zip]`: everything about the case, decrypted (right of access,
+ *   AVG art. 15; audited as `export`): JSON, or one zip with the PDFs and attachments (issue 14 §11);
+ * - `POST /cases/:reference/rectify` `{ "field": "referrer.phone", "value": "…" | null }`: corrects one
+ *   personal field (AVG art. 16; audited as `change` / `rectify:<field>`);
  * - `POST /rotate-key` `{ "batchSize"?, "maxBatches"?, "draftCursor"? }`: one slice of a rotation.
  * Who calls (issue 14 §8), each call audited as that person: a named token from `ADMIN_TOKENS`
  * (`api:admin:<name>`), a Cloudflare Access identity listed in `ADMINS` (`Cf-Access-Jwt-Assertion`, no
@@ -35,6 +42,8 @@ export interface AdminRouteOptions {
   deps?: (env: Env) => EraseDeps
   /** The keyring drafts are re-encrypted with (tests); default: the Worker's own. */
   keyring?: (env: Env) => string | undefined
+  /** The case files (tests); default: D1 + R2. */
+  files?: (env: Env) => CaseFileStore
 }
 
 /** The admin route's variables: the calling admin, set once the token or Access identity checked out. */
@@ -106,6 +115,7 @@ async function readJson<T>(
 export function buildAdminRoutes(options: AdminRouteOptions = {}) {
   const admin = new Hono<AdminEnv>()
   const depsOf = (env: Env) => options.deps?.(env) ?? buildPrivacyDeps(env, buildDeps(env))
+  const filesOf = (env: Env) => options.files?.(env) ?? buildCaseFileStore(env)
 
   admin.use('*', async function adminConfigured(c, next) {
     const config = configOf(c.env)
@@ -191,33 +201,65 @@ export function buildAdminRoutes(options: AdminRouteOptions = {}) {
   admin.get('/cases/:reference/export', async function handleExportCase(c) {
     const reference = c.req.param('reference')
     if (!REFERENCE_PATTERN.test(reference)) return c.json(error('bad_reference', 'badReference'), 400)
-    const deps = depsOf(c.env)
-    const requestId = c.get('requestId')
-    const record = await deps.store.getByReference(reference)
-    if (!record)
-      return c.json({ error: { code: 'not_found', ...both('privacy.erase.notFound', { reference }) } }, 404)
-    const kase = record
-    if (
-      !(await authorize(deps, { actor: c.get('admin'), action: 'case.export', kase, reference, requestId }))
-    ) {
-      return c.json(error('forbidden', 'forbidden'), 403)
-    }
-    await deps.store.audit(buildAuditEntry(deps.clock(), c.get('admin'), 'export', reference, { requestId }))
-    const events = await deps.store.listEvents(record.id)
-    const { id, intakeEnc, pseudonymEnc: _p, ...state } = record
-    const exported = {
-      state,
-      intake: await deps.cipher.decryptJson<Intake>(intakeEnc, intakeAad(id)),
-      timeline: await Promise.all(
-        events.map(async ({ dataEnc, caseId: _c, ...event }) => ({
-          ...event,
-          data: dataEnc === null ? null : await deps.cipher.decryptJson(dataEnc, eventAad(id, event.seq)),
-        })),
-      ),
-      routing: await deps.store.listRouting(id),
+    const format = c.req.query('format') ?? 'json'
+    if (format !== 'json' && format !== 'zip') return c.json(error('bad_format', 'badFormat'), 400)
+    const result = await runExportCase(depsOf(c.env), filesOf(c.env), {
+      reference,
+      actor: c.get('admin'),
+      requestId: c.get('requestId'),
+      withFiles: format === 'zip',
+    })
+    if (!result.ok) {
+      return c.json(
+        { error: { code: result.code, ...result.message } },
+        result.code === 'not_found' ? 404 : 403,
+      )
     }
     c.header('Cache-Control', 'no-store')
-    return c.json(exported)
+    if (format === 'json') return c.json(result.bundle.data)
+    const readme = both('privacy.export.readme', { reference })
+    const archive = buildCaseArchive(result.bundle, `${readme.nl}\n\n${readme.en}\n`)
+    return c.body(archive as Uint8Array<ArrayBuffer>, 200, {
+      'Content-Type': 'application/zip',
+      'Content-Disposition': `attachment; filename="${reference}-export.zip"`,
+    })
+  })
+
+  admin.post('/cases/:reference/rectify', async function handleRectifyField(c) {
+    const reference = c.req.param('reference')
+    if (!REFERENCE_PATTERN.test(reference)) return c.json(error('bad_reference', 'badReference'), 400)
+    const body = await readJson(c, z.object({}).passthrough())
+    if (!body.ok) return body.res
+    const parsed = RectifyInputSchema.safeParse(body.value)
+    if (!parsed.success) {
+      return c.json({ error: { code: 'bad_field', ...rectifiableFieldsMessage() } }, 400)
+    }
+    const result = await runRectifyField(depsOf(c.env), {
+      reference,
+      ...parsed.data,
+      actor: c.get('admin'),
+      requestId: c.get('requestId'),
+    })
+    if (!result.ok) {
+      const status = { not_found: 404, forbidden: 403, conflict: 409, bad_field: 400, invalid: 400 } as const
+      return c.json(
+        {
+          error: {
+            code: result.code,
+            ...result.message,
+            ...(result.errors ? { errors: result.errors } : {}),
+          },
+        },
+        status[result.code],
+      )
+    }
+    return c.json({
+      ...result,
+      ...both(result.changed ? 'privacy.rectify.done' : 'privacy.rectify.unchanged', {
+        reference,
+        field: result.field,
+      }),
+    })
   })
 
   admin.post('/rotate-key', async function handleRotateKey(c) {
