@@ -43,6 +43,7 @@ export async function microBenches(): Promise<Figure[]> {
     )),
   )
   out.push(...(await (await import('./digest')).digestBenches()))
+  out.push(...(await (await import('./digest')).monitoringBenches()))
   return out
 }
 

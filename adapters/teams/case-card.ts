@@ -63,7 +63,9 @@ function inert(value: string): string {
 
 function flagLabels(summary: CaseCardSummary, lang: Lang): string[] {
   const flags: string[] = []
-  if (summary.urgency === 'acuut' || summary.gates.includes('G1')) flags.push(t(lang, 'slack.flag.acute'))
+  // "Acute danger reported" only when G1 fired; an `acuut` urgency without G1 is an urgency, not a danger report.
+  if (summary.gates.includes('G1')) flags.push(t(lang, 'slack.flag.acute'))
+  else if (summary.urgency === 'acuut') flags.push(t(lang, 'slack.flag.acuteUrgency'))
   if (summary.analysisMissing) flags.push(t(lang, 'slack.flag.analysis_missing'))
   if (summary.consultationOnly) flags.push(t(lang, 'slack.flag.consultation'))
   for (const gate of summary.gates) flags.push(t(lang, `slack.gate.${gate}`))

@@ -37,14 +37,15 @@ export function buildTeamsConnector(config: Config): TeamsConnector {
 }
 
 /**
- * PDF links for Teams referrers: a download link to the case's intake PDF in the card language
- * (Dutch when there is none in that language), issued to the referrer (audited by `issueFileLink`).
+ * PDF links for Teams referrers: a single-use download link to the case's intake PDF in the card
+ * language (Dutch when there is none in that language), issued to the referrer (audited by
+ * `issueFileLink`). A Teams user has no web identity, so the link is chat-bound: `/files/<token>`
+ * shows a Download button (a link scanner opening the URL uses nothing) and works once.
  */
 export function buildTeamsPdfLinkIssuer(deps: Deps): IssuePdfLink {
   return async ({ actor, reference, lang, origin }) => {
     const link = await issueFileLink(deps, { actor, reference, file: `pdf:${lang}`, purpose: 'download' })
-    // Served by src/routes/teams.ts (`/api/teams/files/…`): a Teams referrer has no web session.
-    return { url: `${origin}/api/teams/files/${link.token}`, expiresAt: link.expiresAt }
+    return { url: new URL(link.path, origin).toString(), expiresAt: link.expiresAt }
   }
 }
 

@@ -7,6 +7,9 @@ import {
   entryText,
   leadTimeLines,
   nameOf,
+  newAndOpenText,
+  openByStatusText,
+  quietText,
   signed,
   totalText,
 } from '../../src/domain/digest-lines'
@@ -21,6 +24,7 @@ import {
   buildReceiptCard,
   buildReminderCard,
   buildStatusCard,
+  escapeCardMarkdown,
 } from './cards'
 
 /**
@@ -44,6 +48,8 @@ export function renderTeamsNotice(notice: Notice, lang: Lang): AdaptiveCard | nu
         intervention: notice.intervention,
         urgency: notice.urgency,
         analysisMissing: notice.analysisMissing,
+        acuteDanger: notice.acuteDanger,
+        youthCrisisPhone: notice.youthCrisisPhone,
       })
     case 'status':
       // Teams shows status changes; a change that keeps the status (a new table date) is not sent.
@@ -135,6 +141,25 @@ export function buildTeamsDigestCard(digest: Digest, lang: Lang): DigestCard {
       weight: 'bolder',
     },
     { type: 'TextBlock', text: t(lang, 'digest.intro'), wrap: true, isSubtle: true },
+  ]
+  // A quiet week is one clear sentence, not a card of zeros.
+  if (digest.quiet) {
+    return digestCard(digest, lang, [
+      ...body,
+      { type: 'TextBlock', text: quietText(digest, lang), wrap: true, spacing: 'medium' },
+      { type: 'TextBlock', text: t(lang, 'digest.delivery.web'), wrap: true, isSubtle: true },
+    ])
+  }
+  const byStatus = openByStatusText(digest, lang)
+  body.push(
+    {
+      type: 'TextBlock',
+      text: newAndOpenText(digest, lang),
+      wrap: true,
+      weight: 'bolder',
+      spacing: 'medium',
+    },
+    ...(byStatus ? [{ type: 'TextBlock', text: byStatus, wrap: true, isSubtle: true } as CardElement] : []),
     {
       type: 'TextBlock',
       text: `${t(lang, 'digest.headings.stalled')} (${digest.stalled.length})`,
@@ -142,14 +167,14 @@ export function buildTeamsDigestCard(digest: Digest, lang: Lang): DigestCard {
       weight: 'bolder',
       spacing: 'medium',
     },
-  ]
+  )
   if (digest.stalled.length === 0)
     body.push({ type: 'TextBlock', text: t(lang, 'digest.noneStalled'), wrap: true })
   else {
     body.push({
       type: 'FactSet',
       facts: digest.stalled.slice(0, CHAT_LIST_LIMIT).map((s) => ({
-        title: s.pseudonym ? `${s.reference} · ${s.pseudonym}` : s.reference,
+        title: s.pseudonym ? `${s.reference} · ${escapeCardMarkdown(s.pseudonym)}` : s.reference,
         value: entryText(s, lang),
       })),
     })
@@ -186,6 +211,10 @@ export function buildTeamsDigestCard(digest: Digest, lang: Lang): DigestCard {
       : { type: 'TextBlock', text: t(lang, 'digest.delivery.noData'), wrap: true },
   )
   body.push({ type: 'TextBlock', text: t(lang, 'digest.delivery.web'), wrap: true, isSubtle: true })
+  return digestCard(digest, lang, body)
+}
+
+function digestCard(digest: Digest, lang: Lang, body: (CardElement | TeamsChartElement)[]): DigestCard {
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',

@@ -16,6 +16,8 @@ export interface PageContext {
   user: { name: string; roles: readonly Role[] } | null
   /** Path of this page (the language switch comes back here). */
   path: string
+  /** The regional youth crisis service's number (configuration `YOUTH_CRISIS_PHONE`), when set. */
+  youthCrisisPhone?: string
 }
 
 /** The hidden CSRF field every form carries. */
@@ -99,6 +101,13 @@ export function Layout({
                   <li>
                     <a href="/digest" aria-current={ctx.path === '/digest' ? 'page' : undefined}>
                       {t(ctx.lang, 'web.nav.digest')}
+                    </a>
+                  </li>
+                ) : null}
+                {ctx.user?.roles.some((r) => r === 'coordinator' || r === 'admin') ? (
+                  <li>
+                    <a href="/monitoring" aria-current={ctx.path === '/monitoring' ? 'page' : undefined}>
+                      {t(ctx.lang, 'monitoring.page.title')}
                     </a>
                   </li>
                 ) : null}

@@ -36,6 +36,12 @@ export const COMMANDS: CommandEntry[] = [
     load: () => import('./commands/digest'),
   },
   {
+    name: 'monitor',
+    summary: 'monitoring.cli.summary',
+    usage: 'monitoring.cli.usage',
+    load: () => import('./commands/monitor'),
+  },
+  {
     name: 'rotate-key',
     summary: 'privacy.cli.rotateKey',
     usage: 'privacy.cli.usageRotate',
@@ -52,6 +58,18 @@ export const COMMANDS: CommandEntry[] = [
     summary: 'privacy.cli.audit',
     usage: 'privacy.cli.usageAudit',
     load: () => import('./commands/audit'),
+  },
+  {
+    name: 'export',
+    summary: 'privacy.cli.export',
+    usage: 'privacy.cli.usageExport',
+    load: () => import('./commands/export'),
+  },
+  {
+    name: 'rectify',
+    summary: 'privacy.cli.rectify',
+    usage: 'privacy.cli.usageRectify',
+    load: () => import('./commands/rectify'),
   },
 ]
 

@@ -10,8 +10,10 @@ import type { Actor, Role, Surface } from './types'
  * - referrer: files intakes; sees, changes (answers, withdraws) and downloads only the cases they filed.
  * - chair: triages; sees and downloads the cases of their region (their municipalities, or the whole
  *   region of this deployment when none are configured).
- * - coordinator: the weekly digest (references and pseudonyms only), no case details.
+ * - coordinator: the weekly digest (references and pseudonyms only) and the monitoring page (aggregates
+ *   only), no case details.
  * - admin: everything, including export, erasure, the audit trail and key rotation.
+ * - chairs and admins may rectify a personal field of a case (issue 14 §11).
  * - the case lead (a person named on the case) sees and works on that case.
  */
 
@@ -26,8 +28,10 @@ export const ACCESS_ACTIONS = [
   'case.export',
   'case.erase',
   'digest.view',
+  'monitoring.view',
   'audit.view',
   'keys.rotate',
+  'case.rectify',
 ] as const
 export type AccessAction = (typeof ACCESS_ACTIONS)[number]
 
@@ -85,12 +89,16 @@ export function can(
       return kase !== undefined && (has('admin') || chairHere || isReferrer || isLead)
     case 'case.triage':
       return kase !== undefined && (has('admin') || chairHere || isLead)
+    case 'case.rectify':
+      // Correcting a personal field (AVG art. 16): a chair of the case's region or an admin.
+      return kase !== undefined && (has('admin') || chairHere)
     case 'case.respond':
       return kase !== undefined && (has('admin') || isReferrer)
     case 'case.export':
     case 'case.erase':
       return kase !== undefined && has('admin')
     case 'digest.view':
+    case 'monitoring.view':
       return has('coordinator') || has('admin')
     case 'audit.view':
     case 'keys.rotate':

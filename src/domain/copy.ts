@@ -7,6 +7,8 @@ import digestNl from '../../templates/copy/digest.nl.json'
 import en from '../../templates/copy/en.json'
 import lifecycleEn from '../../templates/copy/lifecycle.en.json'
 import lifecycleNl from '../../templates/copy/lifecycle.nl.json'
+import monitoringEn from '../../templates/copy/monitoring.en.json'
+import monitoringNl from '../../templates/copy/monitoring.nl.json'
 import nl from '../../templates/copy/nl.json'
 import pdfEn from '../../templates/copy/pdf.en.json'
 import pdfNl from '../../templates/copy/pdf.nl.json'
@@ -36,6 +38,7 @@ export const COPY: Record<Lang, CopyTree> = {
     dialogue: dialogueNl,
     digest: digestNl,
     lifecycle: lifecycleNl,
+    monitoring: monitoringNl,
     pdf: pdfNl,
     privacy: privacyNl,
     routing: routingNl,
@@ -49,6 +52,7 @@ export const COPY: Record<Lang, CopyTree> = {
     dialogue: dialogueEn,
     digest: digestEn,
     lifecycle: lifecycleEn,
+    monitoring: monitoringEn,
     pdf: pdfEn,
     privacy: privacyEn,
     routing: routingEn,

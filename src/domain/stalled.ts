@@ -120,7 +120,7 @@ export function calendarOf(rules: StalledRules): WorkingCalendar {
 // ---------------------------------------------------------------------------------------------------
 // Case summary input (DOMAIN.md §6 digest input)
 
-const SUMMARY_FIELDS = [
+export const SUMMARY_FIELDS = [
   'reference',
   'status',
   'statusSince',
@@ -138,11 +138,11 @@ const SUMMARY_FIELDS = [
 ] as const
 
 // A missing field says "required"; a present but malformed one shows the expected shape.
-const instant = z.iso.datetime({
+export const summaryInstant = z.iso.datetime({
   offset: true,
   error: (issue) => (issue.input === undefined ? 'validation.required' : 'digest.validation.instant'),
 })
-const dateOrInstant = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
+export const summaryDateOrInstant = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
   error: (issue) => (issue.input === undefined ? 'validation.required' : 'digest.validation.dateOrInstant'),
 })
 
@@ -159,12 +159,12 @@ export const CaseSummarySchema = z
   .strictObject({
     reference: z.string().regex(/^RET-\d{4}-\d{4,6}$/, { message: 'digest.validation.reference' }),
     status: z.enum(CASE_STATUSES),
-    statusSince: instant,
-    submittedAt: instant.nullable(),
-    triagedAt: instant.nullable(),
-    scheduledFor: dateOrInstant.nullable(),
-    advisedAt: instant.nullable(),
-    followUpDoneAt: instant.nullable(),
+    statusSince: summaryInstant,
+    submittedAt: summaryInstant.nullable(),
+    triagedAt: summaryInstant.nullable(),
+    scheduledFor: summaryDateOrInstant.nullable(),
+    advisedAt: summaryInstant.nullable(),
+    followUpDoneAt: summaryInstant.nullable(),
     intervention: z.enum(INTERVENTIONS).nullable(),
     municipality: z.enum(MUNICIPALITIES),
     pseudonym: z.string().trim().min(1).max(40).nullable(),
@@ -195,13 +195,29 @@ export const CaseSummariesSchema = z.array(CaseSummarySchema).max(100_000)
 
 /**
  * Validates case summaries. Every error names the index and the field (`cases[3].statusSince`) in Dutch
- * and English; unknown fields are rejected with the list of fields a summary has.
+ * and English; unknown fields are rejected with the list of fields a summary has. `schema`: a region's
+ * (src/domain/region.ts, its municipalities and interventions); default Drenthe's.
  */
-export function parseCaseSummaries(input: unknown): ParseResult<CaseSummary[]> {
+export function parseCaseSummaries(
+  input: unknown,
+  schema: z.ZodType<CaseSummary[]> = CaseSummariesSchema,
+): ParseResult<CaseSummary[]> {
+  return parseSummaryList(schema, SUMMARY_FIELDS, input)
+}
+
+/**
+ * Validates a list of summaries with a schema of the same family (the digest's, or the monitoring one
+ * that adds fields); errors are worded as for `parseCaseSummaries`, unknown fields list `fields`.
+ */
+export function parseSummaryList<T>(
+  schema: z.ZodType<T[]>,
+  fields: readonly string[],
+  input: unknown,
+): ParseResult<T[]> {
   if (!Array.isArray(input)) {
     return { ok: false, errors: [{ path: 'cases', ...both('digest.validation.notAnArray') }] }
   }
-  const result = CaseSummariesSchema.safeParse(input)
+  const result = schema.safeParse(input)
   if (result.success) return { ok: true, value: result.data }
   const errors: ValidationError[] = []
   for (const issue of result.error.issues) {
@@ -211,7 +227,7 @@ export function parseCaseSummaries(input: unknown): ParseResult<CaseSummary[]> {
         const field = pathText([...path, key])
         errors.push({
           path: field,
-          ...both('digest.validation.unknownField', { field, fields: SUMMARY_FIELDS.join(', ') }),
+          ...both('digest.validation.unknownField', { field, fields: fields.join(', ') }),
         })
       }
     } else if (issue.message.startsWith('digest.') || issue.message === 'validation.required') {

@@ -246,6 +246,16 @@ describe('Teams chairs by object id', () => {
   })
 })
 
+describe('the acute flag on the Teams case card (issue 13 §3)', () => {
+  it('says "acuut gevaar gemeld" only when G1 fired', () => {
+    const g1 = JSON.stringify(buildTeamsCaseCard(summary({ urgency: 'acuut', gates: ['G1'] }), 'nl'))
+    expect(g1).toContain('acuut gevaar gemeld')
+    const urgencyOnly = JSON.stringify(buildTeamsCaseCard(summary({ urgency: 'acuut', gates: [] }), 'nl'))
+    expect(urgencyOnly).not.toContain('gevaar gemeld')
+    expect(urgencyOnly).toContain('Urgentie: acuut')
+  })
+})
+
 describe('the spoedmelding in the Teams thread', () => {
   it('mentions each chair once by Entra object id, with a role label as the mention text', () => {
     const activity = buildAcuteActivity('RET-2026-0042', 'nl', ['oid-a', 'oid-b', 'oid-a'])

@@ -31,8 +31,12 @@ const EXPECTED: [string, Actor, AccessAction[]][] = [
     ['case.create', 'case.listOwn', 'case.view', 'case.download', 'case.respond'],
   ],
   ['another referrer', OTHER_REFERRER, ['case.create', 'case.listOwn']],
-  ['chair', CHAIR, ['case.create', 'case.listOwn', 'case.view', 'case.download', 'case.triage']],
-  ['coordinator', COORDINATOR, ['case.create', 'case.listOwn', 'digest.view']],
+  [
+    'chair',
+    CHAIR,
+    ['case.create', 'case.listOwn', 'case.view', 'case.download', 'case.triage', 'case.rectify'],
+  ],
+  ['coordinator', COORDINATOR, ['case.create', 'case.listOwn', 'digest.view', 'monitoring.view']],
   [
     'admin',
     ADMIN,
@@ -46,8 +50,10 @@ const EXPECTED: [string, Actor, AccessAction[]][] = [
       'case.export',
       'case.erase',
       'digest.view',
+      'monitoring.view',
       'audit.view',
       'keys.rotate',
+      'case.rectify',
     ],
   ],
   ['case lead', LEAD, ['case.create', 'case.listOwn', 'case.view', 'case.download', 'case.triage']],
@@ -68,6 +74,7 @@ describe('access policy: role × action', () => {
       'case.triage',
       'case.respond',
       'case.erase',
+      'case.rectify',
     ] as const) {
       expect(can(ADMIN, action)).toBe(false)
     }
