@@ -41,6 +41,11 @@ export const ConfigSchema = z.object({
     .min(60)
     .max(31 * 24 * 60 * 60)
     .default(86_400),
+  /**
+   * HMAC key (≥ 32 characters) of identity pseudonyms: an Access identity is stored as
+   * `web:access:p_<HMAC(sub)>`, never as its e-mail (issue 14 §4). Required with Access; keep it stable.
+   */
+  IDENTITY_HMAC_KEY: z.string().min(32).optional(),
   CHAIRS: list,
   COORDINATORS: list,
   ADMINS: list,
