@@ -134,7 +134,7 @@ export function loadConfig(env: Record<string, unknown>): Config {
  */
 export const REQUIRED_SECRETS = {
   always: ['ENCRYPTION_KEYS', 'LINK_SIGNING_KEY', 'ADMIN_TOKEN'],
-  web: [],
+  web: ['IDENTITY_HMAC_KEY'],
   api: ['API_TOKEN'],
   slack: ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'],
   teams: ['TEAMS_APP_PASSWORD'],
