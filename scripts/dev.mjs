@@ -21,6 +21,29 @@ export const DEV_VARS = {
   ADMINS: 'web:dev:admin',
 }
 
+// Slack locally: RET_SLACK_STUB=1 starts the Web API stub of scripts/slack-stub.mjs in this process;
+// RET_SLACK_API_URL points at one already running (the e2e tests run their own). Either way the case
+// cards go to a stub triage channel there instead of slack.com.
+let slackApiUrl = process.env.RET_SLACK_API_URL ?? ''
+if (!slackApiUrl && process.env.RET_SLACK_STUB === '1') {
+  const { startSlackStub } = await import('./slack-stub.mjs')
+  const stub = await startSlackStub({
+    onCall: ({ method, body, answer }) =>
+      console.log(`slack stub: ${method} ${body.channel ?? ''} ${answer.ts ?? ''}`),
+  })
+  slackApiUrl = stub.url
+  console.log(
+    `Slack Web API stub on ${stub.url} (GET ${stub.url.replace(/api\/$/, '_calls')} lists the calls)`,
+  )
+}
+if (slackApiUrl) {
+  Object.assign(DEV_VARS, {
+    SLACK_API_URL: slackApiUrl,
+    SLACK_BOT_TOKEN: 'xoxb-dev-not-secret',
+    SLACK_TRIAGE_CHANNEL: process.env.RET_SLACK_TRIAGE_CHANNEL ?? 'CDEVTRIAGE',
+  })
+}
+
 const migrate = spawnSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', ...persist], {
   env: { ...env, CI: 'true' },
   stdio: 'inherit',

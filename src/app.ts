@@ -11,6 +11,7 @@ import { buildTeamsRoutes } from './routes/teams'
 import { buildWebRoutes, handleWebNotFound } from './routes/web'
 import { buildWebCasesRoutes } from './routes/web-cases'
 import { buildWebDigestRoutes } from './routes/web-digest'
+import { buildWebMonitoringRoutes } from './routes/web-monitoring'
 
 /** Per-request values set by middleware. */
 export type AppVariables = {
@@ -52,6 +53,8 @@ export function buildApp() {
   app.route('/', buildFilesRoutes())
 
   app.route('/', buildWebDigestRoutes())
+
+  app.route('/', buildWebMonitoringRoutes())
 
   app.route('/', buildWebCasesRoutes())
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseAdminTokens } from './auth/admin'
 
 /**
  * Configuration from the Worker's env (vars and secrets), validated once per isolate.
@@ -89,6 +90,15 @@ export const ConfigSchema = z.object({
   /** Bearer token of the admin API (`/api/v1/admin/*`: erase, rotate-key, audit; used by the `ret` CLI). */
   ADMIN_TOKEN: z.string().min(24).optional(),
   /**
+   * One admin token per person (issue 14 §8): `name:sha256hex` pairs, comma separated (the SHA-256 of each
+   * token, never the token). The admin API audits the person as `api:admin:<name>`; with any entry here,
+   * the shared `ADMIN_TOKEN` no longer counts.
+   */
+  ADMIN_TOKENS: z
+    .string()
+    .default('')
+    .refine((v) => parseAdminTokens(v).problems.length === 0),
+  /**
    * Municipalities per chair (`key=Gemeente|Gemeente;key2=…`, keys `surface:tenant:user`): a chair sees
    * only cases of these municipalities. A chair without an entry sees the whole region of this deployment.
    */
@@ -139,6 +149,13 @@ export const REQUIRED_SECRETS = {
   slack: ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'],
   teams: ['TEAMS_APP_PASSWORD'],
 } as const satisfies Record<string, readonly (keyof Config)[]>
+
+/**
+ * The region packs (templates/regions/<id>/) the Worker itself runs so far. The command line runs every pack
+ * (`ret … --region <id>`); the Worker's intake, routing, cards and digest still follow Drenthe, so
+ * `npm run deploy` refuses to deploy another region until its pack is wired here (issue 16 §2, `REGION`).
+ */
+export const WORKER_REGIONS: readonly string[] = ['drenthe']
 
 /** A surface a region can switch on in its deployment (`always` is not one). */
 export type DeploySurface = Exclude<keyof typeof REQUIRED_SECRETS, 'always'>

@@ -25,6 +25,7 @@ declare namespace Cloudflare {
     SLACK_CHANNEL_LANG?: string
     // Privacy and security (src/services/access.ts, retention.ts, routes/admin.ts).
     ADMIN_TOKEN?: string
+    ADMIN_TOKENS?: string
     CHAIR_SCOPES?: string
     RETENTION_DAYS?: string
     // Weekly digest recipients (src/services/digest-recipients.ts).

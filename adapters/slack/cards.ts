@@ -63,6 +63,19 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
+/**
+ * Escapes what a person typed for Slack mrkdwn (issue 14 §9): `&`, `<`, `>` as entities (no links,
+ * mentions or `<!channel>`), and the formatting characters `*`, `_`, `~` and `` ` `` as the fallback text
+ * of a date token (`<!date^0^{_}|*>`), which Slack always shows as plain text — mrkdwn has no escape
+ * character of its own (the technique of jsx-slack's `<Escape>`). A `>` that starts a line would still
+ * quote it: a soft hyphen goes before it.
+ */
+export function escapeMrkdwnText(text: string): string {
+  return escapeMrkdwn(text)
+    .replace(/[*_~`]/g, (c) => `<!date^00000000^{_}|${c}>`)
+    .replace(/^(\s*)&gt;/gm, '$1\u00ad&gt;')
+}
+
 /** A Slack user mention, or null for anything that is not a Slack user id. */
 export function mention(userId: string | null | undefined): string | null {
   return userId && /^[UW][A-Z0-9]{2,}$/.test(userId) ? `<@${userId}>` : null
@@ -587,7 +600,7 @@ export function buildQuestionMessage(
     reference: input.reference,
     items: items.join(', ') || '—',
   })
-  const quoted = escapeMrkdwn(truncate(input.question, 2500))
+  const quoted = escapeMrkdwnText(truncate(input.question, 2500))
     .split('\n')
     .map((line) => `> ${line}`)
     .join('\n')
@@ -619,7 +632,7 @@ export function buildAnswerModal(
   lang: Lang,
 ): SlackModalView {
   const ref: QuestionRef = { r: asked.reference, v: asked.version, l: lang }
-  const quoted = escapeMrkdwn(truncate(asked.question, 2500))
+  const quoted = escapeMrkdwnText(truncate(asked.question, 2500))
   return {
     type: 'modal',
     callback_id: ANSWER_CALLBACK_ID,

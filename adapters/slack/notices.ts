@@ -8,6 +8,9 @@ import {
   entryText,
   leadTimeLines,
   nameOf,
+  newAndOpenText,
+  openByStatusText,
+  quietText,
   signed,
   totalText,
 } from '../../src/domain/digest-lines'
@@ -123,6 +126,16 @@ export function buildSlackDigestMessage(
     { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(t(lang, 'digest.intro')) }] },
   ]
+  const web: SlackBlock = {
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: escapeMrkdwn(t(lang, 'digest.delivery.web')) }],
+  }
+  // A quiet week is one clear sentence, not a message of zeros.
+  if (digest.quiet) {
+    const sentence = quietText(digest, lang)
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(sentence) } }, web)
+    return { text: `${title}: ${sentence}`, blocks }
+  }
   // A section holds at most 3000 characters: list whole lines while they fit, count the rest.
   const heading = `*${escapeMrkdwn(t(lang, 'digest.headings.stalled'))} (${digest.stalled.length})*`
   const list: string[] = []
@@ -141,6 +154,15 @@ export function buildSlackDigestMessage(
     text: {
       type: 'mrkdwn',
       text: `${heading}\n${list.length > 0 ? list.join('\n') : escapeMrkdwn(t(lang, 'digest.noneStalled'))}`,
+    },
+  })
+  const byStatus = openByStatusText(digest, lang)
+  // New and open cases after the stalled list (the list stays the first section after the intro).
+  blocks.push({
+    type: 'section',
+    text: {
+      type: 'mrkdwn',
+      text: `*${escapeMrkdwn(newAndOpenText(digest, lang))}*${byStatus ? `\n${escapeMrkdwn(byStatus)}` : ''}`,
     },
   })
   blocks.push({ type: 'divider' })
@@ -167,9 +189,6 @@ export function buildSlackDigestMessage(
       }`.slice(0, 3000),
     },
   })
-  blocks.push({
-    type: 'context',
-    elements: [{ type: 'mrkdwn', text: escapeMrkdwn(t(lang, 'digest.delivery.web')) }],
-  })
+  blocks.push(web)
   return { text: `${title}: ${totalText(digest, lang)}`, blocks }
 }

@@ -1,4 +1,4 @@
-import { label, t } from '../../src/domain/copy'
+import { interventionName, label, t } from '../../src/domain/copy'
 import { keepPhonesTogether, noticeLine, type ReceiptText, receiptText } from '../../src/domain/crisis'
 import { eventFromAction } from '../../src/domain/dialogue'
 import type {
@@ -9,6 +9,7 @@ import type {
   ScreenView,
 } from '../../src/domain/dialogue-types'
 import type { Intervention, Lang, Urgency } from '../../src/domain/enums'
+import { buildReviewSuggestion } from '../../src/domain/review-groups'
 import type { TeamsCommand } from './activity'
 import type {
   AdaptiveCard,
@@ -57,6 +58,19 @@ function card(lang: Lang, body: CardElement[], actions: CardAction[] = []): Adap
 
 function text(value: string, extra: Partial<TextBlock> = {}): TextBlock {
   return { type: 'TextBlock', text: value, wrap: true, ...extra }
+}
+
+/**
+ * Escapes what a person typed for the Markdown of Adaptive Card TextBlocks and FactSet values (issue 14
+ * §9): a backslash before every character Markdown acts on — emphasis (`*`, `_`, `~`), code, links and
+ * images (`[`, `]`, `(`, `)`, `!`), `<`, `>`, `#` and the backslash itself — and before the `-`, `+` or
+ * `1.` that would start a list. `[klik](https://…)` then shows as typed instead of as a link.
+ */
+export function escapeCardMarkdown(value: string): string {
+  return value
+    .replace(/[\\`*_~[\]()<>#!]/g, '\\$&')
+    .replace(/^(\s*)([-+])(?=\s)/gm, '$1\\$2')
+    .replace(/^(\s*\d+)\.(?=\s)/gm, '$1\\.')
 }
 
 function heading(value: string): TextBlock {
@@ -340,7 +354,11 @@ export function buildStepCard(screen: ScreenView, ctx: StepCardContext): Adaptiv
     for (const section of screen.review.sections) {
       const items: CardElement[] = [
         text(section.title, { weight: 'bolder' }),
-        { type: 'FactSet', facts: section.rows.map((r) => ({ title: r.label, value: r.value })) },
+        {
+          type: 'FactSet',
+          // The values are what the referrer typed: escaped, so they show as typed (issue 14 §9).
+          facts: section.rows.map((r) => ({ title: r.label, value: escapeCardMarkdown(r.value) })),
+        },
       ]
       const edit = editActions.get(section.stepId)
       if (edit) {
@@ -359,10 +377,16 @@ export function buildStepCard(screen: ScreenView, ctx: StepCardContext): Adaptiv
     const decision = screen.review.decision
     const suggestion: CardElement[] = [text(t(lang, 'teams.review.suggestion'), { weight: 'bolder' })]
     if (decision)
-      suggestion.push(
-        text(label(lang, 'intervention', decision.primary), { size: 'medium', weight: 'bolder' }),
-      )
-    suggestion.push(...screen.review.summary.map((line) => text(line)))
+      suggestion.push(text(interventionName(lang, decision.primary), { size: 'medium', weight: 'bolder' }))
+    // Reasons under the intervention they scored for, shown with its code (issue 13 §11), as on the web.
+    const grouped = buildReviewSuggestion(screen.review, lang)
+    for (const group of grouped.groups)
+      suggestion.push({
+        type: 'Container',
+        id: `reasons-${group.intervention.replace(/\W/g, '')}`,
+        items: [text(group.title, { weight: 'bolder' }), text(group.reasons.map((r) => `- ${r}`).join('\n'))],
+      })
+    suggestion.push(...grouped.others.slice(decision ? 1 : 0).map((line) => text(line)))
     body.push({ type: 'Container', id: 'suggestion', style: 'emphasis', items: suggestion })
     for (const gate of decision?.gates ?? []) {
       body.push({
@@ -626,7 +650,10 @@ export function buildStatusCard(input: StatusCardInput): AdaptiveCard {
     body.push({
       type: 'Container',
       style: 'emphasis',
-      items: [text(t(lang, 'teams.status.reason'), { weight: 'bolder' }), text(input.reason)],
+      items: [
+        text(t(lang, 'teams.status.reason'), { weight: 'bolder' }),
+        text(escapeCardMarkdown(input.reason)),
+      ],
     })
   }
   return card(lang, body)
@@ -648,7 +675,7 @@ export function buildQuestionCard(input: QuestionCardInput): AdaptiveCard {
     [
       heading(t(lang, 'teams.question.title', { reference: input.reference })),
       text(t(lang, 'teams.question.intro')),
-      { type: 'Container', style: 'emphasis', items: [text(input.question)] },
+      { type: 'Container', style: 'emphasis', items: [text(escapeCardMarkdown(input.question))] },
       {
         type: 'Input.Text',
         id: 'answer',

@@ -7,6 +7,9 @@ import {
   entryText,
   leadTimeLines,
   nameOf,
+  newAndOpenText,
+  openByStatusText,
+  quietText,
   signed,
   totalText,
 } from '../../src/domain/digest-lines'
@@ -21,6 +24,7 @@ import {
   buildReceiptCard,
   buildReminderCard,
   buildStatusCard,
+  escapeCardMarkdown,
 } from './cards'
 
 /**
@@ -137,6 +141,25 @@ export function buildTeamsDigestCard(digest: Digest, lang: Lang): DigestCard {
       weight: 'bolder',
     },
     { type: 'TextBlock', text: t(lang, 'digest.intro'), wrap: true, isSubtle: true },
+  ]
+  // A quiet week is one clear sentence, not a card of zeros.
+  if (digest.quiet) {
+    return digestCard(digest, lang, [
+      ...body,
+      { type: 'TextBlock', text: quietText(digest, lang), wrap: true, spacing: 'medium' },
+      { type: 'TextBlock', text: t(lang, 'digest.delivery.web'), wrap: true, isSubtle: true },
+    ])
+  }
+  const byStatus = openByStatusText(digest, lang)
+  body.push(
+    {
+      type: 'TextBlock',
+      text: newAndOpenText(digest, lang),
+      wrap: true,
+      weight: 'bolder',
+      spacing: 'medium',
+    },
+    ...(byStatus ? [{ type: 'TextBlock', text: byStatus, wrap: true, isSubtle: true } as CardElement] : []),
     {
       type: 'TextBlock',
       text: `${t(lang, 'digest.headings.stalled')} (${digest.stalled.length})`,
@@ -144,14 +167,14 @@ export function buildTeamsDigestCard(digest: Digest, lang: Lang): DigestCard {
       weight: 'bolder',
       spacing: 'medium',
     },
-  ]
+  )
   if (digest.stalled.length === 0)
     body.push({ type: 'TextBlock', text: t(lang, 'digest.noneStalled'), wrap: true })
   else {
     body.push({
       type: 'FactSet',
       facts: digest.stalled.slice(0, CHAT_LIST_LIMIT).map((s) => ({
-        title: s.pseudonym ? `${s.reference} · ${s.pseudonym}` : s.reference,
+        title: s.pseudonym ? `${s.reference} · ${escapeCardMarkdown(s.pseudonym)}` : s.reference,
         value: entryText(s, lang),
       })),
     })
@@ -188,6 +211,10 @@ export function buildTeamsDigestCard(digest: Digest, lang: Lang): DigestCard {
       : { type: 'TextBlock', text: t(lang, 'digest.delivery.noData'), wrap: true },
   )
   body.push({ type: 'TextBlock', text: t(lang, 'digest.delivery.web'), wrap: true, isSubtle: true })
+  return digestCard(digest, lang, body)
+}
+
+function digestCard(digest: Digest, lang: Lang, body: (CardElement | TeamsChartElement)[]): DigestCard {
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',

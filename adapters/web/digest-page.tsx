@@ -2,6 +2,7 @@
 import { actorKeyUser } from '../../src/domain/actor-key'
 import { label, t } from '../../src/domain/copy'
 import type { Digest, LeadTimeStats, StalledEntry } from '../../src/domain/digest'
+import { newAndOpenText, openByStatusText, quietText } from '../../src/domain/digest-lines'
 import { buildDigestChartSvg, type ChartBreakdown } from '../../src/domain/digest-render'
 import { INTERVENTIONS, type Lang } from '../../src/domain/enums'
 import { Layout, type PageContext, renderDocument } from './layout'
@@ -88,23 +89,14 @@ function LeadTimeCells({ stats }: { stats: LeadTimeStats }) {
   )
 }
 
-/** The digest page; the CSV download is `/digest.csv` (same digest, the reader's language). */
-export function DigestPage({ ctx, digest }: { ctx: PageContext; digest: Digest }) {
-  const { lang } = ctx
-  const title = t(lang, 'digest.title', { week: digest.week })
+/** The open and new cases, the stalled list and the counts with their charts (left out in a quiet week). */
+function StalledAndCounts({ digest, lang }: { digest: Digest; lang: Lang }) {
+  const byStatus = openByStatusText(digest, lang)
   return (
-    <Layout ctx={ctx} title={t(lang, 'digest.page.title')}>
-      <style nonce={ctx.nonce} dangerouslySetInnerHTML={{ __html: DIGEST_CSS }} />
-      <h1>{title}</h1>
-      <p>{t(lang, 'digest.intro')}</p>
-      <p class="hint">{t(lang, 'digest.page.asOf', { date: digest.date, week: digest.week })}</p>
-      <p>
-        <a class="button primary" href="/digest.csv" download={`ret-digest-${digest.week}.csv`}>
-          {t(lang, 'digest.page.download')}
-        </a>
-      </p>
-      <p class="hint">{t(lang, 'digest.page.downloadHint')}</p>
-
+    <>
+      <h2 id="open">{t(lang, 'digest.headings.open')}</h2>
+      <p>{newAndOpenText(digest, lang)}</p>
+      {byStatus ? <p class="hint">{byStatus}</p> : null}
       <h2 id="stalled">{`${t(lang, 'digest.headings.stalled')} (${digest.stalled.length})`}</h2>
       {digest.stalled.length === 0 ? (
         <p>{t(lang, 'digest.noneStalled')}</p>
@@ -157,6 +149,34 @@ export function DigestPage({ ctx, digest }: { ctx: PageContext; digest: Digest }
           <CountsTable digest={digest} breakdown={breakdown} lang={lang} />
         </>
       ))}
+    </>
+  )
+}
+
+/** The digest page; the CSV download is `/digest.csv` (same digest, the reader's language). */
+export function DigestPage({ ctx, digest }: { ctx: PageContext; digest: Digest }) {
+  const { lang } = ctx
+  const title = t(lang, 'digest.title', { week: digest.week })
+  return (
+    <Layout ctx={ctx} title={t(lang, 'digest.page.title')}>
+      <style nonce={ctx.nonce} dangerouslySetInnerHTML={{ __html: DIGEST_CSS }} />
+      <h1>{title}</h1>
+      <p>{t(lang, 'digest.intro')}</p>
+      <p class="hint">{t(lang, 'digest.page.asOf', { date: digest.date, week: digest.week })}</p>
+      <p>
+        <a class="button primary" href="/digest.csv" download={`ret-digest-${digest.week}.csv`}>
+          {t(lang, 'digest.page.download')}
+        </a>
+      </p>
+      <p class="hint">{t(lang, 'digest.page.downloadHint')}</p>
+
+      {digest.quiet ? (
+        <p id="quiet">
+          <strong>{quietText(digest, lang)}</strong>
+        </p>
+      ) : (
+        <StalledAndCounts digest={digest} lang={lang} />
+      )}
 
       <h2 id="lead-times">{t(lang, 'digest.headings.leadTimes')}</h2>
       <div class="scroll">

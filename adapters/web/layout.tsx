@@ -104,6 +104,13 @@ export function Layout({
                     </a>
                   </li>
                 ) : null}
+                {ctx.user?.roles.some((r) => r === 'coordinator' || r === 'admin') ? (
+                  <li>
+                    <a href="/monitoring" aria-current={ctx.path === '/monitoring' ? 'page' : undefined}>
+                      {t(ctx.lang, 'monitoring.page.title')}
+                    </a>
+                  </li>
+                ) : null}
                 {ctx.user ? (
                   <li class="who">{t(ctx.lang, 'web.nav.signedInAs', { name: ctx.user.name })}</li>
                 ) : null}

@@ -269,7 +269,14 @@ export function DevLoginPage({
 }
 
 /** Which problem an error page explains. */
-export type ErrorKind = 'unauthorized' | 'csrf' | 'notFound' | 'server' | 'tooLarge' | 'badForm'
+export type ErrorKind =
+  | 'unauthorized'
+  | 'csrf'
+  | 'notFound'
+  | 'server'
+  | 'tooLarge'
+  | 'badForm'
+  | 'badEncoding'
 
 /**
  * An error page. The 401 page is bilingual (we do not know the person's language yet); others use the
@@ -284,6 +291,7 @@ export function ErrorPage({ ctx, kind }: { ctx: PageContext; kind: ErrorKind }) 
     server: 'web.errors.serverTitle',
     tooLarge: 'web.errors.title',
     badForm: 'web.errors.title',
+    badEncoding: 'web.errors.title',
   }[kind]
   const bodyKey = `web.errors.${kind}`
   return (

@@ -10,7 +10,8 @@ import type { Actor, Role, Surface } from './types'
  * - referrer: files intakes; sees, changes (answers, withdraws) and downloads only the cases they filed.
  * - chair: triages; sees and downloads the cases of their region (their municipalities, or the whole
  *   region of this deployment when none are configured).
- * - coordinator: the weekly digest (references and pseudonyms only), no case details.
+ * - coordinator: the weekly digest (references and pseudonyms only) and the monitoring page (aggregates
+ *   only), no case details.
  * - admin: everything, including export, erasure, the audit trail and key rotation.
  * - chairs and admins may rectify a personal field of a case (issue 14 §11).
  * - the case lead (a person named on the case) sees and works on that case.
@@ -27,6 +28,7 @@ export const ACCESS_ACTIONS = [
   'case.export',
   'case.erase',
   'digest.view',
+  'monitoring.view',
   'audit.view',
   'keys.rotate',
   'case.rectify',
@@ -96,6 +98,7 @@ export function can(
     case 'case.erase':
       return kase !== undefined && has('admin')
     case 'digest.view':
+    case 'monitoring.view':
       return has('coordinator') || has('admin')
     case 'audit.view':
     case 'keys.rotate':

@@ -1,7 +1,7 @@
 import { interventionName, label, t } from './copy'
 import { noticeLine, receiptText } from './crisis'
 import { buildIntakeWith, holds, indexOf, maybe, rawFromAnswers, type Walk, walk } from './dialogue-core'
-import { type RawValues, rawValuesFor, rowCount, rowKey, toDisplay } from './dialogue-fields'
+import { RAW_TEXT_CAP, type RawValues, rawValuesFor, rowCount, rowKey, toDisplay } from './dialogue-fields'
 import type {
   ActionView,
   DraftState,
@@ -274,7 +274,7 @@ function stepView(
 ): ScreenView {
   const errors = input?.errors ?? []
   const raw: RawValues = input
-    ? rawValuesFor(step, input.values, LIMITS.longText + 1)
+    ? rawValuesFor(step, input.values, RAW_TEXT_CAP)
     : state.pending?.stepId === step.id
       ? state.pending.values
       : rawFromAnswers(step, state.answers)

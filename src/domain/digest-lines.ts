@@ -1,6 +1,12 @@
 import { actorKeyUser } from './actor-key'
 import { label, t } from './copy'
-import type { Delta, Digest, LeadTimeStats, StalledEntry } from './digest'
+import {
+  type Delta,
+  DIGEST_OPEN_STATUSES,
+  type Digest,
+  type LeadTimeStats,
+  type StalledEntry,
+} from './digest'
 import type { ChartBreakdown } from './digest-render'
 import { INTERVENTIONS, type Lang } from './enums'
 
@@ -35,6 +41,7 @@ export function chartRows(digest: Digest, breakdown: ChartBreakdown): { name: st
     .map(([name, d]) => ({ name, d }))
 }
 
+/** A chart row's name: an intervention by its full name (never the code alone), a municipality as is. */
 export function nameOf(lang: Lang, breakdown: ChartBreakdown, name: string): string {
   return breakdown === 'byIntervention' ? label(lang, 'intervention', name) : name
 }
@@ -84,4 +91,22 @@ export function totalText(digest: Digest, lang: Lang): string {
     weekAgo: total.weekAgo,
     delta: signed(total.delta),
   })
+}
+
+/** The one sentence of a quiet week (no stalled and no new cases): replaces every table of zeros. */
+export function quietText(digest: Digest, lang: Lang): string {
+  return t(lang, 'digest.quiet', { open: digest.open.total })
+}
+
+/** New cases of the week and open cases, as one line. */
+export function newAndOpenText(digest: Digest, lang: Lang): string {
+  return t(lang, 'digest.delivery.newAndOpen', { new: digest.newThisWeek.total, open: digest.open.total })
+}
+
+/** Open cases per status, only the statuses that have any (null when none is open). */
+export function openByStatusText(digest: Digest, lang: Lang): string | null {
+  const parts = DIGEST_OPEN_STATUSES.filter((s) => digest.open.byStatus[s] > 0).map(
+    (s) => `${t(lang, `lifecycle.statuses.${s}`)} ${digest.open.byStatus[s]}`,
+  )
+  return parts.length === 0 ? null : t(lang, 'digest.delivery.openByStatus', { list: parts.join(', ') })
 }

@@ -1,4 +1,4 @@
-import { t } from './copy'
+import { label, t } from './copy'
 import type { Digest, DigestChange } from './digest'
 import type { Lang } from './enums'
 
@@ -69,10 +69,14 @@ export type ChartBreakdown = 'byIntervention' | 'byMunicipality'
  * SVG with a title and description for screen readers; it scales to the width of a phone.
  */
 export function buildDigestChartSvg(change: DigestChange, breakdown: ChartBreakdown, lang: Lang): string {
-  const entries = Object.entries(change[breakdown])
+  // Interventions by their full name, never the code alone (issue 15 §4), as in the chat charts.
+  const entries = Object.entries(change[breakdown]).map(
+    ([key, d]) => [breakdown === 'byIntervention' ? label(lang, 'intervention', key) : key, d] as const,
+  )
   const title = `${t(lang, 'digest.headings.stalled')} — ${t(lang, `digest.headings.${breakdown}`)}`
   const max = Math.max(1, ...entries.map(([, d]) => Math.max(d.now, d.weekAgo)))
-  const labelWidth = 130
+  // About 6.5 px per character at 12 px: the longest name fits beside its bar.
+  const labelWidth = Math.max(130, Math.ceil(Math.max(...entries.map(([name]) => name.length)) * 6.5) + 12)
   const barMax = 220
   const rowHeight = 22
   const width = labelWidth + barMax + 90

@@ -4,6 +4,7 @@ import {
   countWorkingDays,
   type DayNumber,
   type IsoDate,
+  instantMs,
   isoOfDay,
   isoWeekOfDay,
 } from './calendar'
@@ -29,7 +30,10 @@ import {
  *
  * Decisions, so every surface reads the numbers the same way:
  * - `counts` are counts of **stalled** cases (they sit beside the stalled list in §6); counts of all open
- *   cases (submitted … advised) are under `open`.
+ *   cases (submitted … advised) are under `open`, also per status.
+ * - `newThisWeek` counts the cases submitted in the seven days up to `now` (now − 7 days exclusive,
+ *   now inclusive), whatever their status now; `quiet` is true when nothing is stalled and nothing new
+ *   came in, and every surface then reads one sentence instead of tables of zeros.
  * - `change` compares stalled counts now with a week ago. With `previous` (last week's stored digest,
  *   see `snapshotOf`) it is exact (`basis: 'snapshot'`); without it the rules are re-run as of
  *   now − 7 days on the current summaries (`basis: 'estimate'`): a case whose current status began after
@@ -91,6 +95,17 @@ export interface InterventionLeadTimes {
   submissionToAdvice: LeadTimeStats
 }
 
+/** The statuses counted as open in the digest (`open.byStatus`): submitted … advised. */
+export const DIGEST_OPEN_STATUSES = [
+  'submitted',
+  'in_triage',
+  'info_requested',
+  'accepted',
+  'scheduled',
+  'advised',
+] as const satisfies readonly CaseStatus[]
+export type DigestOpenStatus = (typeof DIGEST_OPEN_STATUSES)[number]
+
 /** The digest model: what `ret digest` prints and what every surface renders. */
 export interface Digest {
   /** ISO week of `now` in Amsterdam, e.g. `2026-W48`. */
@@ -101,7 +116,12 @@ export interface Digest {
   date: IsoDate
   stalled: StalledEntry[]
   counts: DigestCounts & { byRule: Record<StalledRuleId, number> }
-  open: DigestCounts
+  /** Every open case (submitted … advised), also per status. */
+  open: DigestCounts & { byStatus: Record<DigestOpenStatus, number> }
+  /** Cases submitted in the seven days up to `now`, whatever their status now. */
+  newThisWeek: DigestCounts
+  /** No stalled case and no new case this week: surfaces say so in one sentence instead of tables of zeros. */
+  quiet: boolean
   change: DigestChange
   leadTimes: Record<Intervention, InterventionLeadTimes>
 }
@@ -169,6 +189,12 @@ export function buildDigest(cases: readonly CaseSummary[], now: Date, config: Di
   const counts = emptyCounts()
   const byRule = Object.fromEntries(STALLED_RULE_IDS.map((r) => [r, 0])) as Record<StalledRuleId, number>
   const open = emptyCounts()
+  const openByStatus = Object.fromEntries(DIGEST_OPEN_STATUSES.map((st) => [st, 0])) as Record<
+    DigestOpenStatus,
+    number
+  >
+  const newThisWeek = emptyCounts()
+  const weekAgoMs = nowMs - 7 * MS_DAY
   const weekAgo = emptyCounts()
   const triage = new Map<Intervention, number[]>(INTERVENTIONS.map((i) => [i, []]))
   const advice = new Map<Intervention, number[]>(INTERVENTIONS.map((i) => [i, []]))
@@ -176,8 +202,13 @@ export function buildDigest(cases: readonly CaseSummary[], now: Date, config: Di
   for (const summary of cases) {
     const p: PreparedCase = prepareCase(summary)
     collectLeadTimes(p, today, cal, triage, advice)
+    if (summary.submittedAt !== null) {
+      const submittedMs = instantMs(summary.submittedAt)
+      if (submittedMs > weekAgoMs && submittedMs <= nowMs) addTo(newThisWeek, summary)
+    }
     if (NEVER_STALLING.includes(summary.status)) continue
     addTo(open, summary)
+    openByStatus[summary.status as DigestOpenStatus]++
     const a = assessPrepared(p, today, rules, cal)
     if (a.stalled && a.rule !== null && a.next !== null) {
       addTo(counts, summary)
@@ -233,7 +264,9 @@ export function buildDigest(cases: readonly CaseSummary[], now: Date, config: Di
     date: isoOfDay(today),
     stalled,
     counts: { ...counts, byRule },
-    open,
+    open: { ...open, byStatus: openByStatus },
+    newThisWeek,
+    quiet: stalled.length === 0 && newThisWeek.total === 0,
     change,
     leadTimes,
   }

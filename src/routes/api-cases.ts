@@ -1,7 +1,7 @@
 import { type Context, Hono } from 'hono'
 import type { AppEnv } from '../app'
 import { requireBearer } from '../auth/bearer'
-import { t } from '../domain/copy'
+import { both, t } from '../domain/copy'
 import { receiptText } from '../domain/crisis'
 import type { Lang } from '../domain/enums'
 import { parseIntakeJson } from '../domain/intake'
@@ -13,6 +13,7 @@ import { REFERENCE_PATTERN } from '../ports/case-store'
 import { CipherError } from '../ports/cipher'
 import { ConsentRequiredError, IdempotencyMismatchError, runSubmitIntake } from '../services/cases'
 import { buildDeps } from '../wiring/deps'
+import { decodeUtf8Strict } from './strict-utf8'
 
 const MAX_KEY_LENGTH = 200
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]+$/
@@ -81,7 +82,12 @@ export function buildApiCasesRoutes() {
       return c.json(errorBody('unsupportedMediaType'), 415)
     }
     // The size is capped at the edge (src/routes/edge.ts, 256 kB).
-    const parsed = parseIntakeJson(new TextDecoder().decode(await c.req.arrayBuffer()))
+    const text = decodeUtf8Strict(await c.req.arrayBuffer())
+    // Strict UTF-8 (issue 14 §7): invalid bytes are refused, never replaced and filed.
+    if (text === null) {
+      return c.json({ errors: [{ path: 'intake', ...both('validation.invalidUtf8') }] }, 400)
+    }
+    const parsed = parseIntakeJson(text)
     if (!parsed.ok) return c.json({ errors: parsed.errors }, 400)
     const intake = parsed.value
 

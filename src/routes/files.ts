@@ -33,14 +33,16 @@ import { buildDeps } from '../wiring/deps'
 import { type WebContext, type WebEnv, webContext } from './web-context'
 
 /**
- * Files of a case over HTTP (issue 3):
- * - `GET /files/:token`: the file a signed link grants — only to the signed-in user it was issued to,
- *   before it expires; every download and every refusal is audited.
+ * Files of a case over HTTP (issue 3; links opaque and single-use since issue 14 §2, §5):
+ * - `GET /files/:token`: the file a link grants, once. A web link only to the signed-in user it was
+ *   issued to; a chat link (Slack/Teams) shows a Download button whose `POST /files/:token` (CSRF
+ *   token in the body) uses it. Every download and every refusal is audited.
  * - `GET /cases/:reference/pdf` and `/cases/:reference/attachments/:id`: issue a 15-minute link for
  *   someone who may see the case (`maySeeCase`) and redirect to it ("Download PDF" on the web surface).
  * - `GET /cases/:reference/attachments/new`: an upload link for the referrer who filed the case.
- * - `GET|POST /files/upload/:token`: the upload page of a short-lived upload link (also what the Teams
- *   and Slack dialogues hand out), content-sniffed, ≤ 10 MB, stored encrypted.
+ * - `GET|POST /files/upload/:token`: the upload form of a single-use upload link (also what the Teams
+ *   and Slack dialogues hand out), CSRF-protected, content-sniffed, ≤ 10 MB, stored encrypted in the
+ *   name of the real uploader.
  * Mounted at `/`.
  */
 

@@ -56,7 +56,8 @@ export function buildTeamsRoutes() {
     if (bytes.byteLength > MAX_ACTIVITY_BYTES) return c.json(refused(413), 413)
     let body: unknown
     try {
-      body = JSON.parse(new TextDecoder().decode(bytes))
+      // Strict UTF-8 (issue 14 §7): invalid bytes throw and are refused like invalid JSON.
+      body = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes))
     } catch {
       return c.json(refused(400), 400)
     }

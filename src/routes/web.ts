@@ -48,7 +48,15 @@ const FLASHES: readonly Flash[] = ['saved', 'savedPartial', 'cancelled', 'noDraf
 const DEV_ROLES: readonly Role[] = ['referrer', 'chair', 'coordinator', 'admin']
 const ACTIVE_PHASES = new Set(['step', 'notice', 'review', 'submitting'])
 /** Where the language switch may send a person back to. */
-const RETURN_PATHS = new Set(['/', '/intake', '/intake/cancel', '/cases', '/dev/login', '/digest'])
+const RETURN_PATHS = new Set([
+  '/',
+  '/intake',
+  '/intake/cancel',
+  '/cases',
+  '/dev/login',
+  '/digest',
+  '/monitoring',
+])
 
 /** Overrides for tests: the dependencies and the draft store. */
 export interface WebRouteOptions {

@@ -69,7 +69,19 @@ describe('the Teams case card', () => {
     const reroute = (card.actions as Action[]).find(
       (a) => a.type === 'Action.ShowCard' && a.card?.actions[0]?.verb === 'ret.triage.reroute',
     )
-    expect(JSON.stringify(reroute?.card?.body)).toContain('"id":"reason"')
+    expect(JSON.stringify(reroute?.card?.body)).toContain('"id":"reroute.reason"')
+  })
+
+  it('gives every input an id unique in the whole card (reroute, decline and reopen all ask a reason)', () => {
+    for (const status of ['submitted', 'in_triage', 'accepted', 'scheduled', 'advised', 'closed'] as const) {
+      const ids: string[] = []
+      JSON.stringify(buildTeamsCaseCard(summary({ status }), 'nl'), (key, value) => {
+        if (key === 'id' && typeof value === 'string') ids.push(value)
+        return value
+      })
+      expect(ids.length, status).toBeGreaterThan(0)
+      expect(new Set(ids).size, status).toBe(ids.length)
+    }
   })
 
   it('links to the web case page when the public origin is configured, never to a file (issue 12 §3)', () => {
@@ -134,6 +146,19 @@ describe('reading a triage invoke', () => {
         value('ret.triage.reroute', { reference: 'RET-2026-0042', version: '3', reason: 'r' }),
       )?.inputs,
     ).toEqual({ reason: 'r' })
+    // The card's own prefixed inputs count; another action's inputs (sent along by Teams) do not.
+    expect(
+      parseTriageInvoke(
+        value('ret.triage.decline', {
+          reference: 'RET-2026-0042',
+          version: 3,
+          'decline.reason': 'Past niet',
+          'decline.where': 'Wijkteam',
+          'reroute.reason': 'niet deze',
+          'reopen.reason': 'ook niet',
+        }),
+      )?.inputs,
+    ).toEqual({ reason: 'Past niet', where: 'Wijkteam' })
   })
 
   it('applies the Slack rules: reroute needs a reason and another intervention', () => {

@@ -167,7 +167,9 @@ describe('weekly digest in a real browser', () => {
     const box = await chart.boundingBox()
     expect(box?.width ?? 0).toBeGreaterThan(200)
     const labels = await chart.locator('text').allTextContents()
-    expect(labels).toEqual(expect.arrayContaining(['ROP', 'EXPERTTAFEL', '2 (0)', '1 (0)']))
+    // Interventions by their full names, never by code (issue 15 §4).
+    expect(labels).toEqual(expect.arrayContaining(['Regie op plaatsing', 'Experttafel', '2 (0)', '1 (0)']))
+    expect(labels).not.toContain('ROP')
     const bars = chart.locator('rect[fill="#1f6f8b"][height="14"]')
     const widths = (await bars.evaluateAll((els) => els.map((e) => Number(e.getAttribute('width'))))).sort(
       (a, b) => b - a,

@@ -509,6 +509,52 @@ describe('attachments', () => {
     const res = await download(chair, `/cases/${reference}/attachments/new`)
     expect(res.res.status).toBe(403)
   })
+
+  it('credits an upload through a chat link to whoever really uploads, once', async () => {
+    const parsed = parseIntake(structuredClone(unicodeSample.intake))
+    if (!parsed.ok) throw new Error('sample does not parse')
+    const chatReferrer: Actor = {
+      ...LOTTE,
+      surface: 'teams',
+      tenant: 'tenant-drenthe-0001',
+      userId: 'aad-upload-77',
+    }
+    const deps = buildDeps(env)
+    const { reference } = await runSubmitIntake(deps, {
+      intake: parsed.value,
+      decision: route(parsed.value, DEFAULT_RULES, new Date()),
+      actor: chatReferrer,
+      idempotencyKey: 'files-chat-upload',
+    })
+    const link = await issueFileLink(deps, {
+      actor: chatReferrer,
+      reference,
+      file: 'analysis',
+      purpose: 'upload',
+    })
+    // Opened in a browser where someone is signed in on the web: that person is the uploader on record.
+    const browser = new WebClient()
+    await browser.login('Sanne de Vries')
+    await browser.get(link.path)
+    expect(browser.status).toBe(200)
+    const first = await upload(browser, link.path, 'analyse.png', PNG)
+    expect(first.status).toBe(200)
+    expect(await first.text()).toContain('nu gebruikt')
+    expect((await upload(browser, link.path, 'nog een.png', PNG)).status).toBe(403)
+    const rows = await env.DB.prepare(
+      "SELECT f.created_by FROM case_files f JOIN cases c ON c.id = f.case_id WHERE c.reference = ?1 AND f.kind = 'attachment'",
+    )
+      .bind(reference)
+      .all<{ created_by: string }>()
+    expect(rows.results).toEqual([{ created_by: 'web:dev:sanne-de-vries' }])
+    const audit = (await auditOf(reference)).map((a) => [a.actorKey, a.action, a.detail])
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        ['teams:tenant-drenthe-0001:aad-upload-77', 'export', 'link_issued:upload:analysis'],
+        ['web:dev:sanne-de-vries', 'change', 'attachment_added:image/png'],
+      ]),
+    )
+  })
 })
 
 describe('privacy', () => {

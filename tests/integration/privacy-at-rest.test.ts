@@ -6,6 +6,7 @@ import type { DraftState } from '../../src/domain/dialogue-types'
 import type { Actor } from '../../src/domain/types'
 import { pdfFileId } from '../../src/ports/case-files'
 import { runCaseCommand } from '../../src/services/cases'
+import { issueFileLink, linkIdOf } from '../../src/services/links'
 import { decryptFile } from '../../src/services/pdf'
 import { buildDeps } from '../../src/wiring'
 import {
@@ -87,6 +88,26 @@ describe('personal data at rest', () => {
       .bind(reference)
       .first<{ data_enc: string }>()
     expect(event?.data_enc).toMatch(/^v2\.case\./)
+  })
+
+  it('D1: a file link token is never stored, only its keyed hash (issue 14 §5)', async () => {
+    const deps = buildDeps(env)
+    const web = await issueFileLink(deps, { actor: CHAIR, reference, file: 'pdf:nl' })
+    const chat = await issueFileLink(deps, {
+      actor: { ...CHAIR, surface: 'teams', tenant: 'tenant-drenthe-0001', userId: 'aad-at-rest' },
+      reference,
+      file: 'analysis',
+      purpose: 'upload',
+    })
+    const tables = await dumpD1()
+    expect(tables.file_links).toContain(await linkIdOf(env.LINK_SIGNING_KEY ?? '', web.token))
+    expect(tables.file_links).toContain(await linkIdOf(env.LINK_SIGNING_KEY ?? '', chat.token))
+    for (const [table, text] of Object.entries(tables)) {
+      expect(findValues(text, [web.token, chat.token]), table).toEqual([])
+    }
+    for (const [key, text] of Object.entries(await dumpDrafts())) {
+      expect(findValues(text, [web.token, chat.token]), key).toEqual([])
+    }
   })
 
   it('D1: the ciphertexts do decrypt to the personal values (the scan would have seen plaintext)', async () => {

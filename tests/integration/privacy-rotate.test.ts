@@ -85,7 +85,7 @@ describe('rotate-key', () => {
     const out: string[] = []
     const err: string[] = []
     const command = buildRotateKeyCommand({ fetch: adminFetch, env: { RET_ADMIN_TOKEN: ADMIN_TOKEN } })
-    const code = await command.run(['--url', 'http://ret.test', '--batch-size', '2'], cliContext(out, err))
+    const code = await command.run(['--url', 'https://ret.test', '--batch-size', '2'], cliContext(out, err))
     expect(err.join('\n')).toContain('0 value(s) and 0 draft(s) re-encrypted under key k1')
     expect(code).toBe(0)
     const report = JSON.parse(out.join('\n')) as { done: boolean; keyIds: Record<string, number> }

@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:test'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import experttafel from '../fixtures/intakes/sample-experttafel.json'
 import { formValuesFor, stepDef } from '../unit/dialogue-helpers'
@@ -106,8 +107,15 @@ describe('Slack referrers: analysis upload link and the acute-danger stop', () =
     const record = await depsFor().store.getByReference(reference ?? '')
     expect(record?.flags).toContain('analysis_missing')
     const text = JSON.stringify(view.blocks)
-    expect(text).toMatch(/\/files\/upload\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/)
+    expect(text).toMatch(/\/files\/upload\/[A-Za-z0-9_-]{43}\b/)
     expect(text).toContain('gedeelde verklarende analyse')
+    // Opaque and single-use (a Slack user has no web identity): the grant is stored, bound to the chat.
+    const link = await env.DB.prepare(
+      'SELECT purpose, bound_to, used_at FROM file_links WHERE reference = ?1',
+    )
+      .bind(reference)
+      .first()
+    expect(link).toEqual({ purpose: 'upload', bound_to: 'chat', used_at: null })
   })
 
   it('shows no upload link when the analysis is there', async () => {

@@ -36,7 +36,7 @@ const EXPECTED: [string, Actor, AccessAction[]][] = [
     CHAIR,
     ['case.create', 'case.listOwn', 'case.view', 'case.download', 'case.triage', 'case.rectify'],
   ],
-  ['coordinator', COORDINATOR, ['case.create', 'case.listOwn', 'digest.view']],
+  ['coordinator', COORDINATOR, ['case.create', 'case.listOwn', 'digest.view', 'monitoring.view']],
   [
     'admin',
     ADMIN,
@@ -50,6 +50,7 @@ const EXPECTED: [string, Actor, AccessAction[]][] = [
       'case.export',
       'case.erase',
       'digest.view',
+      'monitoring.view',
       'audit.view',
       'keys.rotate',
       'case.rectify',

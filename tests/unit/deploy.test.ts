@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { type DeployDescription, parseDeployDescription } from '../../scripts/deploy/description'
@@ -49,9 +50,9 @@ const RAW_CONFIG = {
 }
 
 const COMPLETE_VARS = {
-  REGION_NAME: 'IJsselland',
-  PUBLIC_URL: 'https://ret.ijsselland.example',
-  ACCESS_TEAM_DOMAIN: 'ret-ijsselland.cloudflareaccess.com',
+  REGION_NAME: 'Drenthe',
+  PUBLIC_URL: 'https://ret.drenthe.example',
+  ACCESS_TEAM_DOMAIN: 'ret-drenthe.cloudflareaccess.com',
   ACCESS_AUD: 'aud-tag-0123456789',
   TEAMS_APP_ID: '11111111-2222-3333-4444-555555555555',
   TEAMS_TENANT_IDS: 'tenant-1',
@@ -59,11 +60,11 @@ const COMPLETE_VARS = {
 
 function description(overrides: Partial<DeployDescription> = {}): DeployDescription {
   return {
-    region: 'ijsselland',
-    worker: 'ret-ijsselland',
-    d1: { name: 'ret-ijsselland', jurisdiction: 'eu' },
-    r2: { bucket: 'ret-ijsselland-files', jurisdiction: 'eu' },
-    queues: { jobs: 'ret-ijsselland-jobs', deadLetter: 'ret-ijsselland-jobs-dlq' },
+    region: 'drenthe',
+    worker: 'ret-drenthe',
+    d1: { name: 'ret-drenthe', jurisdiction: 'eu' },
+    r2: { bucket: 'ret-drenthe-files', jurisdiction: 'eu' },
+    queues: { jobs: 'ret-drenthe-jobs', deadLetter: 'ret-drenthe-jobs-dlq' },
     surfaces: ['web', 'api', 'teams'],
     vars: COMPLETE_VARS,
     ...overrides,
@@ -93,10 +94,10 @@ function existing(applied: readonly string[], secrets = ALL_SECRETS): AccountSta
   return {
     databases: new Map([
       ['other-db', '99999999-9999-9999-9999-999999999999'],
-      ['ret-ijsselland', DB_ID],
+      ['ret-drenthe', DB_ID],
     ]),
-    buckets: new Set(['ret-ijsselland-files']),
-    queues: new Set(['ret-ijsselland-jobs', 'ret-ijsselland-jobs-dlq']),
+    buckets: new Set(['ret-drenthe-files']),
+    queues: new Set(['ret-drenthe-jobs', 'ret-drenthe-jobs-dlq']),
     workerExists: true,
     secrets: new Set(secrets),
     appliedMigrations: new Set(applied),
@@ -109,7 +110,7 @@ const plan = (state: AccountState, d = description()) =>
     state,
     migrations: MIGRATIONS,
     baseVars: RAW_CONFIG.vars,
-    configPath: '.wrangler/region-deploy/ijsselland.json',
+    configPath: '.wrangler/region-deploy/drenthe.json',
   })
 
 describe('deploy plan (pure)', () => {
@@ -125,13 +126,13 @@ describe('deploy plan (pure)', () => {
       'check-settings',
       'deploy',
     ])
-    expect(p.steps[0]).toMatchObject({ wrangler: ['d1', 'create', 'ret-ijsselland', '--jurisdiction', 'eu'] })
+    expect(p.steps[0]).toMatchObject({ wrangler: ['d1', 'create', 'ret-drenthe', '--jurisdiction', 'eu'] })
     expect(p.steps[1]).toMatchObject({
-      wrangler: ['r2', 'bucket', 'create', 'ret-ijsselland-files', '--jurisdiction', 'eu'],
+      wrangler: ['r2', 'bucket', 'create', 'ret-drenthe-files', '--jurisdiction', 'eu'],
     })
     expect(p.steps.filter((s) => s.kind === 'create-queue').map((s) => s.name)).toEqual([
-      'ret-ijsselland-jobs',
-      'ret-ijsselland-jobs-dlq',
+      'ret-drenthe-jobs',
+      'ret-drenthe-jobs-dlq',
     ])
     const migrate = p.steps.find((s) => s.kind === 'apply-migrations')
     expect(migrate).toMatchObject({
@@ -143,13 +144,13 @@ describe('deploy plan (pure)', () => {
         'DB',
         '--remote',
         '--config',
-        '.wrangler/region-deploy/ijsselland.json',
+        '.wrangler/region-deploy/drenthe.json',
       ],
     })
     expect(p.kept).toEqual([])
     expect(p.blockers).toHaveLength(ALL_SECRETS.length)
     expect(p.blockers[0]).toBe(
-      'secret ENCRYPTION_KEYS is not set: npx wrangler secret put ENCRYPTION_KEYS --name ret-ijsselland',
+      'secret ENCRYPTION_KEYS is not set: npx wrangler secret put ENCRYPTION_KEYS --name ret-drenthe',
     )
   })
 
@@ -163,15 +164,15 @@ describe('deploy plan (pure)', () => {
     ])
     expect(p.steps.find((s) => s.kind === 'apply-migrations')).toMatchObject({ pending: MIGRATIONS.slice(5) })
     expect(p.kept).toEqual([
-      `D1 database ret-ijsselland (${DB_ID})`,
-      'R2 bucket ret-ijsselland-files',
-      'queue ret-ijsselland-jobs',
-      'queue ret-ijsselland-jobs-dlq',
+      `D1 database ret-drenthe (${DB_ID})`,
+      'R2 bucket ret-drenthe-files',
+      'queue ret-drenthe-jobs',
+      'queue ret-drenthe-jobs-dlq',
     ])
     expect(p.blockers).toEqual([])
     expect(p.steps.at(-1)).toMatchObject({
       kind: 'deploy',
-      wrangler: ['deploy', '--config', '.wrangler/region-deploy/ijsselland.json'],
+      wrangler: ['deploy', '--config', '.wrangler/region-deploy/drenthe.json'],
     })
   })
 
@@ -187,9 +188,9 @@ describe('deploy plan (pure)', () => {
       missingSecrets: ['LINK_SIGNING_KEY', 'IDENTITY_HMAC_KEY', 'TEAMS_APP_PASSWORD'],
     })
     expect(p.blockers).toEqual([
-      'secret LINK_SIGNING_KEY is not set: npx wrangler secret put LINK_SIGNING_KEY --name ret-ijsselland',
-      'secret IDENTITY_HMAC_KEY is not set: npx wrangler secret put IDENTITY_HMAC_KEY --name ret-ijsselland',
-      'secret TEAMS_APP_PASSWORD is not set: npx wrangler secret put TEAMS_APP_PASSWORD --name ret-ijsselland',
+      'secret LINK_SIGNING_KEY is not set: npx wrangler secret put LINK_SIGNING_KEY --name ret-drenthe',
+      'secret IDENTITY_HMAC_KEY is not set: npx wrangler secret put IDENTITY_HMAC_KEY --name ret-drenthe',
+      'secret TEAMS_APP_PASSWORD is not set: npx wrangler secret put TEAMS_APP_PASSWORD --name ret-drenthe',
     ])
     // Slack switched on: its two secrets become required too.
     const withSlack = description({
@@ -197,8 +198,8 @@ describe('deploy plan (pure)', () => {
       vars: { ...COMPLETE_VARS, SLACK_TEAM_IDS: 'T0001', SLACK_TRIAGE_CHANNEL: 'C0001' },
     })
     expect(plan(existing(MIGRATIONS), withSlack).blockers).toEqual([
-      'secret SLACK_SIGNING_SECRET is not set: npx wrangler secret put SLACK_SIGNING_SECRET --name ret-ijsselland',
-      'secret SLACK_BOT_TOKEN is not set: npx wrangler secret put SLACK_BOT_TOKEN --name ret-ijsselland',
+      'secret SLACK_SIGNING_SECRET is not set: npx wrangler secret put SLACK_SIGNING_SECRET --name ret-drenthe',
+      'secret SLACK_BOT_TOKEN is not set: npx wrangler secret put SLACK_BOT_TOKEN --name ret-drenthe',
     ])
   })
 
@@ -208,18 +209,18 @@ describe('deploy plan (pure)', () => {
       description({ vars: { ...COMPLETE_VARS, ACCESS_AUD: '', PUBLIC_URL: 'not a url' } }),
     )
     expect(p.blockers).toEqual([
-      'setting ACCESS_AUD has no value: set it under "vars" in templates/regions/ijsselland/deploy.json',
-      'setting PUBLIC_URL is not valid (see docs/configuration.md): fix it in templates/regions/ijsselland/deploy.json',
+      'setting ACCESS_AUD has no value: set it under "vars" in templates/regions/drenthe/deploy.json',
+      'setting PUBLIC_URL is not valid (see docs/configuration.md): fix it in templates/regions/drenthe/deploy.json',
     ])
   })
 
   it('prints the plan with its wrangler commands and what blocks the deploy', () => {
     const text = formatPlan(plan(FRESH), true)
     expect(text).toContain(
-      'Deploy plan for region ijsselland (Worker ret-ijsselland) — dry run: nothing is changed',
+      'Deploy plan for region drenthe (Worker ret-drenthe) — dry run: nothing is changed',
     )
     expect(text).toContain(
-      '1. create D1 database ret-ijsselland   [wrangler d1 create ret-ijsselland --jurisdiction eu]',
+      '1. create D1 database ret-drenthe   [wrangler d1 create ret-drenthe --jurisdiction eu]',
     )
     expect(text).toContain('The deploy step will not run until:')
     expect(formatPlan(plan(existing(MIGRATIONS)), false)).toContain('Ready to deploy.')
@@ -239,28 +240,43 @@ describe('deploy plan (pure)', () => {
   })
 })
 
+describe('regions the Worker does not run yet', () => {
+  it('plans an IJsselland deployment but will not deploy it: the Worker runs only the Drenthe pack so far', () => {
+    const d = description({
+      region: 'ijsselland',
+      worker: 'ret-ijsselland',
+      d1: { name: 'ret-ijsselland', jurisdiction: 'eu' },
+      r2: { bucket: 'ret-ijsselland-files', jurisdiction: 'eu' },
+      queues: { jobs: 'ret-ijsselland-jobs', deadLetter: 'ret-ijsselland-jobs-dlq' },
+    })
+    const p = plan(FRESH, d)
+    expect(p.steps.map((s) => s.kind)).toContain('create-d1')
+    expect(p.blockers[0]).toMatch(/^region ijsselland: the Worker runs only the drenthe pack so far/)
+  })
+})
+
 describe('the region wrangler config', () => {
   it("carries the region's names, database id and vars, with paths relative to where it is written", () => {
     const config = buildRegionWranglerConfig(RAW_CONFIG, description(), DB_ID, '.wrangler/region-deploy')
     expect(config).toMatchObject({
-      name: 'ret-ijsselland',
+      name: 'ret-drenthe',
       main: '../../src/index.ts',
       compatibility_date: '2026-04-20',
       alias: { '@slack/socket-mode': '../../adapters/slack/socket-mode-stub.ts' },
       d1_databases: [
         {
           binding: 'DB',
-          database_name: 'ret-ijsselland',
+          database_name: 'ret-drenthe',
           database_id: DB_ID,
           migrations_dir: '../../migrations',
         },
       ],
-      r2_buckets: [{ binding: 'FILES', bucket_name: 'ret-ijsselland-files', jurisdiction: 'eu' }],
+      r2_buckets: [{ binding: 'FILES', bucket_name: 'ret-drenthe-files', jurisdiction: 'eu' }],
       queues: {
-        producers: [{ binding: 'JOBS', queue: 'ret-ijsselland-jobs' }],
+        producers: [{ binding: 'JOBS', queue: 'ret-drenthe-jobs' }],
         consumers: [
-          { queue: 'ret-ijsselland-jobs', max_retries: 5, dead_letter_queue: 'ret-ijsselland-jobs-dlq' },
-          { queue: 'ret-ijsselland-jobs-dlq', max_batch_size: 10 },
+          { queue: 'ret-drenthe-jobs', max_retries: 5, dead_letter_queue: 'ret-drenthe-jobs-dlq' },
+          { queue: 'ret-drenthe-jobs-dlq', max_batch_size: 10 },
         ],
       },
       triggers: { crons: ['0 6 * * *'] },
@@ -268,7 +284,7 @@ describe('the region wrangler config', () => {
     expect(config.vars).toEqual({
       ...RAW_CONFIG.vars,
       ...COMPLETE_VARS,
-      REGION: 'ijsselland',
+      REGION: 'drenthe',
       DEV_MODE: 'false',
     })
   })
@@ -299,10 +315,10 @@ describe('deployment descriptions', () => {
       queues: { jobs: 'q', deadLetter: 'q' },
       vars: { ENCRYPTION_KEYS: 'k1:abc' },
     })
-    expect(() => parseDeployDescription(bad, 'x/deploy.json', 'ijsselland')).toThrow(
+    expect(() => parseDeployDescription(bad, 'x/deploy.json', 'drenthe')).toThrow(
       /queues\.deadLetter: the dead-letter queue must differ[\s\S]*vars\.ENCRYPTION_KEYS: ENCRYPTION_KEYS is a secret/,
     )
-    expect(() => parseDeployDescription(bad.replace('"q"', '"Q Q"'), 'x/deploy.json', 'ijsselland')).toThrow(
+    expect(() => parseDeployDescription(bad.replace('"q"', '"Q Q"'), 'x/deploy.json', 'drenthe')).toThrow(
       /queues\.jobs: lower case letters/,
     )
   })
@@ -313,15 +329,15 @@ describe('wrangler output parsers', () => {
     expect(
       parseD1List(
         JSON.stringify([
-          { uuid: DB_ID, name: 'ret-ijsselland', created_at: '2026-12-01', version: 'production' },
+          { uuid: DB_ID, name: 'ret-drenthe', created_at: '2026-12-01', version: 'production' },
         ]),
       ),
-    ).toEqual(new Map([['ret-ijsselland', DB_ID]]))
+    ).toEqual(new Map([['ret-drenthe', DB_ID]]))
     expect(
       parseR2List(
-        'Listing buckets...\nname:           ret-ijsselland-files\ncreation_date:  2026-12-01T10:00:00.000Z\n\nname:           other\ncreation_date:  2026-12-01T10:00:00.000Z\n',
+        'Listing buckets...\nname:           ret-drenthe-files\ncreation_date:  2026-12-01T10:00:00.000Z\n\nname:           other\ncreation_date:  2026-12-01T10:00:00.000Z\n',
       ),
-    ).toEqual(new Set(['ret-ijsselland-files', 'other']))
+    ).toEqual(new Set(['ret-drenthe-files', 'other']))
     expect(parseSecretList('[{"name":"ADMIN_TOKEN","type":"secret_text"}]')).toEqual(new Set(['ADMIN_TOKEN']))
     expect(
       parseAppliedMigrations(
@@ -381,7 +397,7 @@ function fakeIo(account: FakeAccount, env: Record<string, string> = CREDS) {
       if (cmd.startsWith('r2 bucket create')) return ok('Created bucket')
       if (cmd.startsWith('queues create')) return ok('Created queue')
       if (cmd.startsWith('d1 migrations apply')) return ok('Migrations applied')
-      if (cmd.startsWith('deploy')) return ok('Deployed ret-ijsselland')
+      if (cmd.startsWith('deploy')) return ok('Deployed ret-drenthe')
       return { code: 1, stdout: '', stderr: `unexpected command ${cmd}` }
     },
     readText: async (path) => readFileSync(path, 'utf8'),
@@ -405,11 +421,11 @@ describe('npm run deploy (runner with a fake wrangler)', () => {
       { databases: [], buckets: [], queues: [], secrets: null, applied: [] },
       { CLOUDFLARE_ACCOUNT_ID: 'account' },
     )
-    expect(await runDeploy(['--region', 'ijsselland', '--dry-run'], io)).toBe(2)
+    expect(await runDeploy(['--region', 'drenthe', '--dry-run'], io)).toBe(2)
     expect(err.join('\n')).toContain('No Cloudflare credentials: CLOUDFLARE_API_TOKEN is not set.')
     expect(calls).toEqual([])
     const none = fakeIo({ databases: [], buckets: [], queues: [], secrets: null, applied: [] }, {})
-    expect(await runDeploy(['--region', 'ijsselland', '--dry-run'], none.io)).toBe(2)
+    expect(await runDeploy(['--region', 'drenthe', '--dry-run'], none.io)).toBe(2)
     expect(none.err.join('\n')).toContain('CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID are not set')
   })
 
@@ -421,51 +437,51 @@ describe('npm run deploy (runner with a fake wrangler)', () => {
       secrets: null,
       applied: [],
     })
-    expect(await runDeploy(['--region', 'ijsselland', '--dry-run'], io)).toBe(0)
+    expect(await runDeploy(['--region', 'drenthe', '--dry-run'], io)).toBe(0)
     expect(calls.length).toBeGreaterThan(0)
     expect(calls.every(isReadOnly)).toBe(true)
     expect(written.size).toBe(0)
     const text = out.join('\n')
     expect(text).toContain('dry run: nothing is changed')
-    expect(text).toContain('create D1 database ret-ijsselland')
+    expect(text).toContain('create D1 database ret-drenthe')
     expect(text).toContain(`apply ${MIGRATIONS.length} migration(s)`)
     expect(text).toContain('secret ENCRYPTION_KEYS is not set')
   })
 
   it('a real run on a fresh account creates what is missing and stops before deploy while secrets are missing', async () => {
     const { io, calls, err } = fakeIo({ databases: [], buckets: [], queues: [], secrets: null, applied: [] })
-    expect(await runDeploy(['--region', 'ijsselland'], io)).toBe(1)
+    expect(await runDeploy(['--region', 'drenthe'], io)).toBe(1)
     const writes = calls.filter((c) => !isReadOnly(c)).map((c) => c.slice(0, 3).join(' '))
     expect(writes).toEqual([
-      'd1 create ret-ijsselland',
+      'd1 create ret-drenthe',
       'r2 bucket create',
-      'queues create ret-ijsselland-jobs',
-      'queues create ret-ijsselland-jobs-dlq',
+      'queues create ret-drenthe-jobs',
+      'queues create ret-drenthe-jobs-dlq',
       'd1 migrations apply',
     ])
-    expect(err.join('\n')).toContain('Not deploying ret-ijsselland')
+    expect(err.join('\n')).toContain('Not deploying ret-drenthe')
     expect(calls.some((c) => c[0] === 'deploy')).toBe(false)
   })
 
   it('a real run on a complete account applies the pending migrations, writes the config with the database id and deploys', async () => {
-    // The committed ijsselland deploy.json leaves the organisation's own values empty: fill them for this run.
-    const d = JSON.parse(readFileSync('templates/regions/ijsselland/deploy.json', 'utf8'))
+    // The committed deploy.json leaves the organisation's own values empty: fill them for this run.
+    const d = JSON.parse(readFileSync('templates/regions/drenthe/deploy.json', 'utf8'))
     const { io, calls, written } = fakeIo({
-      databases: [{ uuid: DB_ID, name: 'ret-ijsselland' }],
-      buckets: ['ret-ijsselland-files'],
-      queues: ['ret-ijsselland-jobs', 'ret-ijsselland-jobs-dlq'],
+      databases: [{ uuid: DB_ID, name: 'ret-drenthe' }],
+      buckets: ['ret-drenthe-files'],
+      queues: ['ret-drenthe-jobs', 'ret-drenthe-jobs-dlq'],
       secrets: ALL_SECRETS,
       applied: MIGRATIONS.slice(0, -1),
     })
-    io.readText = async () => JSON.stringify({ ...d, vars: COMPLETE_VARS })
-    expect(await runDeploy(['--region', 'ijsselland'], io)).toBe(0)
+    io.readText = async () => JSON.stringify({ ...d, surfaces: ['web', 'api', 'teams'], vars: COMPLETE_VARS })
+    expect(await runDeploy(['--region', 'drenthe'], io)).toBe(0)
     expect(calls.filter((c) => !isReadOnly(c)).map((c) => c.join(' '))).toEqual([
-      'd1 migrations apply DB --remote --config .wrangler/region-deploy/ijsselland.json',
-      'deploy --config .wrangler/region-deploy/ijsselland.json',
+      'd1 migrations apply DB --remote --config .wrangler/region-deploy/drenthe.json',
+      'deploy --config .wrangler/region-deploy/drenthe.json',
     ])
-    const config = JSON.parse(written.get('.wrangler/region-deploy/ijsselland.json') ?? '{}')
+    const config = JSON.parse(written.get('.wrangler/region-deploy/drenthe.json') ?? '{}')
     expect(config.d1_databases[0].database_id).toBe(DB_ID)
-    expect(config.vars.REGION).toBe('ijsselland')
+    expect(config.vars.REGION).toBe('drenthe')
   })
 
   it('refuses an unknown region and a missing --region', async () => {
@@ -478,4 +494,51 @@ describe('npm run deploy (runner with a fake wrangler)', () => {
     expect(err.join('\n')).toContain('--region <id> is required.')
     expect(await runDeploy(['--region', '../etc'], io)).toBe(2)
   })
+})
+
+describe('the real entry point and the real wrangler.toml', () => {
+  it('npm run deploy without credentials exits 2 with the message, before any wrangler call', async () => {
+    const env = { ...process.env, CLOUDFLARE_API_TOKEN: '', CLOUDFLARE_ACCOUNT_ID: '' }
+    const result = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(
+        'node_modules/.bin/tsx',
+        ['scripts/deploy/main.ts', '--region', 'drenthe', '--dry-run'],
+        { env },
+        (error, _stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stderr }),
+      )
+    })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain(
+      'No Cloudflare credentials: CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID are not set.',
+    )
+  }, 60_000)
+
+  it('builds the region config from wrangler.toml as wrangler reads it (drift in wrangler.toml fails here)', async () => {
+    const { experimental_readRawConfig } = await import('wrangler')
+    const raw = experimental_readRawConfig({ config: 'wrangler.toml' }).rawConfig
+    const config = buildRegionWranglerConfig(raw, description(), DB_ID, '.wrangler/region-deploy')
+    expect(config).toMatchObject({
+      name: 'ret-drenthe',
+      main: '../../src/index.ts',
+      d1_databases: [{ binding: 'DB', database_name: 'ret-drenthe', database_id: DB_ID }],
+      r2_buckets: [{ binding: 'FILES', bucket_name: 'ret-drenthe-files' }],
+      queues: {
+        producers: [{ binding: 'JOBS', queue: 'ret-drenthe-jobs' }],
+        consumers: [
+          { queue: 'ret-drenthe-jobs', dead_letter_queue: 'ret-drenthe-jobs-dlq' },
+          { queue: 'ret-drenthe-jobs-dlq' },
+        ],
+      },
+    })
+    // Everything else (Durable Objects, crons, rate limits, flags) is carried over unchanged.
+    for (const key of [
+      'durable_objects',
+      'migrations',
+      'triggers',
+      'ratelimits',
+      'compatibility_flags',
+      'rules',
+    ])
+      expect(config[key]).toEqual((raw as Record<string, unknown>)[key])
+  }, 60_000)
 })

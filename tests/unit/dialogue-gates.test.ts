@@ -3,7 +3,17 @@ import { buildIntake, step } from '../../src/domain/dialogue'
 import type { DraftState } from '../../src/domain/dialogue-types'
 import type { Lang } from '../../src/domain/enums'
 import { loadSample } from '../../tests/fixtures/samples'
-import { answerFrom, draft, formValuesFor, NOW, run, screen, script, stepDef } from './dialogue-helpers'
+import {
+  answerFrom,
+  draft,
+  expectRefused,
+  formValuesFor,
+  NOW,
+  run,
+  screen,
+  script,
+  stepDef,
+} from './dialogue-helpers'
 
 const ro3 = loadSample('ro3').intake
 
@@ -92,7 +102,7 @@ describe('G1 acute danger', () => {
       expect(phone?.required).toBe(true)
       const values = { ...formValuesFor(stepDef('referrer'), ro3), 'referrer.phone': '' }
       const refused = step(state, { type: 'answer', stepId: 'referrer', values }, script, NOW)
-      expect(refused.state).toBe(state)
+      expectRefused(refused.state, state)
       expect(refused.errors.map((e) => e.field)).toEqual(['referrer.phone'])
       expect(refused.errors[0]!.nl).toMatch(/^Je telefoonnummer: vul dit in/)
       expect(refused.errors[0]!.en).toMatch(/^Your phone number: /)

@@ -3,7 +3,17 @@ import { t } from '../../src/domain/copy'
 import { buildIntake, eventFromAction, newDraft, step } from '../../src/domain/dialogue'
 import type { DraftState } from '../../src/domain/dialogue-types'
 import { loadSample, loadSamples } from '../../tests/fixtures/samples'
-import { answerFrom, draft, formValuesFor, NOW, run, screen, script, stepDef } from './dialogue-helpers'
+import {
+  answerFrom,
+  draft,
+  expectRefused,
+  formValuesFor,
+  NOW,
+  run,
+  screen,
+  script,
+  stepDef,
+} from './dialogue-helpers'
 
 const ro3 = loadSample('ro3').intake
 
@@ -261,9 +271,8 @@ describe('dialogue: stale and repeated events change nothing', () => {
     expect(result.effects).toEqual([])
   })
 
-  it('a refused answer leaves no trace in the state or the view', () => {
+  it('a refused answer keeps what was typed for a reload, and nothing else (issue 13 §7)', () => {
     const state = answerFrom(draft(), ro3, (s) => s.stepId === 'legal')
-    const before = JSON.stringify(screen(state))
     const values = {
       ...formValuesFor(stepDef('legal'), ro3),
       'legal.consent.date': 'gisteren',
@@ -271,9 +280,16 @@ describe('dialogue: stale and repeated events change nothing', () => {
     }
     const result = step(state, { type: 'answer', stepId: 'legal', values }, script, NOW)
     expect(result.errors.map((e) => e.field)).toEqual(['legal.consent.date'])
-    expect(result.state).toBe(state)
-    expect(JSON.stringify(screen(state))).toBe(before)
-    expect(buildIntake(answerFrom(state, ro3), NOW)).toEqual({ ok: true, value: ro3 })
+    expectRefused(result.state, state)
+    // a reload (the view without the refused input) shows the values as typed
+    const reloaded = screen(result.state)
+    expect(reloaded.fields.find((f) => f.name === 'legal.consent.date')?.value).toBe('gisteren')
+    expect(reloaded.fields.find((f) => f.name === 'legal.framework')?.value).toBe('ots')
+    // the same refused input again is a no-op
+    expect(step(result.state, { type: 'answer', stepId: 'legal', values }, script, NOW).state).toBe(
+      result.state,
+    )
+    expect(buildIntake(answerFrom(result.state, ro3), NOW)).toEqual({ ok: true, value: ro3 })
   })
 
   it('saving the same input twice changes the state once', () => {

@@ -1,0 +1,35 @@
+import type { MonitoringCase } from '../domain/monitoring'
+import type { Deps } from './deps'
+
+/**
+ * The monitoring input from storage (issue 15 §2): every case (not drafts) as a monitoring summary,
+ * built from the non-personal columns only. No pseudonym is decrypted and none enters the model.
+ * - `analysisPresent` is known only when gate G5 fired (the analysis was required): present unless
+ *   the case carries the `analysis_missing` flag;
+ * - `gpRedirected` is a case on which gate G4 (GP as referrer) fired;
+ * - `declinedTo` is not stored as a category yet (the advice where to go is free text), so declined
+ *   cases count under "other".
+ * `careStartedAt` and the follow-up answers come from the follow-up (issue 15 §1) once stored.
+ */
+export async function listMonitoringCases(deps: Deps): Promise<MonitoringCase[]> {
+  const rows = await deps.store.listForDigest()
+  return rows.map((row) => ({
+    reference: row.reference,
+    status: row.status,
+    statusSince: row.statusSince,
+    submittedAt: row.submittedAt,
+    triagedAt: row.triagedAt,
+    scheduledFor: row.scheduledFor,
+    advisedAt: row.advisedAt,
+    followUpDoneAt: row.followUpDoneAt,
+    intervention: row.chosenIntervention ?? row.suggestedIntervention,
+    municipality: row.municipality,
+    pseudonym: null,
+    owner: null,
+    urgency: row.urgency,
+    consultationOnly: row.consultation,
+    analysisPresent: row.flags.includes('G5') ? !row.flags.includes('analysis_missing') : null,
+    gpRedirected: row.flags.includes('G4'),
+    declinedTo: null,
+  }))
+}
