@@ -112,7 +112,7 @@ describe('export (AVG art. 15)', () => {
     const code = await buildExportCommand({
       ...io,
       writeFile: async (path, bytes) => void written.set(path, bytes),
-    }).run([reference, '--url', 'http://ret.test', '--out', 'inzage.zip'], ctx)
+    }).run([reference, '--url', 'https://ret.test', '--out', 'inzage.zip'], ctx)
     expect(err.join('\n')).toContain(`Export of ${reference} saved to inzage.zip`)
     expect(code).toBe(0)
     const zip = unzipSync(written.get('inzage.zip')!)
@@ -168,7 +168,7 @@ describe('export (AVG art. 15)', () => {
     expect(((await missing.json()) as { error: { nl: string } }).error.nl).toContain('RET-2026-9999')
     const { ctx, err } = cli()
     const code = await buildExportCommand({ ...io, writeFile: async () => undefined }).run(
-      ['RET-2026-9999', '--url', 'http://ret.test'],
+      ['RET-2026-9999', '--url', 'https://ret.test'],
       ctx,
     )
     expect(code).toBe(1)
@@ -180,7 +180,7 @@ describe('rectification (AVG art. 16)', () => {
   it('ret rectify corrects one field; timeline event and audit row name the field, never the value', async () => {
     const { ctx, err } = cli()
     const code = await buildRectifyCommand(io).run(
-      [reference, '--field', 'referrer.phone', '--value', '+31 6 1111 2222', '--url', 'http://ret.test'],
+      [reference, '--field', 'referrer.phone', '--value', '+31 6 1111 2222', '--url', 'https://ret.test'],
       ctx,
     )
     expect(err.join('\n')).toContain(`Field referrer.phone of case ${reference} has been corrected`)
@@ -222,7 +222,7 @@ describe('rectification (AVG art. 16)', () => {
     const again = cli()
     expect(
       await buildRectifyCommand(io).run(
-        [reference, '--field', 'referrer.phone', '--value', '+31 6 1111 2222', '--url', 'http://ret.test'],
+        [reference, '--field', 'referrer.phone', '--value', '+31 6 1111 2222', '--url', 'https://ret.test'],
         again.ctx,
       ),
     ).toBe(0)
@@ -256,7 +256,7 @@ describe('rectification (AVG art. 16)', () => {
     const { ctx, err } = cli()
     expect(
       await buildRectifyCommand(io).run(
-        [reference, '--field', 'referrer.phone', '--url', 'http://ret.test'],
+        [reference, '--field', 'referrer.phone', '--url', 'https://ret.test'],
         ctx,
       ),
     ).toBe(2)
