@@ -42,6 +42,11 @@ export const ConfigSchema = z.object({
     .min(60)
     .max(31 * 24 * 60 * 60)
     .default(86_400),
+  /**
+   * HMAC key (≥ 32 characters) of identity pseudonyms: an Access identity is stored as
+   * `web:access:p_<HMAC(sub)>`, never as its e-mail (issue 14 §4). Required with Access; keep it stable.
+   */
+  IDENTITY_HMAC_KEY: z.string().min(32).optional(),
   CHAIRS: list,
   COORDINATORS: list,
   ADMINS: list,
@@ -139,7 +144,7 @@ export function loadConfig(env: Record<string, unknown>): Config {
  */
 export const REQUIRED_SECRETS = {
   always: ['ENCRYPTION_KEYS', 'LINK_SIGNING_KEY', 'ADMIN_TOKEN'],
-  web: [],
+  web: ['IDENTITY_HMAC_KEY'],
   api: ['API_TOKEN'],
   slack: ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'],
   teams: ['TEAMS_APP_PASSWORD'],

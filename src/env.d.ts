@@ -5,6 +5,7 @@ declare namespace Cloudflare {
     API_TOKEN?: string
     ENCRYPTION_KEYS?: string
     LINK_SIGNING_KEY?: string
+    IDENTITY_HMAC_KEY?: string
     TEAMS_APP_PASSWORD?: string
     // Teams settings with defaults in src/config.ts (set as vars per deployment).
     TEAMS_APP_ID?: string

@@ -130,6 +130,18 @@ export class MemoryCaseStore implements CaseStore {
     return { ok: true, record: copy(updated) }
   }
 
+  async renameIdentity(from: string, to: string): Promise<number> {
+    let changed = 0
+    for (const [id, record] of this.cases) {
+      const referrerKey = record.referrerKey === from ? to : record.referrerKey
+      const leadKey = record.leadKey === from ? to : record.leadKey
+      if (referrerKey === record.referrerKey && leadKey === record.leadKey) continue
+      this.cases.set(id, { ...record, referrerKey, leadKey })
+      changed++
+    }
+    return changed
+  }
+
   async listEvents(caseId: string): Promise<StoredEvent[]> {
     return this.events.filter((e) => e.caseId === caseId).map(copy)
   }

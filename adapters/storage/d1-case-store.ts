@@ -347,6 +347,14 @@ export class D1CaseStore implements CaseStore {
     return { ok: true, record }
   }
 
+  async renameIdentity(from: string, to: string): Promise<number> {
+    const [referrer, lead] = await this.db.batch([
+      this.db.prepare('UPDATE cases SET referrer_key = ?2 WHERE referrer_key = ?1').bind(from, to),
+      this.db.prepare('UPDATE cases SET lead_key = ?2 WHERE lead_key = ?1').bind(from, to),
+    ])
+    return (referrer?.meta.changes ?? 0) + (lead?.meta.changes ?? 0)
+  }
+
   async listEvents(caseId: string): Promise<StoredEvent[]> {
     const { results } = await this.db
       .prepare('SELECT * FROM case_events WHERE case_id = ?1 ORDER BY seq')

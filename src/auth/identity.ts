@@ -1,13 +1,28 @@
 import type { Config } from '../config'
 import type { Lang } from '../domain/enums'
 import type { Actor, Role } from '../domain/types'
+import { logger } from '../logger'
 import { verifyAccessJwt } from './access'
+import { signHmac } from './hmac'
 import { readSessionCookieValue, type WebIdentity } from './session'
 
 /** The tenant of identities from the development sign-in (config lists name them `web:dev:<user>`). */
 export const DEV_TENANT = 'dev'
-/** The tenant of identities from Cloudflare Access (`web:access:<email>`). */
+/** The tenant of identities from Cloudflare Access (`web:access:p_<pseudonym>`). */
 export const ACCESS_TENANT = 'access'
+
+/**
+ * The keyed pseudonym of an Access subject (issue 14 §4): `p_` + 32 base64url characters (192 bits) of
+ * HMAC-SHA256(`IDENTITY_HMAC_KEY`, `access-sub:<sub>`). Stable for one person (the `sub` does not change
+ * when the e-mail address does), meaningless without the key; it is what D1, drafts, events and the audit
+ * log store instead of the e-mail address.
+ */
+export async function accessPseudonym(secret: string, subject: string): Promise<string> {
+  return `p_${(await signHmac(secret, `access-sub:${subject}`)).slice(0, 32)}`
+}
+
+/** A web identity as read from the request; `email` is kept only for role configuration and never stored. */
+export type ReadIdentity = WebIdentity & { email?: string }
 
 /**
  * Who is making a web request. With DEV_MODE: the signed dev session cookie. Otherwise only a valid
@@ -19,7 +34,7 @@ export async function readWebIdentity(
   config: Config,
   request: { sessionCookie: string | undefined; accessJwt: string | undefined },
   now: Date,
-): Promise<WebIdentity | null> {
+): Promise<ReadIdentity | null> {
   if (config.DEV_MODE) {
     if (!config.LINK_SIGNING_KEY) return null
     return readSessionCookieValue(
@@ -40,21 +55,36 @@ export async function readWebIdentity(
     { now },
   )
   if (!access) return null
-  return { tenant: ACCESS_TENANT, userId: access.email, name: access.email, roles: ['referrer'] }
+  if (!config.IDENTITY_HMAC_KEY) {
+    // Without the key an Access identity could only be stored as its e-mail address: refuse instead.
+    logger.error('config_identity_key', { code: 'IDENTITY_HMAC_KEY' })
+    return null
+  }
+  // The display name (the e-mail) lives only in the request; every stored key is the pseudonym.
+  return {
+    tenant: ACCESS_TENANT,
+    userId: await accessPseudonym(config.IDENTITY_HMAC_KEY, access.subject),
+    name: access.email,
+    email: access.email,
+    roles: ['referrer'],
+  }
 }
 
 /**
  * The actor of a web identity. Everyone may refer; chair, coordinator and admin come from configuration
- * (`CHAIRS`, `COORDINATORS`, `ADMINS` list `web:<tenant>:<user>` keys). The dev sign-in may also pick a
- * role itself, which only exists with DEV_MODE.
+ * (`CHAIRS`, `COORDINATORS`, `ADMINS` list `web:<tenant>:<user>` keys; an Access person may be listed by
+ * pseudonym `web:access:p_…` or, for the operator's convenience, by e-mail `web:access:<email>` — the
+ * configuration is not stored data). The dev sign-in may also pick a role itself, only with DEV_MODE.
  */
-export function buildWebActor(config: Config, identity: WebIdentity, lang: Lang): Actor {
-  const key = `web:${identity.tenant}:${identity.userId}`
+export function buildWebActor(config: Config, identity: ReadIdentity, lang: Lang): Actor {
+  const keys = [`web:${identity.tenant}:${identity.userId}`]
+  if (identity.email) keys.push(`web:${identity.tenant}:${identity.email}`)
+  const listed = (list: readonly string[]) => keys.some((k) => list.includes(k))
   const roles = new Set<Role>(['referrer'])
   if (config.DEV_MODE) for (const role of identity.roles) roles.add(role)
-  if (config.CHAIRS.includes(key)) roles.add('chair')
-  if (config.COORDINATORS.includes(key)) roles.add('coordinator')
-  if (config.ADMINS.includes(key)) roles.add('admin')
+  if (listed(config.CHAIRS)) roles.add('chair')
+  if (listed(config.COORDINATORS)) roles.add('coordinator')
+  if (listed(config.ADMINS)) roles.add('admin')
   return {
     surface: 'web',
     tenant: identity.tenant,

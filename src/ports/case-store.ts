@@ -43,6 +43,11 @@ export interface CaseStore {
     values: { intakeEnc: string; pseudonymEnc: string | null },
     event: NewEvent,
   ): Promise<UpdateResult>
+  /**
+   * Moves cases from an old identity key to its pseudonym (issue 14 §4): `referrer_key` and `lead_key`
+   * equal to `from` become `to`. Returns the number of cases changed.
+   */
+  renameIdentity(from: string, to: string): Promise<number>
   /** The timeline of a case, oldest first. */
   listEvents(caseId: string): Promise<StoredEvent[]>
   /** Adds a (re)routing decision; the first one is stored by `createCase`. */

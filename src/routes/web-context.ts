@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { getCookie, setCookie } from 'hono/cookie'
+import { D1CaseStore } from '../../adapters/storage/d1-case-store'
 import { type PageContext, renderWeb } from '../../adapters/web/render'
 import type { AppVariables } from '../app'
 import { buildCsrfSecret, buildCsrfToken, CSRF_COOKIE } from '../auth/csrf'
@@ -10,6 +11,7 @@ import { SESSION_COOKIE } from '../auth/session'
 import { type Config, loadConfig } from '../config'
 import type { Lang } from '../domain/enums'
 import type { Actor } from '../domain/types'
+import { adoptLegacyIdentity } from '../services/identities'
 import { isStrictUtf8Form } from './strict-utf8'
 
 /** The language preference cookie (nl default). */
@@ -104,7 +106,16 @@ export function webContext(): MiddlewareHandler<WebEnv> {
       { sessionCookie: getCookie(c, SESSION_COOKIE), accessJwt: c.req.header('Cf-Access-Jwt-Assertion') },
       new Date(),
     )
-    c.set('actor', identity ? buildWebActor(config, identity, lang) : null)
+    const actor = identity ? buildWebActor(config, identity, lang) : null
+    c.set('actor', actor)
+    // Cases filed under the e-mail key before pseudonyms move to the pseudonym (issue 14 §4).
+    if (actor && identity?.email && c.env?.DB) {
+      await adoptLegacyIdentity(
+        new D1CaseStore(c.env.DB),
+        `web:${identity.tenant}:${identity.email}`,
+        `web:${identity.tenant}:${identity.userId}`,
+      )
+    }
     if (await hasInvalidFormEncoding(c)) {
       // Issue 14 §7: a form whose text is not valid UTF-8 is refused, never stored with U+FFFD in it.
       const res = c.html(renderWeb.error(pageContext(c), 'badEncoding'), 400)

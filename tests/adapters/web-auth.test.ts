@@ -8,17 +8,19 @@ import { MemoryLinkStore } from '../../adapters/memory/memory-link-store'
 import { buildMemoryDraftStore } from '../../adapters/storage/draft-transition'
 import { verifyAccessJwt } from '../../src/auth/access'
 import { buildCsrfToken, verifyCsrfToken } from '../../src/auth/csrf'
-import { buildWebActor } from '../../src/auth/identity'
+import { accessPseudonym, buildWebActor, readWebIdentity } from '../../src/auth/identity'
 import { buildSessionCookieValue, buildUserIdFromName, readSessionCookieValue } from '../../src/auth/session'
 import { loadConfig } from '../../src/config'
 import type { JobQueue } from '../../src/ports/queue'
 import { buildWebRoutes } from '../../src/routes/web'
+import { adoptLegacyIdentity } from '../../src/services/identities'
 
 const KEY = 'test-link-signing-key-0123456789'
 const NOW = 1_800_000_000
 const TEAM = 'ret-test.cloudflareaccess.com'
 const AUD = 'aud-0123456789abcdef'
 const CERTS = `https://${TEAM}/cdn-cgi/access/certs`
+const PSEUDONYM_KEY = 'identity-hmac-key-for-tests-0123456789'
 
 describe('dev sessions', () => {
   const identity = {
@@ -94,8 +96,10 @@ async function accessKeys() {
   /** Signs exactly these claims (no defaults), to leave one out. */
   const signRaw = (claims: Record<string, unknown>) =>
     new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).sign(privateKey)
-  return { jwks: { keys: [jwk] }, sign, signRaw }
+  return { jwks: { keys: [jwk] }, sign, signRaw, privateKey }
 }
+
+const privateKeyOf = (keys: { privateKey: CryptoKey }) => keys.privateKey
 
 describe('Cloudflare Access JWT', () => {
   let keys: Awaited<ReturnType<typeof accessKeys>>
@@ -181,6 +185,7 @@ describe('Cloudflare Access JWT', () => {
       ENCRYPTION_KEYS: 'k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=',
       ACCESS_TEAM_DOMAIN: TEAM,
       ACCESS_AUD: AUD,
+      IDENTITY_HMAC_KEY: PSEUDONYM_KEY,
     } as unknown as Env
     const queue: JobQueue = { send: async () => {} }
     const config = loadConfig(env as unknown as Record<string, unknown>)
@@ -226,6 +231,84 @@ describe('Cloudflare Access JWT', () => {
       expect(html).toContain('href="/cdn-cgi/access/logout"')
       expect(html).not.toContain('Ontwikkelomgeving')
       expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'")
+    })
+
+    it('refuses an Access identity when IDENTITY_HMAC_KEY is missing (it would be stored as an e-mail)', async () => {
+      const now = Math.floor(Date.now() / 1000)
+      const token = await keys.sign({ email: 'sanne@example.org' }, { iat: now, exp: now + 600 })
+      const { IDENTITY_HMAC_KEY: _k, ...withoutKey } = env as unknown as Record<string, string>
+      const res = await web.request(
+        '/',
+        { headers: { 'Cf-Access-Jwt-Assertion': token } },
+        withoutKey as unknown as Env,
+      )
+      expect(res.status).toBe(401)
+    })
+  })
+
+  describe('identity pseudonyms (issue 14 §4)', () => {
+    const config = loadConfig({
+      DEV_MODE: 'false',
+      ACCESS_TEAM_DOMAIN: TEAM,
+      ACCESS_AUD: AUD,
+      IDENTITY_HMAC_KEY: PSEUDONYM_KEY,
+      CHAIRS: 'web:access:chair@example.org',
+    })
+    const read = async (claims: Record<string, unknown>, sub: string) => {
+      const token = await new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setIssuer(`https://${TEAM}`)
+        .setAudience(AUD)
+        .setSubject(sub)
+        .setIssuedAt(NOW - 10)
+        .setExpirationTime(NOW + 600)
+        .sign((await keysPrivate)!)
+      return readWebIdentity(config, { sessionCookie: undefined, accessJwt: token }, new Date(NOW * 1000))
+    }
+    let keysPrivate: Promise<CryptoKey | undefined>
+    beforeAll(() => {
+      keysPrivate = Promise.resolve(privateKeyOf(keys))
+    })
+
+    it('stores the keyed HMAC of the Access sub, never the e-mail; stable per sub, not per e-mail', async () => {
+      const sanne = await read({ email: 'Sanne@Example.org' }, 'sub-sanne-1')
+      expect(sanne?.userId).toMatch(/^p_[\w-]{32}$/)
+      expect(sanne?.userId).toBe(await accessPseudonym(PSEUDONYM_KEY, 'sub-sanne-1'))
+      expect(sanne?.userId).not.toContain('sanne')
+      // The display name (for the person themselves) is the e-mail, kept out of the key.
+      expect(sanne?.name).toBe('sanne@example.org')
+      // A changed e-mail address is the same person; another sub is another person; another key, another id.
+      expect((await read({ email: 'sanne.nieuw@example.org' }, 'sub-sanne-1'))?.userId).toBe(sanne?.userId)
+      expect((await read({ email: 'sanne@example.org' }, 'sub-other'))?.userId).not.toBe(sanne?.userId)
+      expect(await accessPseudonym('another-identity-key-0123456789abcdef', 'sub-sanne-1')).not.toBe(
+        sanne?.userId,
+      )
+      const actor = buildWebActor(config, sanne!, 'nl')
+      expect(`${actor.surface}:${actor.tenant}:${actor.userId}`).toBe(`web:access:${sanne?.userId}`)
+    })
+
+    it('takes roles from configuration by e-mail or by pseudonym', async () => {
+      const chair = (await read({ email: 'chair@example.org' }, 'sub-chair'))!
+      expect(buildWebActor(config, chair, 'nl').roles).toEqual(['referrer', 'chair'])
+      const byPseudonym = loadConfig({ DEV_MODE: 'false', ADMINS: `web:access:${chair.userId}` })
+      expect(buildWebActor(byPseudonym, chair, 'nl').roles).toEqual(['referrer', 'admin'])
+    })
+
+    it('moves cases filed under the e-mail key to the pseudonym once (dual-read of old rows)', async () => {
+      const store = new MemoryCaseStore()
+      const legacy = 'web:access:oud@example.org'
+      const record = {
+        id: 'c1',
+        reference: 'RET-2026-0001',
+        referrerKey: legacy,
+        leadKey: legacy,
+      } as unknown as Parameters<MemoryCaseStore['cases']['set']>[1]
+      store.cases.set('c1', record)
+      const pseudonym = `web:access:${await accessPseudonym(PSEUDONYM_KEY, 'sub-oud')}`
+      expect(await adoptLegacyIdentity(store, legacy, pseudonym)).toBe(1)
+      expect(store.cases.get('c1')).toMatchObject({ referrerKey: pseudonym, leadKey: pseudonym })
+      expect(JSON.stringify([...store.cases.values()])).not.toContain('oud@example.org')
+      expect(await adoptLegacyIdentity(store, legacy, pseudonym)).toBe(0)
     })
   })
 })

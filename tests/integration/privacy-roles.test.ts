@@ -30,7 +30,7 @@ import { WebClient } from './web-client'
  */
 
 const server = buildPlatformServer()
-const BASE = 'http://ret.test'
+const BASE = 'http://127.0.0.1:8787'
 
 let webCase = ''
 let apiCase = ''

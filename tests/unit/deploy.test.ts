@@ -81,7 +81,14 @@ const FRESH: AccountState = {
 }
 
 const DB_ID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee'
-const ALL_SECRETS = ['ENCRYPTION_KEYS', 'LINK_SIGNING_KEY', 'ADMIN_TOKEN', 'API_TOKEN', 'TEAMS_APP_PASSWORD']
+const ALL_SECRETS = [
+  'ENCRYPTION_KEYS',
+  'LINK_SIGNING_KEY',
+  'ADMIN_TOKEN',
+  'IDENTITY_HMAC_KEY',
+  'API_TOKEN',
+  'TEAMS_APP_PASSWORD',
+]
 
 function existing(applied: readonly string[], secrets = ALL_SECRETS): AccountState {
   return {
@@ -178,10 +185,11 @@ describe('deploy plan (pure)', () => {
   it('names each missing secret, by the surfaces switched on', () => {
     const p = plan(existing(MIGRATIONS, ['ENCRYPTION_KEYS', 'ADMIN_TOKEN', 'API_TOKEN']))
     expect(p.steps.find((s) => s.kind === 'check-settings')).toMatchObject({
-      missingSecrets: ['LINK_SIGNING_KEY', 'TEAMS_APP_PASSWORD'],
+      missingSecrets: ['LINK_SIGNING_KEY', 'IDENTITY_HMAC_KEY', 'TEAMS_APP_PASSWORD'],
     })
     expect(p.blockers).toEqual([
       'secret LINK_SIGNING_KEY is not set: npx wrangler secret put LINK_SIGNING_KEY --name ret-drenthe',
+      'secret IDENTITY_HMAC_KEY is not set: npx wrangler secret put IDENTITY_HMAC_KEY --name ret-drenthe',
       'secret TEAMS_APP_PASSWORD is not set: npx wrangler secret put TEAMS_APP_PASSWORD --name ret-drenthe',
     ])
     // Slack switched on: its two secrets become required too.
@@ -223,7 +231,12 @@ describe('deploy plan (pure)', () => {
     for (const name of [...Object.values(REQUIRED_SECRETS), ...Object.values(REQUIRED_VARS)].flat()) {
       expect(settings).toContain(name)
     }
-    expect(requiredSecrets(['web'])).toEqual(['ENCRYPTION_KEYS', 'LINK_SIGNING_KEY', 'ADMIN_TOKEN'])
+    expect(requiredSecrets(['web'])).toEqual([
+      'ENCRYPTION_KEYS',
+      'LINK_SIGNING_KEY',
+      'ADMIN_TOKEN',
+      'IDENTITY_HMAC_KEY',
+    ])
   })
 })
 
