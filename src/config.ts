@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseAdminTokens } from './auth/admin'
 
 /**
  * Configuration from the Worker's env (vars and secrets), validated once per isolate.
@@ -34,6 +35,13 @@ export const ConfigSchema = z.object({
   ACCESS_AUD: z.string().min(8).optional(),
   /** Override of the Access JWKS URL (tests point it at a local key set). */
   ACCESS_CERTS_URL: z.url().optional(),
+  /** Oldest Access JWT accepted, seconds since its `iat` (≥ the Access session duration; default 24 h). */
+  ACCESS_MAX_TOKEN_AGE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(31 * 24 * 60 * 60)
+    .default(86_400),
   CHAIRS: list,
   COORDINATORS: list,
   ADMINS: list,
@@ -77,6 +85,15 @@ export const ConfigSchema = z.object({
   /** Bearer token of the admin API (`/api/v1/admin/*`: erase, rotate-key, audit; used by the `ret` CLI). */
   ADMIN_TOKEN: z.string().min(24).optional(),
   /**
+   * One admin token per person (issue 14 §8): `name:sha256hex` pairs, comma separated (the SHA-256 of each
+   * token, never the token). The admin API audits the person as `api:admin:<name>`; with any entry here,
+   * the shared `ADMIN_TOKEN` no longer counts.
+   */
+  ADMIN_TOKENS: z
+    .string()
+    .default('')
+    .refine((v) => parseAdminTokens(v).problems.length === 0),
+  /**
    * Municipalities per chair (`key=Gemeente|Gemeente;key2=…`, keys `surface:tenant:user`): a chair sees
    * only cases of these municipalities. A chair without an entry sees the whole region of this deployment.
    */
@@ -90,6 +107,15 @@ export const ConfigSchema = z.object({
    * needs no entry. See src/services/digest-recipients.ts.
    */
   DIGEST_RECIPIENTS: list,
+  /**
+   * The regional youth crisis service's phone number (e.g. `0592-123456`), repeated with 112 and Veilig Thuis on
+   * the acute-danger notice and on an urgent receipt. Empty: "through your own organisation's crisis procedure".
+   */
+  YOUTH_CRISIS_PHONE: z
+    .string()
+    .trim()
+    .regex(/^(\+?[0-9][0-9 -]{1,18}[0-9])?$/)
+    .default(''),
   /** Language of the case cards in the shared triage channel (replies to a person follow their locale). */
   SLACK_CHANNEL_LANG: z.enum(['nl', 'en']).default('nl'),
 })
@@ -105,3 +131,38 @@ export function loadConfig(env: Record<string, unknown>): Config {
   }
   return result.data
 }
+
+/**
+ * The secrets (`wrangler secret put`) a production deployment needs, by what needs them: `always` for every
+ * deployment, the others only when that surface is switched on in the region's `deploy.json`. Every name is
+ * a setting of ConfigSchema (a test checks it); `npm run deploy` refuses to deploy while one is missing.
+ */
+export const REQUIRED_SECRETS = {
+  always: ['ENCRYPTION_KEYS', 'LINK_SIGNING_KEY', 'ADMIN_TOKEN'],
+  web: [],
+  api: ['API_TOKEN'],
+  slack: ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'],
+  teams: ['TEAMS_APP_PASSWORD'],
+} as const satisfies Record<string, readonly (keyof Config)[]>
+
+/**
+ * The region packs (templates/regions/<id>/) the Worker itself runs so far. The command line runs every pack
+ * (`ret … --region <id>`); the Worker's intake, routing, cards and digest still follow Drenthe, so
+ * `npm run deploy` refuses to deploy another region until its pack is wired here (issue 16 §2, `REGION`).
+ */
+export const WORKER_REGIONS: readonly string[] = ['drenthe']
+
+/** A surface a region can switch on in its deployment (`always` is not one). */
+export type DeploySurface = Exclude<keyof typeof REQUIRED_SECRETS, 'always'>
+
+/**
+ * The plain settings (`[vars]`) a surface cannot work without in production; the region's `deploy.json`
+ * must give each a non-empty value when the surface is switched on (`npm run deploy` checks it).
+ */
+export const REQUIRED_VARS = {
+  always: ['PUBLIC_URL'],
+  web: ['ACCESS_TEAM_DOMAIN', 'ACCESS_AUD'],
+  api: [],
+  slack: ['SLACK_TEAM_IDS', 'SLACK_TRIAGE_CHANNEL'],
+  teams: ['TEAMS_APP_ID', 'TEAMS_TENANT_IDS'],
+} as const satisfies Record<'always' | DeploySurface, readonly (keyof Config)[]>

@@ -14,6 +14,7 @@ declare namespace Cloudflare {
     ACCESS_TEAM_DOMAIN?: string
     ACCESS_AUD?: string
     ACCESS_CERTS_URL?: string
+    ACCESS_MAX_TOKEN_AGE_SECONDS?: string
     SLACK_SIGNING_SECRET?: string
     SLACK_BOT_TOKEN?: string
     SLACK_TRIAGE_CHANNEL?: string
@@ -23,6 +24,7 @@ declare namespace Cloudflare {
     SLACK_CHANNEL_LANG?: string
     // Privacy and security (src/services/access.ts, retention.ts, routes/admin.ts).
     ADMIN_TOKEN?: string
+    ADMIN_TOKENS?: string
     CHAIR_SCOPES?: string
     RETENTION_DAYS?: string
     // Weekly digest recipients (src/services/digest-recipients.ts).

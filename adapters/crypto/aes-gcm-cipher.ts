@@ -100,14 +100,14 @@ export function buildAesGcmCipher(spec: string | undefined): Cipher {
   }
 }
 
-function toBase64Url(bytes: Uint8Array): string {
+export function toBase64Url(bytes: Uint8Array): string {
   let bin = ''
   for (const b of bytes) bin += String.fromCharCode(b)
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 }
 
 /** Decodes base64 or base64url (padding optional); throws on anything else. */
-function fromBase64(text: string): Uint8Array<ArrayBuffer> {
+export function fromBase64(text: string): Uint8Array<ArrayBuffer> {
   if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(text)) throw new Error('not base64')
   const normal = text.replace(/-/g, '+').replace(/_/g, '/')
   const bin = atob(normal + '='.repeat((4 - (normal.length % 4)) % 4))

@@ -113,6 +113,23 @@ export class MemoryCaseStore implements CaseStore {
     return { ok: true, record: copy(updated) }
   }
 
+  async replaceIntake(
+    id: string,
+    expectedVersion: number,
+    values: { intakeEnc: string; pseudonymEnc: string | null },
+    event: NewEvent,
+  ): Promise<UpdateResult> {
+    const current = this.cases.get(id)
+    if (!current || current.version !== expectedVersion) {
+      return { ok: false, current: current ? copy(current) : null }
+    }
+    const version = expectedVersion + 1
+    const updated: CaseRecord = { ...copy(current), version, ...values }
+    this.cases.set(id, updated)
+    this.events.push({ ...copy(event), caseId: id, seq: version })
+    return { ok: true, record: copy(updated) }
+  }
+
   async listEvents(caseId: string): Promise<StoredEvent[]> {
     return this.events.filter((e) => e.caseId === caseId).map(copy)
   }

@@ -25,6 +25,9 @@ export interface PdfFonts {
 type Rgb = readonly [number, number, number]
 
 const REPLACEMENT = 0xfffd
+/** User-perceived characters, so an emoji with a skin tone or a ZWJ sequence becomes one substitute. */
+const GRAPHEMES = new Intl.Segmenter('und', { granularity: 'grapheme' })
+const PICTOGRAPHIC = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u
 
 function hex(colour: string): Rgb {
   const n = Number.parseInt(colour.slice(1), 16)
@@ -59,17 +62,51 @@ class Face {
 
   /**
    * Makes text drawable: NFC (so a typed "e + ◌́" becomes "é"), tabs to spaces, control characters
-   * out, and characters the font lacks shown as "�" — visible, rather than silently blank.
+   * out, and characters the font lacks replaced by a visible substitute, never "�" and never blank
+   * (issue 13 §15): see `substitute`.
    */
   clean(text: string): string {
     let out = ''
+    let missing = false
     for (const ch of text.normalize('NFC').replace(/\t/g, ' ')) {
       const cp = ch.codePointAt(0) ?? 0
       if (ch === '\n') out += ch
       else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) continue
-      else out += this.cmap.has(cp) ? ch : String.fromCodePoint(REPLACEMENT)
+      else {
+        out += ch
+        if (!this.cmap.has(cp)) missing = true
+      }
+    }
+    return missing ? this.substitute(out) : out
+  }
+
+  /**
+   * Per user-perceived character (grapheme): kept when the font has it; an emoji (with its skin tone,
+   * variation selector or joined parts) becomes "[emoji]"; a letter with a mark the font lacks becomes its
+   * base letter when the font has that ("ệ" → "e", "ﬁ" → "fi"); anything else its code point, "[U+03A3]".
+   */
+  private substitute(text: string): string {
+    let out = ''
+    for (const { segment } of GRAPHEMES.segment(text)) {
+      if (this.drawable(segment)) out += segment
+      else if (PICTOGRAPHIC.test(segment)) out += '[emoji]'
+      else {
+        const base = segment.normalize('NFKD').replace(/\p{M}/gu, '')
+        if (base !== '' && this.drawable(base)) out += base
+        else
+          for (const ch of segment)
+            if (!/^(?:\p{M}|\u200d|\ufe0e|\ufe0f)$/u.test(ch))
+              out += this.drawable(ch)
+                ? ch
+                : `[U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}]`
+      }
     }
     return out
+  }
+
+  private drawable(text: string): boolean {
+    for (const ch of text) if (!this.cmap.has(ch.codePointAt(0) ?? 0)) return false
+    return true
   }
 
   private glyph(ch: string): number {

@@ -63,6 +63,19 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
+/**
+ * Escapes what a person typed for Slack mrkdwn (issue 14 §9): `&`, `<`, `>` as entities (no links,
+ * mentions or `<!channel>`), and the formatting characters `*`, `_`, `~` and `` ` `` as the fallback text
+ * of a date token (`<!date^0^{_}|*>`), which Slack always shows as plain text — mrkdwn has no escape
+ * character of its own (the technique of jsx-slack's `<Escape>`). A `>` that starts a line would still
+ * quote it: a soft hyphen goes before it.
+ */
+export function escapeMrkdwnText(text: string): string {
+  return escapeMrkdwn(text)
+    .replace(/[*_~`]/g, (c) => `<!date^00000000^{_}|${c}>`)
+    .replace(/^(\s*)&gt;/gm, '$1\u00ad&gt;')
+}
+
 /** A Slack user mention, or null for anything that is not a Slack user id. */
 export function mention(userId: string | null | undefined): string | null {
   return userId && /^[UW][A-Z0-9]{2,}$/.test(userId) ? `<@${userId}>` : null
@@ -120,7 +133,9 @@ function button(action: TriageAction, summary: CaseCardSummary, lang: Lang): But
 /** The flag lines of a card: analysis missing, anonymous consultation, acute, fired gates. */
 export function buildFlagLabels(summary: CaseCardSummary, lang: Lang): string[] {
   const flags: string[] = []
-  if (summary.urgency === 'acuut' || summary.gates.includes('G1')) flags.push(t(lang, 'slack.flag.acute'))
+  // "Acute danger reported" only when G1 fired; an `acuut` urgency without G1 is an urgency, not a danger report.
+  if (summary.gates.includes('G1')) flags.push(t(lang, 'slack.flag.acute'))
+  else if (summary.urgency === 'acuut') flags.push(t(lang, 'slack.flag.acuteUrgency'))
   if (summary.analysisMissing) flags.push(t(lang, 'slack.flag.analysis_missing'))
   if (summary.consultationOnly) flags.push(t(lang, 'slack.flag.consultation'))
   for (const gate of summary.gates) flags.push(t(lang, `slack.gate.${gate}`))
@@ -586,7 +601,7 @@ export function buildQuestionMessage(
     reference: input.reference,
     items: items.join(', ') || '—',
   })
-  const quoted = escapeMrkdwn(truncate(input.question, 2500))
+  const quoted = escapeMrkdwnText(truncate(input.question, 2500))
     .split('\n')
     .map((line) => `> ${line}`)
     .join('\n')
@@ -618,7 +633,7 @@ export function buildAnswerModal(
   lang: Lang,
 ): SlackModalView {
   const ref: QuestionRef = { r: asked.reference, v: asked.version, l: lang }
-  const quoted = escapeMrkdwn(truncate(asked.question, 2500))
+  const quoted = escapeMrkdwnText(truncate(asked.question, 2500))
   return {
     type: 'modal',
     callback_id: ANSWER_CALLBACK_ID,

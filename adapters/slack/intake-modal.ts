@@ -1,9 +1,12 @@
 import type { Button, InputBlock, InputBlockElement, MrkdwnElement } from '@slack/types'
 import { z } from 'zod'
 import { t } from '../../src/domain/copy'
+import { keepPhonesTogether } from '../../src/domain/crisis'
 import { eventFromAction } from '../../src/domain/dialogue'
 import type { DialogueEvent, FieldView, ScreenView } from '../../src/domain/dialogue-types'
 import type { Lang } from '../../src/domain/enums'
+import { buildReviewSuggestion } from '../../src/domain/review-groups'
+import { escapeMrkdwnText } from './cards'
 import { readViewState, type SlackView } from './payloads'
 import type { SlackBlock, SlackModalErrors, SlackModalView } from './types'
 
@@ -175,7 +178,9 @@ export function buildIntakeModal(screen: ScreenView): SlackModalView {
   for (const notice of screen.notices) {
     blocks.push({
       type: 'section',
-      text: mrkdwn(`${TONE_ICON[notice.tone]} *${notice.title}*\n${notice.body.join('\n')}`),
+      text: mrkdwn(
+        keepPhonesTogether(`${TONE_ICON[notice.tone]} *${notice.title}*\n${notice.body.join('\n')}`),
+      ),
     })
   }
   const fieldNames = new Set(screen.fields.map((f) => f.name))
@@ -186,12 +191,21 @@ export function buildIntakeModal(screen: ScreenView): SlackModalView {
   for (const field of screen.fields) blocks.push(...fieldBlocks(field, lang))
   if (screen.review) {
     for (const section of screen.review.sections) {
-      const lines = section.rows.map((r) => `*${r.label}:* ${r.value}`)
+      // The values are what the referrer typed: escaped, so they show as typed (issue 14 §9).
+      const lines = section.rows.map((r) => `*${r.label}:* ${escapeMrkdwnText(r.value)}`)
       blocks.push({ type: 'section', text: mrkdwn(`*${section.title}*\n${lines.join('\n')}`) })
     }
-    if (screen.review.summary.length > 0) {
-      blocks.push({ type: 'section', text: mrkdwn(screen.review.summary.join('\n')) })
+    // Reasons under the intervention they scored for, shown with its code (issue 13 §11), as on the web.
+    const suggestion = buildReviewSuggestion(screen.review, lang)
+    const [headline, ...others] = suggestion.others
+    if (headline) blocks.push({ type: 'section', text: mrkdwn(`*${headline}*`) })
+    for (const group of suggestion.groups) {
+      blocks.push({
+        type: 'section',
+        text: mrkdwn(`*${group.title}*\n${group.reasons.map((r) => `• ${r}`).join('\n')}`.slice(0, 3000)),
+      })
     }
+    if (others.length > 0) blocks.push({ type: 'section', text: mrkdwn(others.join('\n').slice(0, 3000)) })
   }
   if (screen.phase === 'submitted' && screen.reference) {
     blocks.push({

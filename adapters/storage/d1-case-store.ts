@@ -326,6 +326,33 @@ export class D1CaseStore implements CaseStore {
     return { ok: true, record }
   }
 
+  async replaceIntake(
+    id: string,
+    expectedVersion: number,
+    values: { intakeEnc: string; pseudonymEnc: string | null },
+    event: NewEvent,
+  ): Promise<UpdateResult> {
+    try {
+      // As in updateWithVersion: the event insert aborts the batch unless this change won the version.
+      await this.db.batch([
+        this.db
+          .prepare(
+            `UPDATE cases SET intake_enc = ?3, pseudonym_enc = ?4, version = version + 1
+             WHERE id = ?1 AND version = ?2`,
+          )
+          .bind(id, expectedVersion, values.intakeEnc, values.pseudonymEnc),
+        this.insertEvent(id, expectedVersion + 1, event),
+      ])
+    } catch (error) {
+      const current = await this.getById(id)
+      if (current === null || current.version !== expectedVersion) return { ok: false, current }
+      throw error
+    }
+    const record = await this.getById(id)
+    if (!record) return { ok: false, current: null }
+    return { ok: true, record }
+  }
+
   async listEvents(caseId: string): Promise<StoredEvent[]> {
     const { results } = await this.db
       .prepare('SELECT * FROM case_events WHERE case_id = ?1 ORDER BY seq')

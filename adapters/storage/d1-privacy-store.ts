@@ -1,11 +1,24 @@
 import type { CaseStatus } from '../../src/domain/lifecycle'
+import { fileKeyAad, fileNameAad, legacyFileKeyAad, legacyFileNameAad } from '../../src/ports/case-files'
 import type { AuditEntry } from '../../src/ports/case-store'
-import { eventAad, intakeAad, pseudonymAad } from '../../src/ports/cipher'
+import { caseKeyAad, eventAad, intakeAad, pseudonymAad } from '../../src/ports/cipher'
 import type { DraftMaintenance, PrivacyStore, StaleCiphertext } from '../../src/ports/privacy'
 import type { DraftObject } from './draft-object'
 
-/** Every encrypted column: table, column, row id expression, and how its AAD is formed. */
+/**
+ * Every encrypted column: table, column, row id expression, and how its AAD is formed. `case_keys` holds
+ * the case keys wrapped by a master key: rotation re-wraps them (stale = not under the active key id).
+ * The other columns hold data under the case key (`v2.`); a `v1.` value there predates case keys and is
+ * stale under any key id: rotation moves it to the case key (`nextAad`: the AAD it is written with).
+ */
 const ENCRYPTED_COLUMNS = [
+  {
+    table: 'case_keys',
+    column: 'key_enc',
+    id: 'case_id',
+    wrapped: true,
+    aadOf: (r: Row) => caseKeyAad(r.row_id),
+  },
   { table: 'cases', column: 'intake_enc', id: 'id', aadOf: (r: Row) => intakeAad(r.row_id) },
   { table: 'cases', column: 'pseudonym_enc', id: 'id', aadOf: (r: Row) => pseudonymAad(r.row_id) },
   {
@@ -15,8 +28,22 @@ const ENCRYPTED_COLUMNS = [
     extra: ', case_id AS case_id, seq AS seq',
     aadOf: (r: Row) => eventAad(r.case_id ?? '', r.seq ?? 0),
   },
-  { table: 'case_files', column: 'key_enc', id: 'id', aadOf: (r: Row) => `file:${r.row_id}:key` },
-  { table: 'case_files', column: 'name_enc', id: 'id', aadOf: (r: Row) => `file:${r.row_id}:name` },
+  {
+    table: 'case_files',
+    column: 'key_enc',
+    id: 'id',
+    extra: ', case_id AS case_id',
+    aadOf: (r: Row) => legacyFileKeyAad(r.row_id),
+    nextAadOf: (r: Row) => fileKeyAad(r.case_id ?? '', r.row_id),
+  },
+  {
+    table: 'case_files',
+    column: 'name_enc',
+    id: 'id',
+    extra: ', case_id AS case_id',
+    aadOf: (r: Row) => legacyFileNameAad(r.row_id),
+    nextAadOf: (r: Row) => fileNameAad(r.case_id ?? '', r.row_id),
+  },
 ] as const
 
 /** Never swept by reference: the case row itself, the audit trail, and the card rows the job needs. */
@@ -85,6 +112,8 @@ export class D1PrivacyStore implements PrivacyStore {
       this.db.prepare('DELETE FROM case_events WHERE case_id = ?1').bind(caseId),
       this.db.prepare('DELETE FROM routing_decisions WHERE case_id = ?1').bind(caseId),
       this.db.prepare('DELETE FROM case_files WHERE case_id = ?1').bind(caseId),
+      // The case key goes with the case: every copy of its ciphertext is unreadable from now on.
+      this.db.prepare('DELETE FROM case_keys WHERE case_id = ?1').bind(caseId),
       ...byReference,
       this.db.prepare('DELETE FROM cases WHERE id = ?1').bind(caseId),
       this.db
@@ -102,7 +131,7 @@ export class D1PrivacyStore implements PrivacyStore {
           audit.detail,
         ),
     ])
-    return (results[5 + byReference.length]?.meta.changes ?? 0) > 0
+    return (results[6 + byReference.length]?.meta.changes ?? 0) > 0
   }
 
   async listExpired(status: CaseStatus, beforeIso: string, limit: number): Promise<string[]> {
@@ -133,15 +162,17 @@ export class D1PrivacyStore implements PrivacyStore {
   }
 
   async listStaleCiphertexts(activeKid: string, limit: number): Promise<StaleCiphertext[]> {
-    const prefix = `v1.${activeKid}.`
+    const current = `v1.${activeKid}.`
     const out: StaleCiphertext[] = []
     for (const spec of ENCRYPTED_COLUMNS) {
       if (out.length >= limit) break
       const extra = 'extra' in spec ? spec.extra : ''
+      // Wrapped case keys: stale unless under the active key. Data: stale while still under a master key.
+      const [prefix, stale] = 'wrapped' in spec ? [current, '<>'] : ['v1.', '=']
       const { results } = await this.db
         .prepare(
           `SELECT CAST(${spec.id} AS TEXT) AS row_id, ${spec.column} AS value${extra} FROM ${spec.table}
-           WHERE ${spec.column} IS NOT NULL AND substr(${spec.column}, 1, ?1) <> ?2 LIMIT ?3`,
+           WHERE ${spec.column} IS NOT NULL AND substr(${spec.column}, 1, ?1) ${stale} ?2 LIMIT ?3`,
         )
         .bind(prefix.length, prefix, limit - out.length)
         .all<Row>()
@@ -151,6 +182,7 @@ export class D1PrivacyStore implements PrivacyStore {
           column: spec.column,
           rowId: row.row_id,
           aad: spec.aadOf(row),
+          ...('nextAadOf' in spec ? { nextAad: spec.nextAadOf(row) } : {}),
           previous: row.value,
         })
       }
@@ -176,7 +208,7 @@ export class D1PrivacyStore implements PrivacyStore {
       const { results } = await this.db
         .prepare(
           `SELECT substr(${spec.column}, 4, instr(substr(${spec.column}, 4), '.') - 1) AS kid, COUNT(*) AS n
-           FROM ${spec.table} WHERE ${spec.column} IS NOT NULL GROUP BY kid`,
+           FROM ${spec.table} WHERE substr(${spec.column}, 1, 3) = 'v1.' GROUP BY kid`,
         )
         .all<{ kid: string; n: number }>()
       for (const { kid, n } of results) counts[kid] = (counts[kid] ?? 0) + n

@@ -28,7 +28,13 @@ export const ActivitySchema = z.looseObject({
   text: z.string().max(20_000).optional(),
   value: z.unknown().optional(),
   replyToId: z.string().optional(),
-  channelData: z.looseObject({ tenant: z.looseObject({ id: z.string() }).optional() }).optional(),
+  channelData: z
+    .looseObject({
+      tenant: z.looseObject({ id: z.string() }).optional(),
+      /** In a team's channel: the team (its `19:…@thread.tacv2` id), which the triage channel checks. */
+      team: z.looseObject({ id: z.string() }).optional(),
+    })
+    .optional(),
   membersAdded: z.array(z.looseObject({ id: z.string() })).optional(),
 })
 

@@ -1,4 +1,5 @@
-import { label, t } from '../../src/domain/copy'
+import { interventionName, label, t } from '../../src/domain/copy'
+import { keepPhonesTogether, noticeLine, type ReceiptText, receiptText } from '../../src/domain/crisis'
 import { eventFromAction } from '../../src/domain/dialogue'
 import type {
   ActionView,
@@ -8,6 +9,7 @@ import type {
   ScreenView,
 } from '../../src/domain/dialogue-types'
 import type { Intervention, Lang, Urgency } from '../../src/domain/enums'
+import { buildReviewSuggestion } from '../../src/domain/review-groups'
 import type { TeamsCommand } from './activity'
 import type {
   AdaptiveCard,
@@ -58,6 +60,19 @@ function text(value: string, extra: Partial<TextBlock> = {}): TextBlock {
   return { type: 'TextBlock', text: value, wrap: true, ...extra }
 }
 
+/**
+ * Escapes what a person typed for the Markdown of Adaptive Card TextBlocks and FactSet values (issue 14
+ * §9): a backslash before every character Markdown acts on — emphasis (`*`, `_`, `~`), code, links and
+ * images (`[`, `]`, `(`, `)`, `!`), `<`, `>`, `#` and the backslash itself — and before the `-`, `+` or
+ * `1.` that would start a list. `[klik](https://…)` then shows as typed instead of as a link.
+ */
+export function escapeCardMarkdown(value: string): string {
+  return value
+    .replace(/[\\`*_~[\]()<>#!]/g, '\\$&')
+    .replace(/^(\s*)([-+])(?=\s)/gm, '$1\\$2')
+    .replace(/^(\s*\d+)\.(?=\s)/gm, '$1\\.')
+}
+
 function heading(value: string): TextBlock {
   return text(value, { style: 'heading', size: 'large', weight: 'bolder' })
 }
@@ -87,7 +102,10 @@ function noticeBlock(notice: NoticeView): Container {
     id: `notice-${notice.id}`,
     style: TONE[notice.tone],
     bleed: false,
-    items: [text(notice.title, { weight: 'bolder' }), ...notice.body.map((line) => text(line))],
+    items: [
+      text(notice.title, { weight: 'bolder' }),
+      ...notice.body.map((line) => text(keepPhonesTogether(line))),
+    ],
   }
 }
 
@@ -336,7 +354,11 @@ export function buildStepCard(screen: ScreenView, ctx: StepCardContext): Adaptiv
     for (const section of screen.review.sections) {
       const items: CardElement[] = [
         text(section.title, { weight: 'bolder' }),
-        { type: 'FactSet', facts: section.rows.map((r) => ({ title: r.label, value: r.value })) },
+        {
+          type: 'FactSet',
+          // The values are what the referrer typed: escaped, so they show as typed (issue 14 §9).
+          facts: section.rows.map((r) => ({ title: r.label, value: escapeCardMarkdown(r.value) })),
+        },
       ]
       const edit = editActions.get(section.stepId)
       if (edit) {
@@ -355,10 +377,16 @@ export function buildStepCard(screen: ScreenView, ctx: StepCardContext): Adaptiv
     const decision = screen.review.decision
     const suggestion: CardElement[] = [text(t(lang, 'teams.review.suggestion'), { weight: 'bolder' })]
     if (decision)
-      suggestion.push(
-        text(label(lang, 'intervention', decision.primary), { size: 'medium', weight: 'bolder' }),
-      )
-    suggestion.push(...screen.review.summary.map((line) => text(line)))
+      suggestion.push(text(interventionName(lang, decision.primary), { size: 'medium', weight: 'bolder' }))
+    // Reasons under the intervention they scored for, shown with its code (issue 13 §11), as on the web.
+    const grouped = buildReviewSuggestion(screen.review, lang)
+    for (const group of grouped.groups)
+      suggestion.push({
+        type: 'Container',
+        id: `reasons-${group.intervention.replace(/\W/g, '')}`,
+        items: [text(group.title, { weight: 'bolder' }), text(group.reasons.map((r) => `- ${r}`).join('\n'))],
+      })
+    suggestion.push(...grouped.others.slice(decision ? 1 : 0).map((line) => text(line)))
     body.push({ type: 'Container', id: 'suggestion', style: 'emphasis', items: suggestion })
     for (const gate of decision?.gates ?? []) {
       body.push({
@@ -370,6 +398,7 @@ export function buildStepCard(screen: ScreenView, ctx: StepCardContext): Adaptiv
     }
   }
   if (screen.reference) body.push(text(t(lang, 'teams.messages.submitted', { reference: screen.reference })))
+  if (screen.receipt) body.push(...receiptBlocks(lang, screen.receipt))
 
   const actions: CardAction[] = screen.actions
     .filter((a) => !(screen.review && a.id.startsWith('edit:') && editActions.has(a.id.slice(5))))
@@ -436,6 +465,10 @@ export interface ReceiptCardInput {
   urgency?: Urgency
   /** The shared explanatory analysis is required and missing (flag `analysis_missing`, gate G5). */
   analysisMissing?: boolean
+  /** G1 fired: a call back now, never "within 3 working days". */
+  acuteDanger?: boolean
+  /** The regional youth crisis service's number (configuration). */
+  youthCrisisPhone?: string | null
 }
 
 /**
@@ -457,7 +490,14 @@ export function buildReceiptCard(input: ReceiptCardInput): AdaptiveCard {
     lang,
     [
       heading(t(lang, 'teams.receipt.title')),
-      text(t(lang, 'teams.receipt.body')),
+      ...receiptBlocks(
+        lang,
+        receiptText(lang, {
+          acuteDanger: input.acuteDanger === true,
+          urgency: input.urgency,
+          youthCrisisPhone: input.youthCrisisPhone ?? null,
+        }),
+      ),
       { type: 'FactSet', facts },
       hint(t(lang, 'teams.receipt.pdfHint')),
       ...(input.analysisMissing
@@ -508,10 +548,33 @@ export function buildUploadLinkCard(
 }
 
 /**
+ * What happens next after a submit (a call back now for a spoedmelding, never "within 3 working days") and,
+ * for an urgent report, 112, Veilig Thuis and the crisis service; numbers kept on one line.
+ */
+function receiptBlocks(lang: Lang, receipt: ReceiptText): CardElement[] {
+  const next = text(keepPhonesTogether(receipt.next), {
+    weight: receipt.crisis.length ? 'bolder' : 'default',
+  })
+  if (receipt.crisis.length === 0) return [next]
+  return [
+    next,
+    {
+      type: 'Container',
+      id: 'receipt-crisis',
+      style: 'attention',
+      items: [
+        text(t(lang, 'dialogue.receipt.crisisTitle'), { weight: 'bolder' }),
+        ...receipt.crisis.map((line) => text(keepPhonesTogether(line))),
+      ],
+    },
+  ]
+}
+
+/**
  * The answer to "stop" on the acute-danger notice (G1): the intake is stopped, and the crisis lines
  * stay in view (112, Veilig Thuis, the crisis service, "this is not a report"), as on the web.
  */
-export function buildCrisisStopCard(lang: Lang): AdaptiveCard {
+export function buildCrisisStopCard(lang: Lang, phone = ''): AdaptiveCard {
   return card(
     lang,
     [
@@ -523,7 +586,7 @@ export function buildCrisisStopCard(lang: Lang): AdaptiveCard {
         items: [
           text(t(lang, 'dialogue.notices.G1.title'), { weight: 'bolder' }),
           ...(['call112', 'veiligThuis', 'crisis', 'notAReport'] as const).map((k) =>
-            text(t(lang, `dialogue.notices.G1.${k}`)),
+            text(keepPhonesTogether(noticeLine(lang, `dialogue.notices.G1.${k}`, {}, phone))),
           ),
         ],
       },
@@ -587,7 +650,10 @@ export function buildStatusCard(input: StatusCardInput): AdaptiveCard {
     body.push({
       type: 'Container',
       style: 'emphasis',
-      items: [text(t(lang, 'teams.status.reason'), { weight: 'bolder' }), text(input.reason)],
+      items: [
+        text(t(lang, 'teams.status.reason'), { weight: 'bolder' }),
+        text(escapeCardMarkdown(input.reason)),
+      ],
     })
   }
   return card(lang, body)
@@ -609,7 +675,7 @@ export function buildQuestionCard(input: QuestionCardInput): AdaptiveCard {
     [
       heading(t(lang, 'teams.question.title', { reference: input.reference })),
       text(t(lang, 'teams.question.intro')),
-      { type: 'Container', style: 'emphasis', items: [text(input.question)] },
+      { type: 'Container', style: 'emphasis', items: [text(escapeCardMarkdown(input.question))] },
       {
         type: 'Input.Text',
         id: 'answer',

@@ -63,7 +63,9 @@ function inert(value: string): string {
 
 function flagLabels(summary: CaseCardSummary, lang: Lang): string[] {
   const flags: string[] = []
-  if (summary.urgency === 'acuut' || summary.gates.includes('G1')) flags.push(t(lang, 'slack.flag.acute'))
+  // "Acute danger reported" only when G1 fired; an `acuut` urgency without G1 is an urgency, not a danger report.
+  if (summary.gates.includes('G1')) flags.push(t(lang, 'slack.flag.acute'))
+  else if (summary.urgency === 'acuut') flags.push(t(lang, 'slack.flag.acuteUrgency'))
   if (summary.analysisMissing) flags.push(t(lang, 'slack.flag.analysis_missing'))
   if (summary.consultationOnly) flags.push(t(lang, 'slack.flag.consultation'))
   for (const gate of summary.gates) flags.push(t(lang, `slack.gate.${gate}`))
@@ -101,16 +103,29 @@ function execute(action: TriageAction, summary: CaseCardSummary, lang: Lang, tit
   return out
 }
 
-function input(kind: string, id: string, labelText: string, extra: Json = {}): Json {
+function inputOf(kind: string, id: string, labelText: string, extra: Json = {}): Json {
   return { type: kind, id, label: labelText, isRequired: true, errorMessage: labelText, ...extra }
 }
 
-function textInput(id: string, labelText: string, max: number, multiline = true): Json {
-  return input('Input.Text', id, labelText, { isMultiline: multiline, maxLength: max })
+function textInputOf(id: string, labelText: string, max: number, multiline = true): Json {
+  return inputOf('Input.Text', id, labelText, { isMultiline: multiline, maxLength: max })
+}
+
+/**
+ * The id of an action's input on the card: `<action>.<field>`. Input ids must be unique in the whole
+ * card (the Adaptive Cards renderer reports "Duplicate Id" otherwise), and reroute, decline and reopen
+ * all ask for a reason. `parseTriageInvoke` strips the prefix again.
+ */
+function inputId(action: ModalAction, field: string): string {
+  return `${action}.${field}`
 }
 
 /** The inputs an action collects on the card. */
 function actionInputs(action: ModalAction, summary: CaseCardSummary, lang: Lang): Json[] {
+  const input = (kind: string, field: string, labelText: string, extra: Json = {}) =>
+    inputOf(kind, inputId(action, field), labelText, extra)
+  const textInput = (field: string, labelText: string, max: number) =>
+    textInputOf(inputId(action, field), labelText, max)
   const intervention = currentIntervention(summary)
   const params = { reference: summary.reference, intervention: label(lang, 'intervention', intervention) }
   const key = (k: string) => t(lang, `slack.modal.${action}.${k}`, params)
@@ -306,6 +321,34 @@ export function buildThreadActivity(line: string): { type: 'message'; text: stri
   return { type: 'message', text: line, textFormat: 'plain' }
 }
 
+/** A mention entity of a thread reply (the Bot Framework's `mention`, by Entra object id). */
+export interface MentionEntity {
+  type: 'mention'
+  text: string
+  mentioned: { id: string; name: string }
+}
+
+/**
+ * The spoedmelding in the card's thread, the Teams counterpart of Slack's `@here` broadcast: the alert
+ * line (reference only) and an @mention of each configured chair, so their Teams notifies them. A
+ * mention shows the role label, never a name ("RET-voorzitter 1, 2…": each mention needs its own text).
+ */
+export function buildAcuteActivity(
+  reference: string,
+  lang: Lang,
+  chairObjectIds: readonly string[],
+): { type: 'message'; text: string; entities?: MentionEntity[] } {
+  const alert = t(lang, 'teams.channel.acute', { reference })
+  const ids = [...new Set(chairObjectIds)]
+  if (ids.length === 0) return { type: 'message', text: alert }
+  const label = t(lang, 'teams.channel.chairMention')
+  const entities: MentionEntity[] = ids.map((id, i) => {
+    const name = ids.length === 1 ? label : `${label} ${i + 1}`
+    return { type: 'mention', text: `<at>${name}</at>`, mentioned: { id, name } }
+  })
+  return { type: 'message', text: `${alert} ${entities.map((e) => e.text).join(' ')}`, entities }
+}
+
 /** Wraps a case card as a message activity. */
 export function buildCaseCardActivity(card: TeamsCaseCard): {
   type: 'message'
@@ -339,9 +382,17 @@ export function parseTriageInvoke(value: unknown): TriageInvoke | null {
   if (!(name in ACTION_COMMANDS)) return null
   const parsed = ActionDataSchema.safeParse(action.data)
   if (!parsed.success) return null
+  // The card's inputs are `<action>.<field>` (see inputId); Teams also sends the inputs of the card
+  // around the pressed ShowCard, so another action's fields are dropped. A bare field (a card posted
+  // before the ids had the prefix) still counts, unless the prefixed one is there too.
   const inputs: Record<string, string> = {}
+  const own = `${name}.`
   for (const [k, v] of Object.entries(parsed.data)) {
-    if (k !== 'reference' && k !== 'version' && typeof v === 'string') inputs[k] = v
+    if (k === 'reference' || k === 'version' || typeof v !== 'string' || k.includes('.')) continue
+    inputs[k] = v
+  }
+  for (const [k, v] of Object.entries(parsed.data)) {
+    if (k.startsWith(own) && typeof v === 'string') inputs[k.slice(own.length)] = v
   }
   return {
     action: name as TriageInvoke['action'],

@@ -1,5 +1,4 @@
 import { buildCaseSummary, type CaseCardSummary } from '../../src/domain/case-card'
-import { t } from '../../src/domain/copy'
 import type { Lang } from '../../src/domain/enums'
 import type { CaseEvent } from '../../src/domain/lifecycle'
 import { logger } from '../../src/logger'
@@ -9,6 +8,7 @@ import { type Cipher, eventAad } from '../../src/ports/cipher'
 import type { Clock } from '../../src/ports/clock'
 import { DeliveryUnavailable } from '../../src/ports/notifier'
 import {
+  buildAcuteActivity,
   buildCaseCardActivity,
   buildTeamsCaseCard,
   buildTeamsErasedCard,
@@ -44,6 +44,10 @@ export interface TeamsChannelSide {
   lang: Lang
   /** The Worker's public origin for the card's link to the web case page ('' = no link). */
   caseUrlBase: string
+  /** The team the channel belongs to (`19:…@thread.tacv2`); invokes from another team are refused. '' = no check. */
+  teamId: string
+  /** The chairs' Entra object ids, @mentioned by a spoedmelding (the Teams `@here`). */
+  chairObjectIds: readonly string[]
 }
 
 /** A claimed post that never finished may be taken over after this long. */
@@ -183,7 +187,11 @@ export async function redrawTeamsCard(
   }
 }
 
-/** A spoedmelding: the card, then an alert reply in its thread (reference only). */
+/**
+ * A spoedmelding (gate G1), as Slack's `@here` alert: make sure the card is there (its header carries 🚨
+ * and the acute flag), then an alert reply in its thread (reference only) that @mentions every
+ * configured chair, so their Teams notifies them even when they do not follow the channel.
+ */
 export async function alertTeamsAcute(
   core: TeamsChannelCore,
   side: TeamsChannelSide,
@@ -194,10 +202,7 @@ export async function alertTeamsAcute(
   if (!row?.activityId) return
   const thread = { conversationId: threadOf(row.conversationId, row.activityId), serviceUrl: row.serviceUrl }
   try {
-    await side.connector.sendActivity(
-      thread,
-      buildThreadActivity(t(side.lang, 'teams.channel.acute', { reference })),
-    )
+    await side.connector.sendActivity(thread, buildAcuteActivity(reference, side.lang, side.chairObjectIds))
   } catch (error) {
     throw asJobError(error)
   }

@@ -37,14 +37,15 @@ export function buildTeamsConnector(config: Config): TeamsConnector {
 }
 
 /**
- * PDF links for Teams referrers: a download link to the case's intake PDF in the card language
- * (Dutch when there is none in that language), issued to the referrer (audited by `issueFileLink`).
+ * PDF links for Teams referrers: a single-use download link to the case's intake PDF in the card
+ * language (Dutch when there is none in that language), issued to the referrer (audited by
+ * `issueFileLink`). A Teams user has no web identity, so the link is chat-bound: `/files/<token>`
+ * shows a Download button (a link scanner opening the URL uses nothing) and works once.
  */
 export function buildTeamsPdfLinkIssuer(deps: Deps): IssuePdfLink {
   return async ({ actor, reference, lang, origin }) => {
     const link = await issueFileLink(deps, { actor, reference, file: `pdf:${lang}`, purpose: 'download' })
-    // Served by src/routes/teams.ts (`/api/teams/files/…`): a Teams referrer has no web session.
-    return { url: `${origin}/api/teams/files/${link.token}`, expiresAt: link.expiresAt }
+    return { url: new URL(link.path, origin).toString(), expiresAt: link.expiresAt }
   }
 }
 
@@ -57,5 +58,19 @@ export function buildTeamsChannelSide(env: Pick<Env, 'DB'>, config: Config): Tea
     serviceUrl: config.TEAMS_TRIAGE_SERVICE_URL,
     lang: config.TEAMS_CHANNEL_LANG,
     caseUrlBase: config.PUBLIC_URL,
+    teamId: config.TEAMS_TRIAGE_TEAM_ID,
+    chairObjectIds: teamsChairObjectIds(config),
   }
+}
+
+/**
+ * The Entra object ids of the Teams chairs: `tenant:objectId` in `TEAMS_CHAIR_OBJECT_IDS` and
+ * `teams:<tenant>:<objectId>` in `CHAIRS`, each once.
+ */
+export function teamsChairObjectIds(config: Pick<Config, 'CHAIRS' | 'TEAMS_CHAIR_OBJECT_IDS'>): string[] {
+  const ids = [
+    ...config.TEAMS_CHAIR_OBJECT_IDS.map((entry) => entry.split(':')[1] ?? ''),
+    ...config.CHAIRS.filter((key) => key.startsWith('teams:')).map((key) => key.split(':')[2] ?? ''),
+  ]
+  return [...new Set(ids.filter((id) => id !== ''))]
 }

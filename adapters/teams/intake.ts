@@ -228,7 +228,7 @@ async function runSubmit(turn: Turn, submit: CardSubmit): Promise<TeamsReply[]> 
   const result = await dialogue(turn, event)
   if (!result.view || !result.state) {
     const lang = event.type === 'setLang' ? event.lang : state.lang
-    return [reply(activity, stoppedCard(state, lang), true)]
+    return [reply(activity, stoppedCard(state, lang, ctx.deps.config.YOUTH_CRISIS_PHONE), true)]
   }
   if (event.type === 'save' && result.view.errors.length === 0) {
     const lang = result.state.lang
@@ -275,7 +275,7 @@ async function runCommand(turn: Turn, command: TeamsCommand): Promise<TeamsReply
       if (!open || !loaded.state)
         return send(buildMessageCard(lang, t(lang, 'teams.messages.nothingToResume'), ['new']))
       await dialogue(turn, { type: 'cancel' })
-      return send(stoppedCard(loaded.state, lang))
+      return send(stoppedCard(loaded.state, lang, ctx.deps.config.YOUTH_CRISIS_PHONE))
     }
     case 'pdf':
       return send(await runPdfLink(turn, command.reference, lang))
@@ -331,9 +331,9 @@ async function runAnswer(turn: Turn, submit: Extract<CardSubmit, { kind: 'answer
  * The card after a draft was stopped. Stopped at the acute-danger notice (G1), it keeps the crisis
  * lines in view: stopping the intake must not take away the numbers to call.
  */
-function stoppedCard(before: DraftState, lang: Lang): AdaptiveCard {
+function stoppedCard(before: DraftState, lang: Lang, phone: string): AdaptiveCard {
   return before.phase === 'notice' && before.stepId === 'G1'
-    ? buildCrisisStopCard(lang)
+    ? buildCrisisStopCard(lang, phone)
     : buildMessageCard(lang, t(lang, 'teams.messages.cancelled'), ['new'])
 }
 

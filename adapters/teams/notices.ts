@@ -24,6 +24,7 @@ import {
   buildReceiptCard,
   buildReminderCard,
   buildStatusCard,
+  escapeCardMarkdown,
 } from './cards'
 
 /**
@@ -47,6 +48,8 @@ export function renderTeamsNotice(notice: Notice, lang: Lang): AdaptiveCard | nu
         intervention: notice.intervention,
         urgency: notice.urgency,
         analysisMissing: notice.analysisMissing,
+        acuteDanger: notice.acuteDanger,
+        youthCrisisPhone: notice.youthCrisisPhone,
       })
     case 'status':
       // Teams shows status changes; a change that keeps the status (a new table date) is not sent.
@@ -171,7 +174,7 @@ export function buildTeamsDigestCard(digest: Digest, lang: Lang): DigestCard {
     body.push({
       type: 'FactSet',
       facts: digest.stalled.slice(0, CHAT_LIST_LIMIT).map((s) => ({
-        title: s.pseudonym ? `${s.reference} · ${s.pseudonym}` : s.reference,
+        title: s.pseudonym ? `${s.reference} · ${escapeCardMarkdown(s.pseudonym)}` : s.reference,
         value: entryText(s, lang),
       })),
     })

@@ -17,7 +17,7 @@ import { t } from '../../src/domain/copy'
 import { logger } from '../../src/logger'
 import { type Activity, isPersonal, langOfLocale } from './activity'
 import type { AdaptiveCard } from './card-schema'
-import { buildCardActivity, buildHelpCard } from './cards'
+import { buildCardActivity, buildHelpCard, buildMessageCard } from './cards'
 import { parseTriageInvoke, TRIAGE_VERB_PREFIX } from './case-card'
 import type { TeamsChannelSide } from './channel'
 import { ConnectorError, fetchInterceptor, quietLogger, type TeamsConnector } from './connector'
@@ -172,21 +172,60 @@ const INVOKING_CARD = 'invoking-card'
 function registerHandlers(app: App): void {
   app.on('message', async ({ activity }) => {
     const a = activity as unknown as Activity
-    const replies = await runTurn(a)
-    if (replies?.length) sendAfterAck(a, replies)
+    afterAck(a, async () => {
+      const replies = await runTurn(a)
+      if (replies?.length) sendAfterAck(a, replies)
+    })
   })
   // Install: Teams sends `conversationUpdate` (the bot among membersAdded) and `installationUpdate`
   // add for one install; the welcome goes out once.
   app.on('conversationUpdate', async ({ activity }) => {
     const a = activity as unknown as Activity
-    if ((a.membersAdded ?? []).some((m) => m.id === a.recipient?.id)) await welcome(a)
+    if ((a.membersAdded ?? []).some((m) => m.id === a.recipient?.id)) afterAck(a, () => welcome(a))
   })
   app.on('install.add', async ({ activity }) => {
-    await welcome(activity as unknown as Activity)
+    const a = activity as unknown as Activity
+    afterAck(a, () => welcome(a))
   })
   app.on('card.action', async ({ activity }) => cardAction(activity as unknown as Activity))
   app.on('dialog.open', async ({ activity }) => dialogOpen(activity as unknown as Activity))
   app.on('dialog.submit', async ({ activity }) => dialogSubmit(activity as unknown as Activity))
+}
+
+/**
+ * Messages and installs are answered at once: Teams needs only the 200, and nothing the turn stores
+ * is needed for it (DESIGN.md §5: nothing stored-and-waited-for on the ack path). The turn (delivery
+ * claim, dialogue, store) and its reply cards run after the answer, in `waitUntil`, with this request's
+ * scope. A turn that fails releases its claim (runTurn) and tells the user so with the error card
+ * (their answers are saved), where a 500 would have left them waiting for a retry Teams may never send.
+ * Invokes are not deferred: their answer is the turn's result.
+ */
+function afterAck(activity: Activity, turn: () => Promise<void>): void {
+  // A scope of its own: a failure after the answer must not reach the route as the answer's error.
+  const scope: TeamsRequestScope = { ...currentScope(), error: undefined }
+  scope.waitUntil(
+    scopes.run(scope, async () => {
+      await turn().catch((error: unknown) => {
+        scope.error = error
+      })
+      if (scope.error === undefined) return
+      logger.error('teams_turn_failed', {
+        requestId: scope.requestId,
+        error: scope.error instanceof Error ? scope.error.name : 'unknown',
+      })
+      const lang = langOfLocale(activity.locale)
+      const address = { serviceUrl: activity.serviceUrl, conversationId: activity.conversation.id }
+      await scope.connector
+        .sendActivity(address, buildCardActivity(buildMessageCard(lang, t(lang, 'teams.messages.error'))))
+        .catch(() =>
+          logger.error('teams_reply_failed', {
+            requestId: scope.requestId,
+            status: null,
+            error: 'error_card',
+          }),
+        )
+    }),
+  )
 }
 
 /**

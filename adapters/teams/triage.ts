@@ -78,6 +78,18 @@ export async function runTeamsTriage(
     userId: aad || 'unknown',
     lang: personal,
   })
+  const team = activity.channelData?.team?.id ?? ''
+  if (side.teamId !== '' && team !== side.teamId) {
+    // Only the configured team's channel card triages: a card of this bot in another team (or outside
+    // a team) changes nothing, whoever presses it.
+    await auditRefused(ctx, actor, invoke.reference, `teams:${invoke.action}:other_team`)
+    logger.warn('teams_other_team', {
+      requestId: ctx.requestId,
+      reference: invoke.reference,
+      route: invoke.action,
+    })
+    return message(t(personal, 'teams.channel.otherTeam'))
+  }
   if (!aad || !isChair(actor)) {
     await auditRefused(ctx, actor, invoke.reference, `teams:${invoke.action}`)
     logger.warn('teams_not_chair', {

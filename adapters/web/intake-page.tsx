@@ -9,9 +9,11 @@ import type {
   ScreenView,
 } from '../../src/domain/dialogue-types'
 import type { Lang } from '../../src/domain/enums'
+import { LIMITS } from '../../src/domain/intake'
 import { reasonGroups } from '../../src/domain/routing'
 import type { RoutingDecision } from '../../src/domain/types'
 import { CsrfField, Layout, type PageContext } from './layout'
+import { PhoneText } from './phone-text'
 
 /** The HTML id of a form field (intake paths contain dots and brackets). */
 export function fieldId(name: string): string {
@@ -132,6 +134,32 @@ function ChoiceGroup({
   )
 }
 
+/** The longest free text (LIMITS.longText): question, perspective, the reasons in the history. */
+const TEXT_LIMIT = LIMITS.longText
+
+function number(lang: Lang, n: number): string {
+  return new Intl.NumberFormat(lang === 'nl' ? 'nl-NL' : 'en-GB').format(n)
+}
+
+/** "123 van 5.000 tekens" — the counter as rendered by the server (the script updates it while typing). */
+function counterText(lang: Lang, count: number): string {
+  return t(lang, 'web.intake.counter', { max: number(lang, TEXT_LIMIT) }).replace(
+    '{count}',
+    number(lang, count),
+  )
+}
+
+/**
+ * Progressive enhancement (CSP nonce): the character counters follow typing. Without it the server-rendered
+ * count and the server's message still say everything.
+ */
+const COUNTER_SCRIPT = `document.querySelectorAll('textarea[data-max]').forEach(function(el){var out=document.getElementById(el.id+'-count');if(!out)return;var max=Number(el.getAttribute('data-max'));var tpl=out.getAttribute('data-template')||'';var fmt=new Intl.NumberFormat(document.documentElement.lang==='en'?'en-GB':'nl-NL');var show=function(){out.textContent=tpl.replace('{count}',fmt.format(el.value.length));out.className=el.value.length>max?'counter over':'counter'};el.addEventListener('input',show);show()})`
+
+/** The page's one script, by nonce; only pages with a counter carry it. */
+export function CounterScript({ nonce }: { nonce: string }) {
+  return <script nonce={nonce} dangerouslySetInnerHTML={{ __html: COUNTER_SCRIPT }} />
+}
+
 function ScalarField({
   field,
   name,
@@ -153,10 +181,28 @@ function ScalarField({
   }
   let control: unknown
   if (field.kind === 'textarea') {
+    // No maxlength: the browser would cut pasted text silently. The counter shows the limit (and, with the
+    // small script of the page, updates while typing); the server refuses a longer text with a message.
+    const value = scalar(field.value)
+    const counterId = `${id}-count`
     control = (
-      <textarea {...common} rows={6} maxlength={5000}>
-        {scalar(field.value)}
-      </textarea>
+      <>
+        <textarea
+          {...common}
+          aria-describedby={[common['aria-describedby'], counterId].filter(Boolean).join(' ')}
+          rows={6}
+          data-max={TEXT_LIMIT}
+        >
+          {value}
+        </textarea>
+        <p
+          class={value.length > TEXT_LIMIT ? 'counter over' : 'counter'}
+          id={counterId}
+          data-template={t(lang, 'web.intake.counter', { max: number(lang, TEXT_LIMIT) })}
+        >
+          {counterText(lang, value.length)}
+        </p>
+      </>
     )
   } else if (field.kind === 'select') {
     const value = scalar(field.value)
@@ -273,7 +319,9 @@ export function Notice({ notice, titleShown = false }: { notice: NoticeView; tit
         {notice.title}
       </h2>
       {notice.body.map((p) => (
-        <p>{p}</p>
+        <p>
+          <PhoneText text={p} />
+        </p>
       ))}
     </section>
   )
@@ -428,7 +476,11 @@ export function IntakePage({ ctx, view }: { ctx: PageContext; view: ScreenView }
           <progress max={view.progress.total} value={view.progress.current} aria-labelledby="progress" />
         </>
       ) : null}
-      <h1>{view.title}</h1>
+      {/* After each step focus lands on the step's heading, or on the error summary when there are errors
+          (issue 13 §14): a screen reader starts at the new step, not at the top of the page. */}
+      <h1 id="step-title" tabindex={-1} autofocus={view.errors.length === 0 ? true : undefined}>
+        {view.title}
+      </h1>
       <ErrorSummary errors={view.errors} lang={lang} />
       {view.intro ? <p class="intro">{view.intro}</p> : null}
       {view.notices.map((n) => (
@@ -468,6 +520,7 @@ export function IntakePage({ ctx, view }: { ctx: PageContext; view: ScreenView }
             ))}
         </div>
       </form>
+      {view.fields.some((f) => f.kind === 'textarea') ? <CounterScript nonce={ctx.nonce} /> : null}
     </Layout>
   )
 }

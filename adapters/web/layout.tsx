@@ -16,6 +16,8 @@ export interface PageContext {
   user: { name: string; roles: readonly Role[] } | null
   /** Path of this page (the language switch comes back here). */
   path: string
+  /** The regional youth crisis service's number (configuration `YOUTH_CRISIS_PHONE`), when set. */
+  youthCrisisPhone?: string
 }
 
 /** The hidden CSRF field every form carries. */

@@ -1,12 +1,22 @@
 /** @jsxImportSource hono/jsx */
 import { t } from '../../src/domain/copy'
+import { noticeLine, type ReceiptText } from '../../src/domain/crisis'
 import type { Lang } from '../../src/domain/enums'
 import { CsrfField, Layout, type PageContext } from './layout'
+import { PhoneText } from './phone-text'
 
 /** A short message shown once after a redirect (e.g. "saved, continue later"). */
 export type Flash = 'saved' | 'savedPartial' | 'cancelled' | 'noDraft' | 'crisis'
 
-function FlashMessage({ flash, lang }: { flash?: Flash | null; lang: Lang }) {
+function FlashMessage({
+  flash,
+  lang,
+  phone,
+}: {
+  flash?: Flash | null
+  lang: Lang
+  phone?: string | undefined
+}) {
   if (!flash) return null
   // Stopping at the acute-danger notice (G1) must not lose the crisis numbers: they stay on screen.
   if (flash === 'crisis')
@@ -14,7 +24,9 @@ function FlashMessage({ flash, lang }: { flash?: Flash | null; lang: Lang }) {
       <section class="notice notice-danger" role="alert">
         <h2>{t(lang, 'dialogue.notices.G1.title')}</h2>
         {['call112', 'veiligThuis', 'crisis', 'notAReport'].map((line) => (
-          <p>{t(lang, `dialogue.notices.G1.${line}`)}</p>
+          <p>
+            <PhoneText text={noticeLine(lang, `dialogue.notices.G1.${line}`, {}, phone)} />
+          </p>
         ))}
       </section>
     )
@@ -51,14 +63,16 @@ export function LandingPage({
   return (
     <Layout ctx={ctx} title={t(lang, 'web.landing.title')}>
       <h1>{t(lang, 'web.landing.title')}</h1>
-      <FlashMessage flash={flash} lang={lang} />
+      <FlashMessage flash={flash} lang={lang} phone={ctx.youthCrisisPhone} />
       <p class="intro">{t(lang, 'web.landing.intro')}</p>
       <p>{t(lang, 'web.landing.steps')}</p>
       <section class="notice notice-danger" aria-labelledby="acute-title">
         <h2 id="acute-title" class="visually-hidden">
           112
         </h2>
-        <p>{t(lang, 'web.landing.acute')}</p>
+        <p>
+          <PhoneText text={t(lang, 'web.landing.acute')} />
+        </p>
       </section>
       <p>{t(lang, 'web.landing.privacy')}</p>
       {ctx.user ? (
@@ -92,8 +106,19 @@ export function LandingPage({
   )
 }
 
-/** After submitting: the case reference, prominently. */
-export function DonePage({ ctx, reference }: { ctx: PageContext; reference: string }) {
+/**
+ * After submitting: the case reference, prominently; what happens next (a call back now for a spoedmelding,
+ * never "within 3 working days") and, for an urgent report, 112, Veilig Thuis and the crisis service.
+ */
+export function DonePage({
+  ctx,
+  reference,
+  receipt,
+}: {
+  ctx: PageContext
+  reference: string
+  receipt?: ReceiptText | undefined
+}) {
   const { lang } = ctx
   return (
     <Layout ctx={ctx} title={t(lang, 'web.done.title')}>
@@ -102,7 +127,18 @@ export function DonePage({ ctx, reference }: { ctx: PageContext; reference: stri
       <p class="reference" id="reference">
         {reference}
       </p>
-      <p>{t(lang, 'web.done.body')}</p>
+      <p id="next">{receipt ? receipt.next : t(lang, 'web.done.body')}</p>
+      {receipt && receipt.crisis.length > 0 ? (
+        <section class="notice notice-danger" aria-labelledby="crisis-title">
+          <h2 id="crisis-title">{t(lang, 'dialogue.receipt.crisisTitle')}</h2>
+          {receipt.crisis.map((line) => (
+            <p>
+              <PhoneText text={line} />
+            </p>
+          ))}
+        </section>
+      ) : null}
+      {receipt ? <p>{t(lang, 'web.done.refer')}</p> : null}
       <div class="actions">
         <a class="button primary" href="/cases">
           {t(lang, 'web.done.cases')}
@@ -233,7 +269,14 @@ export function DevLoginPage({
 }
 
 /** Which problem an error page explains. */
-export type ErrorKind = 'unauthorized' | 'csrf' | 'notFound' | 'server' | 'tooLarge' | 'badForm'
+export type ErrorKind =
+  | 'unauthorized'
+  | 'csrf'
+  | 'notFound'
+  | 'server'
+  | 'tooLarge'
+  | 'badForm'
+  | 'badEncoding'
 
 /**
  * An error page. The 401 page is bilingual (we do not know the person's language yet); others use the
@@ -248,6 +291,7 @@ export function ErrorPage({ ctx, kind }: { ctx: PageContext; kind: ErrorKind }) 
     server: 'web.errors.serverTitle',
     tooLarge: 'web.errors.title',
     badForm: 'web.errors.title',
+    badEncoding: 'web.errors.title',
   }[kind]
   const bodyKey = `web.errors.${kind}`
   return (

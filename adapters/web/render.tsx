@@ -1,4 +1,5 @@
 /** @jsxImportSource hono/jsx */
+import type { ReceiptText } from '../../src/domain/crisis'
 import type { ScreenView } from '../../src/domain/dialogue-types'
 import { IntakePage } from './intake-page'
 import type { PageContext } from './layout'
@@ -21,7 +22,8 @@ export const renderWeb = {
   landing: (ctx: PageContext, draft: { updatedAt: string } | null, flash: Flash | null) =>
     renderDocument(<LandingPage ctx={ctx} draft={draft} flash={flash} />),
   intake: (ctx: PageContext, view: ScreenView) => renderDocument(<IntakePage ctx={ctx} view={view} />),
-  done: (ctx: PageContext, reference: string) => renderDocument(<DonePage ctx={ctx} reference={reference} />),
+  done: (ctx: PageContext, reference: string, receipt?: ReceiptText) =>
+    renderDocument(<DonePage ctx={ctx} reference={reference} receipt={receipt} />),
   cancel: (ctx: PageContext) => renderDocument(<CancelPage ctx={ctx} />),
   devLogin: (
     ctx: PageContext,

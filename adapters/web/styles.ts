@@ -70,6 +70,10 @@ dl.answers dd{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}
 .section-head{display:flex;justify-content:space-between;align-items:baseline;gap:1rem;flex-wrap:wrap}
 .decision{border:3px solid #14365d;padding:1rem;margin:1.5rem 0}
 .decision .primary-route{font-size:1.4rem;font-weight:700;margin:.25rem 0 .75rem}
+.tel{white-space:nowrap}
+h1[tabindex="-1"]:focus{outline:none}
+.counter{margin:.25rem 0 0;font-size:.95rem;color:#505a5f}
+.counter.over{color:#b10e1e;font-weight:700}
 .reference{font-size:2rem;font-weight:700;letter-spacing:.02em;background:#e7f4ec;border:3px solid #00703c;padding:.5rem 1rem;display:inline-block;margin:.5rem 0 1rem}
 table{border-collapse:collapse;width:100%}
 caption{text-align:left;font-weight:600;margin-bottom:.5rem}

@@ -8,7 +8,18 @@ export interface AccessSettings {
   audience: string
   /** Override of the JWKS URL (tests); default `https://<teamDomain>/cdn-cgi/access/certs`. */
   certsUrl?: string
+  /**
+   * Oldest token accepted, in seconds since its `iat` (default 24 h): at least the Access application's
+   * session duration, which is when Access signs a fresh token.
+   */
+  maxTokenAgeSeconds?: number
 }
+
+/** Default maximum age of an Access JWT (its `iat`): Access's default session duration, 24 hours. */
+export const ACCESS_MAX_TOKEN_AGE_SECONDS = 24 * 60 * 60
+
+/** Claims an Access JWT must carry (issue 14 §6): without `exp` a token would never expire. */
+export const ACCESS_REQUIRED_CLAIMS = ['exp', 'iat', 'sub', 'email'] as const
 
 /** A verified Access identity. `email` is the stable user id (and personal data: never logged). */
 export interface AccessIdentity {
@@ -34,7 +45,8 @@ function jwksFor(url: string): JWTVerifyGetKey {
 
 /**
  * Verifies an Access JWT: signature against the team's published keys, issuer = the team domain,
- * audience = the application's AUD, expiry (60 s clock tolerance). Returns null on any failure.
+ * audience = the application's AUD; `exp`, `iat`, `sub` and `email` present, not expired, not older than
+ * the maximum token age, not issued in the future (60 s clock tolerance). Returns null on any failure.
  * `keys` lets tests pass a local key set instead of fetching one.
  */
 export async function verifyAccessJwt(
@@ -51,10 +63,12 @@ export async function verifyAccessJwt(
       audience: settings.audience,
       algorithms: ['RS256'],
       clockTolerance: 60,
+      requiredClaims: [...ACCESS_REQUIRED_CLAIMS],
+      maxTokenAge: settings.maxTokenAgeSeconds ?? ACCESS_MAX_TOKEN_AGE_SECONDS,
       ...(options.now ? { currentDate: options.now } : {}),
     })
     const email = typeof payload.email === 'string' ? payload.email.trim().toLowerCase() : ''
-    if (!email || !payload.sub) return null
+    if (!email || email.length > 320 || !payload.sub || payload.sub.length > 200) return null
     return { email, subject: payload.sub }
   } catch {
     return null

@@ -29,6 +29,8 @@ export async function isConfiguredToken(
 export interface BearerOptions<C extends Context> {
   /** The configured token of this request's Worker (an env secret). */
   expected: (c: C) => string | undefined
+  /** Instead of `expected`: checks the token itself (e.g. against a list of named tokens). */
+  verify?: (token: string, c: C) => Promise<boolean>
   /** Shortest token that counts as configured. */
   minLength: number
   /** `WWW-Authenticate: Bearer realm="…"`. */
@@ -51,7 +53,10 @@ export function requireBearer<C extends Context>(options: BearerOptions<C>): Mid
   }
   return bearerAuth({
     realm: options.realm,
-    verifyToken: (token, c) => isConfiguredToken(token, options.expected(c as C), options.minLength),
+    verifyToken: (token, c) =>
+      options.verify
+        ? options.verify(token, c as C)
+        : isConfiguredToken(token, options.expected(c as C), options.minLength),
     noAuthenticationHeader: { message: refuse },
     invalidAuthenticationHeader: { message: refuse },
     invalidToken: { message: refuse },

@@ -12,6 +12,8 @@ export const ACCESS_TENANT = 'access'
 /**
  * Who is making a web request. With DEV_MODE: the signed dev session cookie. Otherwise only a valid
  * Cloudflare Access JWT counts (a session cookie is ignored), with the email as the stable user id.
+ * Callers pass the configuration of the request (`webConfigFor` in ./dev-mode.ts): DEV_MODE is off there
+ * with Access configured or for a request that did not come from loopback.
  */
 export async function readWebIdentity(
   config: Config,
@@ -33,6 +35,7 @@ export async function readWebIdentity(
       teamDomain: config.ACCESS_TEAM_DOMAIN,
       audience: config.ACCESS_AUD,
       ...(config.ACCESS_CERTS_URL ? { certsUrl: config.ACCESS_CERTS_URL } : {}),
+      maxTokenAgeSeconds: config.ACCESS_MAX_TOKEN_AGE_SECONDS,
     },
     { now },
   )

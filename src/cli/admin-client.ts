@@ -1,3 +1,4 @@
+import { isLoopbackHost } from '../auth/dev-mode'
 import { both } from '../domain/copy'
 import { printMessage } from './io'
 import { type CliContext, EXIT } from './types'
@@ -26,15 +27,26 @@ export const processIo = (): AdminIo => ({ fetch: (i, init) => fetch(i, init), e
 
 export type AdminCall = { ok: true; status: number; body: unknown } | { ok: false; code: number }
 
-/** Checks `--url` (http or https) and the token; prints what is wrong. */
+/** Checks `--url` (https, or http to loopback only) and the token; prints what is wrong. */
 export function resolveTarget(
   ctx: CliContext,
   io: AdminIo,
   url: string | undefined,
 ): { base: string; token: string } | null {
   const base = (url ?? io.env.RET_ADMIN_URL ?? DEFAULT_ADMIN_URL).replace(/\/+$/, '')
-  if (!/^https?:\/\/[^\s/]+/.test(base)) {
+  let parsed: URL | null = null
+  try {
+    parsed = /^https?:\/\/[^\s/]+/.test(base) ? new URL(base) : null
+  } catch {
+    parsed = null
+  }
+  if (!parsed) {
     printMessage(ctx, both('privacy.cli.badUrl'))
+    return null
+  }
+  // The admin token never travels in the clear (issue 14 §8): http:// only to this machine.
+  if (parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname)) {
+    printMessage(ctx, both('privacy.cli.insecureUrl', { url: parsed.origin }))
     return null
   }
   // The dev server (`npm run dev`) has a fixed, fake admin token; anything else needs RET_ADMIN_TOKEN.

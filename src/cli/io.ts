@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
-import { type Bilingual, both } from '../domain/copy'
+import { type Bilingual, both, COPY, type CopyTree } from '../domain/copy'
 import { type Intake, parseIntake, type ValidationError } from '../domain/intake'
+import { DEFAULT_REGION, loadRegion, parseIntakeForRegion, REGION_IDS, type Region } from '../domain/region'
 import { type OptionSpec, parseStrict, type StrictParse } from './parse-args'
 import { type CliContext, EXIT } from './types'
 
@@ -106,6 +107,7 @@ export async function readIntakeArgument(
   ctx: CliContext,
   command: string,
   positional: readonly string[],
+  region?: Region,
 ): Promise<{ ok: true; intake: Intake } | { ok: false; code: number; errors?: ValidationError[] }> {
   const [file, ...extra] = positional
   if (file === undefined) {
@@ -129,7 +131,9 @@ export async function readIntakeArgument(
     const errors = [{ path: 'intake', ...both('validation.invalidJson', { detail }) }]
     return { ok: false, code: EXIT.badInput, errors }
   }
-  const parsed = parseIntake(unwrapSample(data))
+  const parsed = region
+    ? parseIntakeForRegion(unwrapSample(data), region.pack)
+    : parseIntake(unwrapSample(data))
   if (!parsed.ok) return { ok: false, code: EXIT.badInput, errors: parsed.errors }
   return { ok: true, intake: parsed.value }
 }
@@ -143,4 +147,43 @@ export function unwrapSample(data: unknown): unknown {
   const keys = Object.keys(data)
   const wrapped = keys.includes('intake') && keys.every((k) => k === 'intake' || k === 'expected')
   return wrapped ? (data as { intake: unknown }).intake : data
+}
+
+/** The `--region <id>` option of route, validate, pdf and digest (default drenthe). */
+export const REGION_OPTION = { region: { type: 'string' } } as const
+
+/** The region of `--region` (default Drenthe), or null after printing a bilingual error. */
+export function resolveRegion(ctx: CliContext, id: string | undefined): Region | null {
+  const wanted = id ?? DEFAULT_REGION
+  if (!REGION_IDS.includes(wanted)) {
+    printMessage(ctx, both('routing.cli.unknownRegion', { region: wanted, options: REGION_IDS.join(', ') }))
+    return null
+  }
+  return loadRegion(wanted)
+}
+
+/**
+ * Runs `fn` with the region pack's copy overrides in place (intervention names, the service name) and puts
+ * the shared copy back afterwards. One command runs at a time in the command line, so this is safe there.
+ */
+export async function withRegionCopy<T>(region: Region, fn: () => Promise<T>): Promise<T> {
+  const saved: [CopyTree, string, string | CopyTree | undefined][] = []
+  for (const lang of ['nl', 'en'] as const) {
+    for (const [key, text] of Object.entries(region.pack.copy[lang])) {
+      const parts = key.split('.')
+      let node: CopyTree = COPY[lang]
+      for (const part of parts.slice(0, -1)) node = node[part] as CopyTree
+      const last = parts.at(-1) as string
+      saved.push([node, last, node[last]])
+      node[last] = text
+    }
+  }
+  try {
+    return await fn()
+  } finally {
+    for (const [node, key, value] of saved.reverse()) {
+      if (value === undefined) delete node[key]
+      else node[key] = value
+    }
+  }
 }

@@ -59,6 +59,18 @@ export const COMMANDS: CommandEntry[] = [
     usage: 'privacy.cli.usageAudit',
     load: () => import('./commands/audit'),
   },
+  {
+    name: 'export',
+    summary: 'privacy.cli.export',
+    usage: 'privacy.cli.usageExport',
+    load: () => import('./commands/export'),
+  },
+  {
+    name: 'rectify',
+    summary: 'privacy.cli.rectify',
+    usage: 'privacy.cli.usageRectify',
+    load: () => import('./commands/rectify'),
+  },
 ]
 
 /**

@@ -13,6 +13,7 @@ import type { Actor, Role, Surface } from './types'
  * - coordinator: the weekly digest (references and pseudonyms only) and the monitoring page (aggregates
  *   only), no case details.
  * - admin: everything, including export, erasure, the audit trail and key rotation.
+ * - chairs and admins may rectify a personal field of a case (issue 14 §11).
  * - the case lead (a person named on the case) sees and works on that case.
  */
 
@@ -30,6 +31,7 @@ export const ACCESS_ACTIONS = [
   'monitoring.view',
   'audit.view',
   'keys.rotate',
+  'case.rectify',
 ] as const
 export type AccessAction = (typeof ACCESS_ACTIONS)[number]
 
@@ -87,6 +89,9 @@ export function can(
       return kase !== undefined && (has('admin') || chairHere || isReferrer || isLead)
     case 'case.triage':
       return kase !== undefined && (has('admin') || chairHere || isLead)
+    case 'case.rectify':
+      // Correcting a personal field (AVG art. 16): a chair of the case's region or an admin.
+      return kase !== undefined && (has('admin') || chairHere)
     case 'case.respond':
       return kase !== undefined && (has('admin') || isReferrer)
     case 'case.export':

@@ -52,6 +52,12 @@ function normalize(value: unknown): RawValue | undefined {
 }
 
 /**
+ * How much of one typed text a draft keeps: well above the longest field (5,000), so text that is too long is
+ * refused with a message and shown back whole, never silently cut (issue 13 §7).
+ */
+export const RAW_TEXT_CAP = 20_000
+
+/**
  * Keeps only the values that belong to the step's fields (list rows as `path[i].item`; a list may also
  * come as an array of row objects) and caps every text, so a draft never stores an arbitrary payload.
  */
@@ -231,7 +237,7 @@ export function parseValue(
     case 'email': {
       const text = first(value)
       if (field.maxLength && text.length > field.maxLength)
-        return { ok: false, key: 'tooLong', params: { max: field.maxLength } }
+        return { ok: false, key: 'tooLong', params: { max: field.maxLength, count: text.length } }
       return EMAIL.safeParse(text).success ? { ok: true, value: text } : { ok: false, key: 'email' }
     }
     case 'tel': {
@@ -248,7 +254,7 @@ export function parseValue(
       // text, textarea
       const text = first(value)
       if (field.maxLength && text.length > field.maxLength)
-        return { ok: false, key: 'tooLong', params: { max: field.maxLength } }
+        return { ok: false, key: 'tooLong', params: { max: field.maxLength, count: text.length } }
       if (looksLikeBsn(text)) return { ok: false, key: 'bsn' }
       if (field.format === 'initial' && !isInitial(text)) return { ok: false, key: 'initial' }
       return { ok: true, value: text }

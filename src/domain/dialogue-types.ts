@@ -1,4 +1,5 @@
 import type { Bilingual } from './copy'
+import type { ReceiptText } from './crisis'
 import type { Lang } from './enums'
 import type { Intake } from './intake'
 import type { RoutingDecision } from './types'
@@ -187,6 +188,8 @@ export interface ScreenView {
   /** On the review: the answers per step, the routing suggestion and its summary lines. */
   review?: { sections: ReviewSection[]; decision: RoutingDecision | null; summary: string[] }
   reference?: string
+  /** Once submitted: what happens next and, for an urgent report, where to call (src/domain/crisis.ts). */
+  receipt?: ReceiptText
 }
 
 /**

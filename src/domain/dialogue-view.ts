@@ -1,6 +1,7 @@
 import { interventionName, label, t } from './copy'
+import { noticeLine, receiptText } from './crisis'
 import { buildIntakeWith, holds, indexOf, maybe, rawFromAnswers, type Walk, walk } from './dialogue-core'
-import { type RawValues, rawValuesFor, rowCount, rowKey, toDisplay } from './dialogue-fields'
+import { RAW_TEXT_CAP, type RawValues, rawValuesFor, rowCount, rowKey, toDisplay } from './dialogue-fields'
 import type {
   ActionView,
   DraftState,
@@ -12,7 +13,7 @@ import type {
   ScreenView,
   ViewInput,
 } from './dialogue-types'
-import { ENUMS, type Lang } from './enums'
+import { ENUMS, type Lang, type Urgency } from './enums'
 import { LIMITS } from './intake'
 import { route } from './routing'
 import { DEFAULT_RULES, type RuleSet } from './rules'
@@ -29,8 +30,10 @@ export function view(
   now: Date,
   rules: RuleSet = DEFAULT_RULES,
   input?: ViewInput,
+  options: ViewOptions = {},
 ): ScreenView {
   const lang = state.lang
+  const phone = options.youthCrisisPhone
   const w = walk(script, state.answers, state.flow, lang, now)
   const params = paramsOf(w)
   const base = {
@@ -64,7 +67,7 @@ export function view(
             id: gate.id,
             tone: gate.tone,
             title: t(lang, gate.title, params),
-            body: gate.body.map((k) => t(lang, k, params)),
+            body: gate.body.map((k) => noticeLine(lang, k, params, phone)),
           },
         ],
         actions: [
@@ -95,6 +98,11 @@ export function view(
         progress: progressOf(state, w, lang, script),
         notices: banners(script, w, lang, params),
         ...(state.reference ? { reference: state.reference } : {}),
+        receipt: receiptText(lang, {
+          acuteDanger: state.answers.acuteDanger === true,
+          urgency: urgencyOf(state.answers.urgency),
+          youthCrisisPhone: phone ?? null,
+        }),
       }
     default: {
       // Cancelled. Whoever answered "acute danger" and stopped still sees where to call.
@@ -106,7 +114,7 @@ export function view(
                 id: crisis.id,
                 tone: 'danger',
                 title: t(lang, crisis.title),
-                body: crisis.body.map((k) => t(lang, k)),
+                body: crisis.body.map((k) => noticeLine(lang, k, {}, phone)),
               },
             ]
           : []
@@ -119,6 +127,18 @@ export function view(
       }
     }
   }
+}
+
+/** Deployment settings a screen shows (configuration, not answers). */
+export interface ViewOptions {
+  /** The regional youth crisis service's number (`YOUTH_CRISIS_PHONE`); empty = "your own crisis procedure". */
+  youthCrisisPhone?: string
+}
+
+function urgencyOf(value: unknown): Urgency | null {
+  return typeof value === 'string' && (ENUMS.urgency as readonly string[]).includes(value)
+    ? (value as Urgency)
+    : null
 }
 
 function paramsOf(w: Walk): Record<string, string | number> {
@@ -254,7 +274,7 @@ function stepView(
 ): ScreenView {
   const errors = input?.errors ?? []
   const raw: RawValues = input
-    ? rawValuesFor(step, input.values, LIMITS.longText + 1)
+    ? rawValuesFor(step, input.values, RAW_TEXT_CAP)
     : state.pending?.stepId === step.id
       ? state.pending.values
       : rawFromAnswers(step, state.answers)

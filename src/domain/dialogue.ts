@@ -15,6 +15,7 @@ import {
   fitsIntake,
   localToday,
   parseValue,
+  RAW_TEXT_CAP,
   type RawValues,
   rawValuesFor,
   rowCount,
@@ -42,7 +43,7 @@ import {
   type ScriptStep,
 } from './script'
 
-export { view } from './dialogue-view'
+export { type ViewOptions, view } from './dialogue-view'
 
 /**
  * The intake dialogue as a pure state machine (DOMAIN.md §2–4, DESIGN.md §2). Every surface turns user
@@ -311,9 +312,9 @@ function onAnswer(
 ): StepResult {
   const step = currentStep(state, stepId, script)
   if (!step || values === null || typeof values !== 'object') return unchanged(state)
-  const raw = rawValuesFor(step, values, LIMITS.longText + 1)
+  const raw = rawValuesFor(step, values, RAW_TEXT_CAP)
   const parsed = parseStepValues(step, raw, state, script, now)
-  if (parsed.errors.length > 0) return unchanged(state, parsed.errors)
+  if (parsed.errors.length > 0) return refusedKeepingInput(state, step.id, raw, parsed.errors, now)
   const answers = { ...state.answers }
   for (const path of parsed.cleared) delete answers[path]
   Object.assign(answers, parsed.values)
@@ -327,6 +328,27 @@ function onAnswer(
   return changed(state, { answers, flow, trail, pending: null, returnToReview, ...place }, now)
 }
 
+/**
+ * A refused answer keeps what was typed as the step's pending input, so a reload shows it again (issue 13 §7).
+ * The version stays: nothing was accepted, and a card or form of this version is still current.
+ */
+function refusedKeepingInput(
+  state: DraftState,
+  stepId: string,
+  raw: PendingInput['values'],
+  errors: FieldError[],
+  now: Date,
+): StepResult {
+  const rows = state.pending?.stepId === stepId ? state.pending.rows : {}
+  if (state.pending?.stepId === stepId && JSON.stringify(state.pending.values) === JSON.stringify(raw))
+    return unchanged(state, errors)
+  return {
+    state: { ...state, pending: { stepId, values: raw, rows }, updatedAt: now.toISOString() },
+    effects: [],
+    errors,
+  }
+}
+
 function onSave(
   state: DraftState,
   stepId: string,
@@ -336,7 +358,7 @@ function onSave(
 ): StepResult {
   const step = currentStep(state, stepId, script)
   if (!step || values === null || typeof values !== 'object') return unchanged(state)
-  const raw = rawValuesFor(step, values, LIMITS.longText + 1)
+  const raw = rawValuesFor(step, values, RAW_TEXT_CAP)
   const rows = state.pending?.stepId === stepId ? state.pending.rows : {}
   if (state.pending?.stepId === stepId && JSON.stringify(state.pending.values) === JSON.stringify(raw))
     return unchanged(state)
@@ -359,7 +381,7 @@ function onRow(
   if (!step || !list) return unchanged(state)
   const base =
     event.values && typeof event.values === 'object'
-      ? rawValuesFor(step, event.values, LIMITS.longText + 1)
+      ? rawValuesFor(step, event.values, RAW_TEXT_CAP)
       : state.pending?.stepId === step.id
         ? state.pending.values
         : rawFromAnswers(step, state.answers)

@@ -42,8 +42,25 @@ export const LIMITS = {
   maxWeeksAbsent: 52,
 } as const
 
-const shortText = z.string().trim().min(1).max(LIMITS.shortText)
-const longText = z.string().trim().min(1).max(LIMITS.longText)
+/**
+ * Control characters (Unicode Cc: C0, DEL, C1) other than tab and line breaks are refused in every text
+ * field (issue 14 §7): a NUL byte or an escape sequence has no place in a referral and can confuse what
+ * shows the text later (terminal, PDF, chat). A carriage return only counts as part of CRLF, which is how
+ * browsers send the line breaks of a textarea.
+ */
+const CONTROL_CHARACTER = /[^\P{Cc}\t\n\r]|\r(?!\n)/u
+
+/** Whether a text holds no control characters but tab, newline and CRLF. */
+export function hasNoControlCharacters(text: string): boolean {
+  return !CONTROL_CHARACTER.test(text)
+}
+
+/** A free-text string: refuses control characters with a message that names the field. */
+export const plainText = () =>
+  z.string().refine(hasNoControlCharacters, { message: 'validation.controlCharacters', abort: true })
+
+const shortText = plainText().trim().min(1).max(LIMITS.shortText)
+const longText = plainText().trim().min(1).max(LIMITS.longText)
 const isoDate = z.string().regex(ISO_DATE, { message: 'validation.date' })
 const isoMonth = z.string().regex(ISO_MONTH, { message: 'validation.month' })
 const count = z.int().min(0).max(LIMITS.maxCount)
@@ -60,7 +77,7 @@ export const ReferrerSchema = z.strictObject({
   organisation: shortText,
   role: z.enum(REFERRER_ROLES),
   email: z.email({ message: 'validation.email' }).max(LIMITS.shortText),
-  phone: z.string().trim().max(40).nullable(),
+  phone: plainText().trim().max(40).nullable(),
 })
 
 /**
@@ -75,8 +92,7 @@ export function isInitial(text: string): boolean {
 }
 
 export const ChildSchema = z.strictObject({
-  pseudonym: z
-    .string()
+  pseudonym: plainText()
     .trim()
     .min(1)
     .max(40)
@@ -90,7 +106,7 @@ export const ConsentSchema = z.strictObject({
   child: z.boolean(),
   parents: z.boolean(),
   date: isoDate.nullable(),
-  scope: z.string().trim().min(1).max(LIMITS.shortText).nullable(),
+  scope: plainText().trim().min(1).max(LIMITS.shortText).nullable(),
 })
 
 export const LegalSchema = z.strictObject({
@@ -112,8 +128,9 @@ export const PlacementSchema = z.strictObject({
   needed: z.boolean(),
   threatened: z.boolean(),
   onWaitingList: z.boolean(),
-  movesLast12Months: count,
-  rejectedByProviders: count,
+  /** Optional questions: null when the referrer left them unanswered (never read as 0; issue 13 §6). */
+  movesLast12Months: count.nullable(),
+  rejectedByProviders: count.nullable(),
   breakdown: z.boolean(),
   closedCareRequested: z.boolean(),
 })
@@ -132,7 +149,7 @@ export const HistoryEntrySchema = z
     from: isoMonth,
     to: isoMonth.nullable(),
     result: z.enum(HISTORY_RESULTS),
-    why: z.string().trim().max(LIMITS.longText).nullable(),
+    why: plainText().trim().max(LIMITS.longText).nullable(),
   })
   .refine((h) => h.to === null || !ISO_MONTH.test(h.from) || h.to >= h.from, {
     message: 'validation.periodOrder',
@@ -163,7 +180,7 @@ export const SchoolSchema = z.strictObject({
 export const AnalysisSchema = z.strictObject({
   present: z.boolean(),
   sharedWithFamily: z.boolean(),
-  attachmentId: z.string().max(100).nullable(),
+  attachmentId: plainText().max(100).nullable(),
 })
 
 export const IntakeSchema = z

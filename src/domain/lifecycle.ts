@@ -3,7 +3,7 @@ import { formatActorKey } from './actor-key'
 import { type Bilingual, t } from './copy'
 import { INTERVENTIONS, type Intervention, type Lang, type Municipality, type Urgency } from './enums'
 import { type FollowUpAnswers, FollowUpFieldsSchema } from './follow-up'
-import { formatIssues, LIMITS, type ValidationError } from './intake'
+import { formatIssues, LIMITS, plainText, type ValidationError } from './intake'
 import type { Actor, Surface } from './types'
 
 /**
@@ -86,8 +86,8 @@ export function actorKey(actor: Pick<Actor, 'surface' | 'tenant' | 'userId'>): s
   return formatActorKey(actor)
 }
 
-const text = z.string().trim().min(1).max(LIMITS.longText)
-const optionalText = z.string().trim().max(LIMITS.longText).nullable().default(null)
+const text = plainText().trim().min(1).max(LIMITS.longText)
+const optionalText = plainText().trim().max(LIMITS.longText).nullable().default(null)
 const isoDateTime = z.iso.datetime({ offset: true })
 const identityKey = z
   .string()
@@ -102,7 +102,7 @@ export const CaseCommandSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('requestInfo'),
     /** What is missing, e.g. `analysis`, `consent`, or short free descriptions. */
-    items: z.array(z.string().trim().min(1).max(LIMITS.shortText)).max(20).default([]),
+    items: z.array(plainText().trim().min(1).max(LIMITS.shortText)).max(20).default([]),
     question: text,
   }),
   z.strictObject({ type: z.literal('provideInfo'), answer: text }),

@@ -35,6 +35,10 @@ export interface ReceiptNotice {
   intervention: Intervention
   urgency: Urgency
   analysisMissing: boolean
+  /** G1 fired (a spoedmelding): the receipt promises a call back now and repeats the crisis numbers. */
+  acuteDanger: boolean
+  /** The regional youth crisis service's number (configuration), repeated on an urgent receipt; null = none set. */
+  youthCrisisPhone: string | null
 }
 
 /** A change of the referrer's case. */
@@ -111,6 +115,7 @@ export type NoticeKind = Notice['kind']
 /** The receipt of a submitted case. */
 export function buildReceiptNotice(
   state: Pick<CaseState, 'reference' | 'suggestedIntervention' | 'urgency' | 'flags'>,
+  youthCrisisPhone: string | null = null,
 ): ReceiptNotice {
   return {
     kind: 'receipt',
@@ -118,6 +123,8 @@ export function buildReceiptNotice(
     intervention: state.suggestedIntervention,
     urgency: state.urgency,
     analysisMissing: state.flags.includes('analysis_missing'),
+    acuteDanger: state.flags.includes('G1'),
+    youthCrisisPhone: youthCrisisPhone || null,
   }
 }
 

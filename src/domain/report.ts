@@ -562,9 +562,9 @@ function buildField(field: ReportField, ctx: Ctx): Built {
     case 'placement.onWaitingList':
       return row(f('placementWaiting'), yesNo(placement.onWaitingList))
     case 'placement.movesLast12Months':
-      return row(f('placementMoves'), String(placement.movesLast12Months))
+      return row(f('placementMoves'), numberOrNotGiven(lang, placement.movesLast12Months))
     case 'placement.rejectedByProviders':
-      return row(f('placementRejected'), String(placement.rejectedByProviders))
+      return row(f('placementRejected'), numberOrNotGiven(lang, placement.rejectedByProviders))
     case 'placement.breakdown':
       return row(f('placementBreakdown'), yesNo(placement.breakdown))
     case 'placement.closedCareRequested':
@@ -751,4 +751,9 @@ export function buildReport(input: ReportInput, layout: PdfLayout = DEFAULT_PDF_
     continued: t(lang, 'pdf.continued'),
     sections,
   }
+}
+
+/** An optional number: unanswered reads "Niet ingevuld" / "Not given", never 0 (issue 13 §6). */
+function numberOrNotGiven(lang: Lang, value: number | null): string {
+  return value === null ? t(lang, 'pdf.notGiven') : String(value)
 }

@@ -148,9 +148,15 @@ export function route(intake: Intake, rules: RuleSet, now: Date): RoutingDecisio
   return { primary, alternatives, reasons, gates, missing, scores }
 }
 
-/** The public shape of a decision (DOMAIN.md §4), with every intervention's score. */
-export function toRoutingOutput(decision: RoutingDecision): RoutingOutput {
-  const scores = Object.fromEntries(INTERVENTIONS.map((i) => [i, decision.scores?.[i] ?? 0])) as Record<
+/**
+ * The public shape of a decision (DOMAIN.md §4), with the score of every intervention of the region
+ * (`interventions`: a region pack's; default all five of Drenthe).
+ */
+export function toRoutingOutput(
+  decision: RoutingDecision,
+  interventions: readonly Intervention[] = INTERVENTIONS,
+): RoutingOutput {
+  const scores = Object.fromEntries(interventions.map((i) => [i, decision.scores?.[i] ?? 0])) as Record<
     Intervention,
     number
   >

@@ -63,7 +63,8 @@ export const GateRuleSchema = z.strictObject({
 export const RuleSetSchema = z.strictObject({
   version: z.literal(1),
   description: z.string().optional(),
-  precedence: z.array(intervention).length(INTERVENTIONS.length),
+  /** Every intervention of the region once (checked against the region's list in `parseRuleSet`). */
+  precedence: z.array(intervention).min(1).max(INTERVENTIONS.length),
   default: intervention,
   overrides: z.array(OverrideSchema),
   rules: z.array(RuleSchema).min(1),
@@ -195,15 +196,30 @@ function checkCondition(condition: Condition, section: Section, at: string, out:
   } else if ('lengthGte' in condition && kind !== 'array') bad('notAList')
 }
 
-/** Checks what the schema cannot: paths, values, ids, precedence. */
-function checkSemantics(rules: RuleSet): ValidationError[] {
+/** Checks what the schema cannot: paths, values, ids, precedence, the region's interventions. */
+function checkSemantics(rules: RuleSet, interventions: readonly Intervention[]): ValidationError[] {
   const out: ValidationError[] = []
-  const missingFromPrecedence = INTERVENTIONS.filter((i) => !rules.precedence.includes(i))
-  if (missingFromPrecedence.length > 0) {
+  const missingFromPrecedence = interventions.filter((i) => !rules.precedence.includes(i))
+  if (missingFromPrecedence.length > 0 || rules.precedence.length !== interventions.length) {
     out.push({
       path: 'precedence',
-      ...both('routing.rules.precedence', { field: 'precedence', options: INTERVENTIONS.join(', ') }),
+      ...both('routing.rules.precedence', { field: 'precedence', options: interventions.join(', ') }),
     })
+  }
+  // A region pack with fewer interventions: a rule may only name one of the region's own.
+  const inRegion = (value: Intervention, at: string) => {
+    if (!interventions.includes(value))
+      out.push({
+        path: at,
+        ...both('routing.rules.notInRegion', { field: at, value, options: interventions.join(', ') }),
+      })
+  }
+  if (interventions.length < INTERVENTIONS.length) {
+    inRegion(rules.default, 'default')
+    for (const [i, o] of rules.overrides.entries()) inRegion(o.intervention, `overrides[${i}].intervention`)
+    for (const [i, r] of rules.rules.entries()) inRegion(r.intervention, `rules[${i}].intervention`)
+    for (const [i, a] of rules.additions.entries())
+      for (const [j, v] of a.add.entries()) inRegion(v, `additions[${i}].add[${j}]`)
   }
   const seen = new Set<string>()
   const unique = (ruleId: string, at: string) => {
@@ -237,9 +253,13 @@ function checkSemantics(rules: RuleSet): ValidationError[] {
 
 /**
  * Validates a ruleset (an object, or JSON text) and returns it or field-named bilingual errors,
- * e.g. `rules[3].when.path: unknown field "situation.placment.needed" in the rules`.
+ * e.g. `rules[3].when.path: unknown field "situation.placment.needed" in the rules`. `interventions`: those
+ * of the region the rules are for (a region pack may have fewer than Drenthe's five; default all five).
  */
-export function parseRuleSet(input: unknown): ParseResult<RuleSet> {
+export function parseRuleSet(
+  input: unknown,
+  interventions: readonly Intervention[] = INTERVENTIONS,
+): ParseResult<RuleSet> {
   let data = input
   if (typeof input === 'string') {
     try {
@@ -251,7 +271,7 @@ export function parseRuleSet(input: unknown): ParseResult<RuleSet> {
   }
   const shape = RuleSetSchema.safeParse(data)
   if (!shape.success) return { ok: false, errors: formatIssues(shape.error.issues, 'rules') }
-  const errors = checkSemantics(shape.data)
+  const errors = checkSemantics(shape.data, interventions)
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: shape.data }
 }
 

@@ -195,10 +195,14 @@ export const CaseSummariesSchema = z.array(CaseSummarySchema).max(100_000)
 
 /**
  * Validates case summaries. Every error names the index and the field (`cases[3].statusSince`) in Dutch
- * and English; unknown fields are rejected with the list of fields a summary has.
+ * and English; unknown fields are rejected with the list of fields a summary has. `schema`: a region's
+ * (src/domain/region.ts, its municipalities and interventions); default Drenthe's.
  */
-export function parseCaseSummaries(input: unknown): ParseResult<CaseSummary[]> {
-  return parseSummaryList(CaseSummariesSchema, SUMMARY_FIELDS, input)
+export function parseCaseSummaries(
+  input: unknown,
+  schema: z.ZodType<CaseSummary[]> = CaseSummariesSchema,
+): ParseResult<CaseSummary[]> {
+  return parseSummaryList(schema, SUMMARY_FIELDS, input)
 }
 
 /**

@@ -40,9 +40,21 @@ export type NewCaseFile = CaseFile
 
 /** The AAD of a file's object (binds the ciphertext to its row). */
 export const fileObjectAad = (fileId: string, r2Key: string) => `file:${fileId}:${r2Key}`
-/** The AAD of a file's wrapped data key. */
-export const fileKeyAad = (fileId: string) => `file:${fileId}:key`
-/** The AAD of an attachment's encrypted file name. */
-export const fileNameAad = (fileId: string) => `file:${fileId}:name`
+/**
+ * The AAD of a file's wrapped data key: it names the case, so the data key is wrapped by the case key
+ * and erasure (destroying the case key) makes every copy of the R2 object unreadable (issue 14 §10).
+ */
+export const fileKeyAad = (caseId: string, fileId: string) => `case:${caseId}:file:${fileId}:key`
+/** The AAD of an attachment's encrypted file name (under the case key). */
+export const fileNameAad = (caseId: string, fileId: string) => `case:${caseId}:file:${fileId}:name`
+/** The AADs of file keys and names written before case keys (`v1.` values, wrapped by the master key). */
+export const legacyFileKeyAad = (fileId: string) => `file:${fileId}:key`
+export const legacyFileNameAad = (fileId: string) => `file:${fileId}:name`
+/** The AAD a stored file key was made with: legacy (`v1.`) or under the case key (`v2.`). */
+export const storedFileKeyAad = (file: Pick<CaseFile, 'id' | 'caseId' | 'keyEnc'>) =>
+  file.keyEnc.startsWith('v1.') ? legacyFileKeyAad(file.id) : fileKeyAad(file.caseId, file.id)
+/** The AAD a stored file name was made with. */
+export const storedFileNameAad = (file: Pick<CaseFile, 'id' | 'caseId'>, nameEnc: string) =>
+  nameEnc.startsWith('v1.') ? legacyFileNameAad(file.id) : fileNameAad(file.caseId, file.id)
 /** The id of a case's PDF row in one language. */
 export const pdfFileId = (caseId: string, lang: 'nl' | 'en') => `pdf:${caseId}:${lang}`

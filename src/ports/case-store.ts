@@ -33,6 +33,16 @@ export interface CaseStore {
     next: CaseState,
     event: NewEvent,
   ): Promise<UpdateResult>
+  /**
+   * Rectification (issue 14 §11): replaces the encrypted intake and pseudonym and appends `event`
+   * (seq = `expectedVersion + 1`), under the same optimistic version check as `updateWithVersion`.
+   */
+  replaceIntake(
+    id: string,
+    expectedVersion: number,
+    values: { intakeEnc: string; pseudonymEnc: string | null },
+    event: NewEvent,
+  ): Promise<UpdateResult>
   /** The timeline of a case, oldest first. */
   listEvents(caseId: string): Promise<StoredEvent[]>
   /** Adds a (re)routing decision; the first one is stored by `createCase`. */

@@ -22,21 +22,29 @@ export interface PrivacyStore {
   listDraftKeys(after: string, limit: number): Promise<string[]>
   /** Deletes rate-limit windows that started before `beforeSeconds`. */
   pruneRateLimits(beforeSeconds: number): Promise<number>
-  /** Encrypted values not under `activeKid`, a batch at a time. */
+  /**
+   * Values to rewrite, a batch at a time: case keys not wrapped under `activeKid`, and data still
+   * encrypted directly under a master key (written before per-case keys; moved to the case key).
+   */
   listStaleCiphertexts(activeKid: string, limit: number): Promise<StaleCiphertext[]>
   /** Writes a re-encrypted value if the stored one is still `previous` (compare-and-set). */
   replaceCiphertext(value: StaleCiphertext, next: string): Promise<boolean>
-  /** Counts encrypted values per key id over every encrypted column (for reports and tests). */
+  /**
+   * Counts values wrapped directly by a master key, per key id (for reports and tests): the case keys,
+   * plus data not yet moved to its case key. Data under a case key (`v2.`) has no master key id.
+   */
   countByKeyId(): Promise<Record<string, number>>
 }
 
 /** Where an encrypted value lives. `aad` is the AAD it was encrypted with. */
 export interface StaleCiphertext {
-  table: 'cases' | 'case_events' | 'case_files'
+  table: 'case_keys' | 'cases' | 'case_events' | 'case_files'
   column: 'intake_enc' | 'pseudonym_enc' | 'data_enc' | 'key_enc' | 'name_enc'
-  /** The row id (`cases.id`, `case_events.id`, `case_files.id`). */
+  /** The row id (`case_keys.case_id`, `cases.id`, `case_events.id`, `case_files.id`). */
   rowId: string
   aad: string
+  /** The AAD to write the value with, when it changes (file keys and names move under the case). */
+  nextAad?: string
   previous: string
 }
 

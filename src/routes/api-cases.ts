@@ -1,7 +1,8 @@
 import { type Context, Hono } from 'hono'
 import type { AppEnv } from '../app'
 import { requireBearer } from '../auth/bearer'
-import { t } from '../domain/copy'
+import { both, t } from '../domain/copy'
+import { receiptText } from '../domain/crisis'
 import type { Lang } from '../domain/enums'
 import { parseIntakeJson } from '../domain/intake'
 import { route, toRoutingOutput } from '../domain/routing'
@@ -12,6 +13,7 @@ import { REFERENCE_PATTERN } from '../ports/case-store'
 import { CipherError } from '../ports/cipher'
 import { ConsentRequiredError, IdempotencyMismatchError, runSubmitIntake } from '../services/cases'
 import { buildDeps } from '../wiring/deps'
+import { decodeUtf8Strict } from './strict-utf8'
 
 const MAX_KEY_LENGTH = 200
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]+$/
@@ -80,7 +82,12 @@ export function buildApiCasesRoutes() {
       return c.json(errorBody('unsupportedMediaType'), 415)
     }
     // The size is capped at the edge (src/routes/edge.ts, 256 kB).
-    const parsed = parseIntakeJson(new TextDecoder().decode(await c.req.arrayBuffer()))
+    const text = decodeUtf8Strict(await c.req.arrayBuffer())
+    // Strict UTF-8 (issue 14 §7): invalid bytes are refused, never replaced and filed.
+    if (text === null) {
+      return c.json({ errors: [{ path: 'intake', ...both('validation.invalidUtf8') }] }, 400)
+    }
+    const parsed = parseIntakeJson(text)
     if (!parsed.ok) return c.json({ errors: parsed.errors }, 400)
     const intake = parsed.value
 
@@ -99,6 +106,17 @@ export function buildApiCasesRoutes() {
         reference: result.reference,
         status: stored.status ?? result.status,
         routing: toRoutingOutput(stored.routing ?? decision),
+        // What happens next, in both languages: a call back now for a spoedmelding (issue 13 §2).
+        receipt: Object.fromEntries(
+          (['nl', 'en'] as const).map((lang) => [
+            lang,
+            receiptText(lang, {
+              acuteDanger: intake.acuteDanger,
+              urgency: intake.urgency,
+              youthCrisisPhone: deps.config.YOUTH_CRISIS_PHONE,
+            }),
+          ]),
+        ),
       }
       return c.json(body, result.created ? 201 : 200)
     } catch (error) {

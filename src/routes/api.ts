@@ -5,6 +5,7 @@ import { parseIntake } from '../domain/intake'
 import { route, toRoutingOutput } from '../domain/routing'
 import { DEFAULT_RULES } from '../domain/rules'
 import { systemClock } from '../ports/clock'
+import { decodeUtf8Strict } from './strict-utf8'
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
 
@@ -25,12 +26,14 @@ export async function handleRoute(c: ApiContext, now: () => Date = systemClock) 
     return c.json(errorBody('unsupported_media_type', 'notJson'), 415)
   }
   // The size is capped at the edge (src/routes/edge.ts, 256 kB): the body is read whole.
-  let text: string
+  let text: string | null
   try {
-    text = new TextDecoder().decode(await c.req.arrayBuffer())
+    text = decodeUtf8Strict(await c.req.arrayBuffer())
   } catch {
     return c.json({ errors: [{ path: 'intake', ...both('routing.api.unreadable') }] }, 400)
   }
+  // Strict UTF-8 (issue 14 §7): invalid bytes are refused, not replaced.
+  if (text === null) return c.json({ errors: [{ path: 'intake', ...both('validation.invalidUtf8') }] }, 400)
   if (text.trim() === '') {
     return c.json({ errors: [{ path: 'intake', ...both('routing.api.emptyBody') }] }, 400)
   }

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { html } from 'hono/html'
 import { BUNDLED_PDF_RENDERER } from '../../adapters/pdf/fonts'
 import { buildCaseFileStore } from '../../adapters/storage/case-files'
+import { verifyCsrfToken } from '../auth/csrf'
 import { parseActorKey } from '../domain/actor-key'
 import { t } from '../domain/copy'
 import type { Lang } from '../domain/enums'
@@ -13,30 +14,35 @@ import type { CaseFileStore } from '../ports/case-files'
 import type { CaseRecord } from '../ports/case-store'
 import type { PdfRenderer } from '../ports/pdf-renderer'
 import { chairScopesOf } from '../services/access'
-import { MAX_ATTACHMENT_BYTES, runAttachFile } from '../services/attachments'
+import { MAX_ATTACHMENT_BYTES, runAttachFile, sniffContentType } from '../services/attachments'
 import { maySeeCase } from '../services/cases'
 import type { Deps } from '../services/deps'
 import {
-  authorizeLinkDownload,
+  authorizeLink,
+  consumeLink,
   issueFileLink,
   LINK_TTL_SECONDS,
   type LinkClaims,
+  type LinkGrant,
   type LinkPurpose,
-  verifyLinkToken,
+  type LinkRefusal,
+  releaseLink,
 } from '../services/links'
 import { loadCaseFile } from '../services/pdf'
 import { buildDeps } from '../wiring/deps'
 import { type WebContext, type WebEnv, webContext } from './web-context'
 
 /**
- * Files of a case over HTTP (issue 3):
- * - `GET /files/:token`: the file a signed link grants — only to the signed-in user it was issued to,
- *   before it expires; every download and every refusal is audited.
+ * Files of a case over HTTP (issue 3; links opaque and single-use since issue 14 §2, §5):
+ * - `GET /files/:token`: the file a link grants, once. A web link only to the signed-in user it was
+ *   issued to; a chat link (Slack/Teams) shows a Download button whose `POST /files/:token` (CSRF
+ *   token in the body) uses it. Every download and every refusal is audited.
  * - `GET /cases/:reference/pdf` and `/cases/:reference/attachments/:id`: issue a 15-minute link for
  *   someone who may see the case (`maySeeCase`) and redirect to it ("Download PDF" on the web surface).
  * - `GET /cases/:reference/attachments/new`: an upload link for the referrer who filed the case.
- * - `GET|POST /files/upload/:token`: the upload page of a short-lived upload link (also what the Teams
- *   and Slack dialogues hand out), content-sniffed, ≤ 10 MB, stored encrypted.
+ * - `GET|POST /files/upload/:token`: the upload form of a single-use upload link (also what the Teams
+ *   and Slack dialogues hand out), CSRF-protected, content-sniffed, ≤ 10 MB, stored encrypted in the
+ *   name of the real uploader.
  * Mounted at `/`.
  */
 
@@ -125,58 +131,69 @@ export function buildFilesRoutes(options: FilesRouteOptions = {}) {
     return message(c, 401, 'unauthorized')
   }
 
-  /** Checks a link; on failure audits the refusal and returns the page to show. */
-  async function checkToken(
+  /**
+   * The refusal page of a link (and its audit row). Unknown links (never issued, or of an erased case)
+   * and links of a case that is gone answer 404; used, expired, foreign links 403; without a sign-in,
+   * the sign-in.
+   */
+  async function refuse(
     c: WebContext,
     deps: Deps,
     purpose: LinkPurpose,
-  ): Promise<{ ok: true; claims: LinkClaims } | { ok: false; response: Response }> {
-    const secret = c.get('config').LINK_SIGNING_KEY
-    if (!secret) return { ok: false, response: await message(c, 503, 'notConfigured') }
-    const check = await verifyLinkToken(secret, c.req.param('token') ?? '', purpose, deps.clock())
-    if (check.ok) return check
+    refusal: LinkRefusal,
+  ): Promise<Response> {
     const actor = c.get('actor')
-    const who = actor ? actorKey(actor) : 'web:anonymous:anonymous'
-    await audit(c, deps, who, 'refused', check.claims?.reference ?? null, `${purpose}:${check.reason}`)
-    logger.warn('file_link_refused', { requestId: c.get('requestId'), code: check.reason })
-    const key = check.reason === 'expired' ? 'expired' : 'invalid'
-    return { ok: false, response: await message(c, 403, key, { minutes: LINK_TTL_SECONDS / 60 }) }
+    const anonymous = actor ? actorKey(actor) : 'web:anonymous:anonymous'
+    switch (refusal.reason) {
+      case 'not_configured':
+        return message(c, 503, 'notConfigured')
+      case 'invalid_link': {
+        await audit(c, deps, anonymous, 'refused', refusal.reference, `${purpose}:${refusal.link}`)
+        logger.warn('file_link_refused', { requestId: c.get('requestId'), code: refusal.link })
+        if (refusal.link === 'malformed' || refusal.link === 'unknown') return message(c, 404, 'unknownLink')
+        const key = refusal.link === 'wrong_purpose' ? 'invalid' : refusal.link
+        return message(c, 403, key, { minutes: LINK_TTL_SECONDS / 60 })
+      }
+      case 'gone':
+        await audit(c, deps, anonymous, 'refused', refusal.reference, `${purpose}:gone`)
+        return message(c, 404, 'notFound')
+      case 'unauthenticated':
+        await audit(c, deps, anonymous, 'refused', refusal.reference, `${purpose}:unauthenticated`)
+        return (await requireActor(c)) as Response
+      default:
+        await audit(c, deps, refusal.who, 'refused', refusal.reference, `${purpose}:${refusal.reason}`)
+        return message(c, 403, 'forbidden')
+    }
   }
 
-  app.get('/files/:token{[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+}', async (c) => {
-    const deps = depsOf(c)
-    const decision = await authorizeLinkDownload(deps, {
-      token: c.req.param('token') ?? '',
-      session: c.get('actor') ?? null,
-    })
-    if (!decision.ok) {
-      switch (decision.reason) {
-        case 'not_configured':
-          return message(c, 503, 'notConfigured')
-        case 'invalid_link': {
-          const actor = c.get('actor')
-          const who = actor ? actorKey(actor) : 'web:anonymous:anonymous'
-          await audit(c, deps, who, 'refused', decision.reference, `download:${decision.link}`)
-          logger.warn('file_link_refused', { requestId: c.get('requestId'), code: decision.link })
-          const key = decision.link === 'expired' ? 'expired' : 'invalid'
-          return message(c, 403, key, { minutes: LINK_TTL_SECONDS / 60 })
-        }
-        case 'unauthenticated':
-          await audit(
-            c,
-            deps,
-            'web:anonymous:anonymous',
-            'refused',
-            decision.reference,
-            'download:unauthenticated',
-          )
-          return (await requireActor(c)) as Response
-        default:
-          await audit(c, deps, decision.who, 'refused', decision.reference, `download:${decision.reason}`)
-          return message(c, 403, 'forbidden')
-      }
+  /** Whether a posted form carries this browser's CSRF token; if not, audits and gives the 403 page. */
+  async function checkCsrf(
+    c: WebContext,
+    deps: Deps,
+    purpose: LinkPurpose,
+    posted: unknown,
+  ): Promise<Response | null> {
+    const key = c.get('config').LINK_SIGNING_KEY
+    if (key && (await verifyCsrfToken(key, c.get('csrfSecret'), posted))) return null
+    const actor = c.get('actor')
+    await audit(
+      c,
+      deps,
+      actor ? actorKey(actor) : 'web:anonymous:anonymous',
+      'refused',
+      null,
+      `${purpose}:csrf`,
+    )
+    return message(c, 403, 'csrf')
+  }
+
+  /** Uses a granted download link once and sends the file; audited. */
+  async function sendFile(c: WebContext, deps: Deps, grant: LinkGrant): Promise<Response> {
+    const { claims, record, who } = grant
+    if (!(await consumeLink(deps, grant.id))) {
+      await audit(c, deps, who, 'refused', claims.reference, 'download:used')
+      return message(c, 403, 'used')
     }
-    const { claims, record, who } = decision
     const file = await loadCaseFile(deps, filesOf(c), record, claims.file, pdf)
     if (!file) return message(c, 404, 'notFound')
     await audit(
@@ -194,8 +211,60 @@ export function buildFilesRoutes(options: FilesRouteOptions = {}) {
         'Content-Length': String(file.bytes.length),
         'Cache-Control': 'no-store',
         'X-Content-Type-Options': 'nosniff',
+        'Referrer-Policy': 'no-referrer',
       },
     })
+  }
+
+  const TOKEN_PARAM = '/files/:token{[A-Za-z0-9_.-]{1,200}}'
+
+  /**
+   * A web-bound link downloads at once (only its signed-in owner gets here, and only once). A link
+   * from a chat shows a page with a Download button first: opening it uses nothing, so a link scanner
+   * or preview that fetches the URL cannot use up the one download; the button posts the form.
+   */
+  app.get(TOKEN_PARAM, async (c) => {
+    const deps = depsOf(c)
+    const token = c.req.param('token') ?? ''
+    const decision = await authorizeLink(deps, {
+      token,
+      session: c.get('actor') ?? null,
+      purpose: 'download',
+    })
+    if (!decision.ok) return refuse(c, deps, 'download', decision)
+    if (decision.claims.boundTo === 'web') return sendFile(c, deps, decision)
+    const lang = c.get('lang')
+    const until = `${formatLocalDate(lang, decision.claims.expiresAt)} ${formatLocalTime(decision.claims.expiresAt)}`
+    return page(
+      c,
+      200,
+      t(lang, 'pdf.files.downloadTitle'),
+      html`<p>${t(lang, 'pdf.files.downloadIntro', { reference: decision.claims.reference, time: until })}</p>
+<form method="post">
+<input type="hidden" name="_csrf" value="${c.get('csrfToken')}">
+<button type="submit">${t(lang, 'pdf.files.downloadButton')}</button>
+</form>`,
+    )
+  })
+
+  app.post(TOKEN_PARAM, async (c) => {
+    const deps = depsOf(c)
+    let posted: unknown
+    try {
+      posted = (await c.req.parseBody())._csrf
+    } catch {
+      posted = undefined
+    }
+    const csrf = await checkCsrf(c, deps, 'download', posted)
+    if (csrf) return csrf
+    const token = c.req.param('token') ?? ''
+    const decision = await authorizeLink(deps, {
+      token,
+      session: c.get('actor') ?? null,
+      purpose: 'download',
+    })
+    if (!decision.ok) return refuse(c, deps, 'download', decision)
+    return sendFile(c, deps, decision)
   })
 
   async function caseFor(
@@ -258,60 +327,92 @@ export function buildFilesRoutes(options: FilesRouteOptions = {}) {
       t(lang, 'pdf.files.uploadTitle'),
       html`${notice}<p>${t(lang, 'pdf.files.uploadIntro', { reference: claims.reference })}</p>
 <form method="post" enctype="multipart/form-data">
+<input type="hidden" name="_csrf" value="${c.get('csrfToken')}">
 <label for="file">${t(lang, 'pdf.files.uploadField')}</label><br>
 <input id="file" name="file" type="file" accept=".pdf,.docx,image/png,image/jpeg,image/gif,image/webp" required><br>
 <button type="submit">${t(lang, 'pdf.files.uploadButton')}</button>
 </form>
-<p><small>${t(lang, 'pdf.files.uploadValid', { time: until })}</small></p>`,
+<p><small>${t(lang, 'pdf.files.uploadValid', { time: until })} ${t(lang, 'pdf.files.uploadOnce')}</small></p>`,
     )
   }
 
-  app.get('/files/upload/:token', async (c) => {
-    const checked = await checkToken(c, depsOf(c), 'upload')
-    if (!checked.ok) return checked.response
-    return uploadForm(c, checked.claims)
+  const UPLOAD_PARAM = '/files/upload/:token{[A-Za-z0-9_.-]{1,200}}'
+
+  app.get(UPLOAD_PARAM, async (c) => {
+    const deps = depsOf(c)
+    const token = c.req.param('token') ?? ''
+    const decision = await authorizeLink(deps, { token, session: c.get('actor') ?? null, purpose: 'upload' })
+    if (!decision.ok) return refuse(c, deps, 'upload', decision)
+    return uploadForm(c, decision.claims)
   })
 
-  app.post('/files/upload/:token', async (c) => {
+  /**
+   * The upload: the browser's CSRF token, the link (authorised again), the file (size, type by
+   * content), then the link is used — atomically, so of two posts at once only one uploads — and the
+   * file stored in the name of the real uploader (the signed-in web user, else the chat person the
+   * single-use link was handed to). A refused file gives the link back for another try.
+   */
+  app.post(UPLOAD_PARAM, async (c) => {
     const deps = depsOf(c)
-    const checked = await checkToken(c, deps, 'upload')
-    if (!checked.ok) return checked.response
-    const { claims } = checked
+    const length = Number(c.req.header('content-length') ?? '0')
+    let form: FormData | null = null
+    if (length <= MAX_ATTACHMENT_BYTES + FORM_OVERHEAD) {
+      try {
+        form = await c.req.raw.formData()
+      } catch {
+        form = null
+      }
+    }
+    const csrf = await checkCsrf(c, deps, 'upload', form?.get('_csrf'))
+    if (csrf) return csrf
+    const token = c.req.param('token') ?? ''
+    const decision = await authorizeLink(deps, { token, session: c.get('actor') ?? null, purpose: 'upload' })
+    if (!decision.ok) return refuse(c, deps, 'upload', decision)
+    const { claims, record, who } = decision
     const lang = c.get('lang')
     const retry = (status: 400 | 413 | 415, key: string) =>
       uploadForm(c, claims, html`<p class="msg" role="alert">${t(lang, `pdf.files.${key}`)}</p>`, status)
-    const length = Number(c.req.header('content-length') ?? '0')
     if (length > MAX_ATTACHMENT_BYTES + FORM_OVERHEAD) return retry(413, 'tooLarge')
-    let file: unknown
-    try {
-      file = (await c.req.raw.formData()).get('file')
-    } catch {
-      return retry(400, 'badForm')
-    }
+    if (!form) return retry(400, 'badForm')
+    const file = form.get('file')
     if (!(file instanceof File) || file.size === 0) return retry(400, 'empty')
     if (file.size > MAX_ATTACHMENT_BYTES) return retry(413, 'tooLarge')
-    const record = await deps.store.getByReference(claims.reference)
-    if (!record) return message(c, 404, 'notFound')
+    const bytes = new Uint8Array(await file.arrayBuffer())
+    if (!sniffContentType(bytes)) {
+      await audit(c, deps, who, 'refused', claims.reference, 'upload:unsupported')
+      return retry(415, 'unsupported')
+    }
+    const usedAt = await consumeLink(deps, decision.id)
+    if (!usedAt) {
+      await audit(c, deps, who, 'refused', claims.reference, 'upload:used')
+      return message(c, 403, 'used')
+    }
     const result = await runAttachFile(deps, filesOf(c), {
       record,
-      actor: identityOf(claims.user),
+      actor: identityOf(who),
       name: file.name,
-      bytes: new Uint8Array(await file.arrayBuffer()),
+      bytes,
       requestId: c.get('requestId') ?? null,
     })
     if (!result.ok) {
-      await audit(c, deps, claims.user, 'refused', claims.reference, `upload:${result.code}`)
+      await releaseLink(deps, decision.id, usedAt)
+      await audit(c, deps, who, 'refused', claims.reference, `upload:${result.code}`)
       return retry(
         result.code === 'too_large' ? 413 : result.code === 'unsupported' ? 415 : 400,
         result.code === 'too_large' ? 'tooLarge' : result.code,
       )
     }
+    // A web user may ask for a new link at once; a chat user asks in their chat.
+    const again =
+      claims.boundTo === 'web'
+        ? html`<p><a href="/cases/${claims.reference}/attachments/new">${t(lang, 'pdf.files.uploadAnother')}</a></p>`
+        : html`<p>${t(lang, 'pdf.files.uploadUsed')}</p>`
     return page(
       c,
       200,
       t(lang, 'pdf.files.uploadTitle'),
       html`<p class="msg ok" role="status">${t(lang, 'pdf.files.uploaded', { reference: claims.reference })}</p>
-<p><a href="${c.req.path}">${t(lang, 'pdf.files.uploadAnother')}</a></p>`,
+${again}`,
     )
   })
 

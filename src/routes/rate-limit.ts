@@ -2,12 +2,15 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { verifySlackRequest } from '../../adapters/slack/verify'
 import { buildTeamsVerifyConfig } from '../../adapters/teams/deps'
 import { checkTeamsActivity, verifyTeamsToken } from '../../adapters/teams/verify'
+import { findAdminActor } from '../auth/admin'
 import { isConfiguredToken } from '../auth/bearer'
+import { webConfigFor } from '../auth/dev-mode'
 import { readWebIdentity } from '../auth/identity'
 import { type Config, loadConfig } from '../config'
 import { t } from '../domain/copy'
 import type { Lang } from '../domain/enums'
 import { logger } from '../logger'
+import { decodeUtf8Strict } from './strict-utf8'
 
 /**
  * Rate limits on the Workers rate-limiting binding (wrangler.toml `[[ratelimits]]`; docs/security.md C8).
@@ -175,7 +178,7 @@ function configOf(env: Env): Config {
 async function peekBody(c: Context, max: number): Promise<string | null> {
   try {
     const buffer = await c.req.raw.clone().arrayBuffer()
-    return buffer.byteLength > max ? null : new TextDecoder().decode(buffer)
+    return buffer.byteLength > max ? null : decodeUtf8Strict(buffer)
   } catch {
     return null
   }
@@ -272,11 +275,12 @@ export async function identifyApi(c: Context): Promise<RateIdentity | null> {
   const token = bearerOf(c)
   if (token !== null) {
     const env = c.env as Env
-    const [isAdmin, isApi] = await Promise.all([
-      isConfiguredToken(token, env.ADMIN_TOKEN, 24),
+    const [admin, isApi] = await Promise.all([
+      findAdminActor(token, configOf(env)),
       isConfiguredToken(token, env.API_TOKEN, 16),
     ])
-    if (isAdmin) return { verified: { tenant: 'api', user: 'admin' } }
+    // Each named admin has their own bucket (issue 14 §8); the shared token is `admin:token`.
+    if (admin) return { verified: { tenant: 'api', user: `admin:${admin.userId}` } }
     if (isApi) return { verified: { tenant: 'api', user: 'token' } }
   }
   return clientOf(c)
@@ -290,11 +294,13 @@ export async function identifyWeb(c: Context): Promise<RateIdentity | null> {
   const cookie = /(?:^|;\s*)ret_session=([^;]+)/.exec(c.req.header('cookie') ?? '')?.[1]
   const access = c.req.header('cf-access-jwt-assertion')
   if (cookie === undefined && access === undefined) return clientOf(c)
-  const identity = await readWebIdentity(
+  // The same DEV_MODE rule as the pages (the page's context logs a refusal, so not here too).
+  const config = webConfigFor(
     configOf(c.env),
-    { sessionCookie: cookie, accessJwt: access },
-    new Date(),
+    { url: c.req.url, connectingIp: c.req.header('cf-connecting-ip') },
+    { log: false },
   )
+  const identity = await readWebIdentity(config, { sessionCookie: cookie, accessJwt: access }, new Date())
   if (!identity) return clientOf(c)
   return { verified: { tenant: 'web', user: `${identity.tenant}:${identity.userId}` } }
 }

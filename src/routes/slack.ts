@@ -5,6 +5,7 @@ import { type Config, loadConfig } from '../config'
 import { logger } from '../logger'
 import { systemClock } from '../ports/clock'
 import { buildDeps } from '../wiring/deps'
+import { decodeUtf8Strict } from './strict-utf8'
 
 /**
  * The Slack routes: `/slack/commands`, `/slack/interactions`, `/slack/events`. Order matters:
@@ -46,7 +47,12 @@ async function readVerifiedBody(c: SlackContext, now: Date): Promise<string | nu
   if (length > MAX_BODY_BYTES) return null
   const buffer = await c.req.raw.arrayBuffer()
   if (buffer.byteLength > MAX_BODY_BYTES) return null
-  const rawBody = new TextDecoder().decode(buffer)
+  // Strict UTF-8 (issue 14 §7): Slack sends UTF-8; anything else is not Slack's request.
+  const rawBody = decodeUtf8Strict(buffer)
+  if (rawBody === null) {
+    logger.warn('slack_unverified', { requestId: c.get('requestId'), code: 'invalid_utf8' })
+    return null
+  }
   try {
     await verifySlackRequest({
       signingSecret: configOf(c.env).SLACK_SIGNING_SECRET ?? '',

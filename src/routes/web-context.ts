@@ -1,14 +1,16 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { getCookie, setCookie } from 'hono/cookie'
-import type { PageContext } from '../../adapters/web/render'
+import { type PageContext, renderWeb } from '../../adapters/web/render'
 import type { AppVariables } from '../app'
 import { buildCsrfSecret, buildCsrfToken, CSRF_COOKIE } from '../auth/csrf'
+import { webConfigFor } from '../auth/dev-mode'
 import { randomToken } from '../auth/hmac'
 import { buildWebActor, readWebIdentity } from '../auth/identity'
 import { SESSION_COOKIE } from '../auth/session'
 import { type Config, loadConfig } from '../config'
 import type { Lang } from '../domain/enums'
 import type { Actor } from '../domain/types'
+import { isStrictUtf8Form } from './strict-utf8'
 
 /** The language preference cookie (nl default). */
 export const LANG_COOKIE = 'ret_lang'
@@ -55,6 +57,8 @@ export function buildSecurityHeaders(nonce: string): Record<string, string> {
     'Content-Security-Policy': [
       "default-src 'none'",
       `style-src 'nonce-${nonce}'`,
+      // one small script by nonce: the character counter of long texts (progressive enhancement)
+      `script-src 'nonce-${nonce}'`,
       "img-src 'self' data:",
       "form-action 'self'",
       "frame-ancestors 'none'",
@@ -76,7 +80,12 @@ export function buildSecurityHeaders(nonce: string): Record<string, string> {
  */
 export function webContext(): MiddlewareHandler<WebEnv> {
   return async function webContext(c, next) {
-    const config = configOf(c.env)
+    // DEV_MODE counts only without Access and from loopback (src/auth/dev-mode.ts); else it is logged and off.
+    const config = webConfigFor(configOf(c.env), {
+      url: c.req.url,
+      connectingIp: c.req.header('cf-connecting-ip'),
+      requestId: c.get('requestId'),
+    })
     c.set('config', config)
     const lang: Lang = getCookie(c, LANG_COOKIE) === 'en' ? 'en' : 'nl'
     c.set('lang', lang)
@@ -96,8 +105,31 @@ export function webContext(): MiddlewareHandler<WebEnv> {
       new Date(),
     )
     c.set('actor', identity ? buildWebActor(config, identity, lang) : null)
+    if (await hasInvalidFormEncoding(c)) {
+      // Issue 14 §7: a form whose text is not valid UTF-8 is refused, never stored with U+FFFD in it.
+      const res = c.html(renderWeb.error(pageContext(c), 'badEncoding'), 400)
+      for (const [name, value] of Object.entries(buildSecurityHeaders(nonce))) res.headers.set(name, value)
+      return res
+    }
     await next()
     for (const [name, value] of Object.entries(buildSecurityHeaders(nonce))) c.res.headers.set(name, value)
+  }
+}
+
+/**
+ * Whether a posted `application/x-www-form-urlencoded` form is not valid UTF-8, raw or in its `%XX`
+ * escapes. Read from a copy, so the route's body limit and parser still see the body. Multipart bodies
+ * (uploads) carry binary files and are not checked here.
+ */
+async function hasInvalidFormEncoding(c: WebContext): Promise<boolean> {
+  if (c.req.method !== 'POST') return false
+  const type = c.req.header('content-type') ?? ''
+  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) return false
+  try {
+    return !isStrictUtf8Form(await c.req.raw.clone().arrayBuffer())
+  } catch {
+    // An unreadable body is the route's to refuse (413 at the limit, 400 for a broken form).
+    return false
   }
 }
 
@@ -111,5 +143,6 @@ export function pageContext(c: WebContext, lang?: Lang): PageContext {
     devMode: c.get('config').DEV_MODE,
     user: actor ? { name: actor.name, roles: actor.roles } : null,
     path: new URL(c.req.url).pathname,
+    ...(c.get('config').YOUTH_CRISIS_PHONE ? { youthCrisisPhone: c.get('config').YOUTH_CRISIS_PHONE } : {}),
   }
 }

@@ -48,7 +48,15 @@ const FLASHES: readonly Flash[] = ['saved', 'savedPartial', 'cancelled', 'noDraf
 const DEV_ROLES: readonly Role[] = ['referrer', 'chair', 'coordinator', 'admin']
 const ACTIVE_PHASES = new Set(['step', 'notice', 'review', 'submitting'])
 /** Where the language switch may send a person back to. */
-const RETURN_PATHS = new Set(['/', '/intake', '/intake/cancel', '/cases', '/dev/login', '/digest', '/monitoring'])
+const RETURN_PATHS = new Set([
+  '/',
+  '/intake',
+  '/intake/cancel',
+  '/cases',
+  '/dev/login',
+  '/digest',
+  '/monitoring',
+])
 
 /** Overrides for tests: the dependencies and the draft store. */
 export interface WebRouteOptions {
@@ -209,7 +217,8 @@ export function buildWebRoutes(options: WebRouteOptions = {}) {
 
   function renderScreen(c: WebContext, screen: ScreenView, status: 200 | 422 = 200) {
     const ctx = pageContext(c, screen.lang)
-    if (screen.phase === 'submitted' && screen.reference) return c.html(renderWeb.done(ctx, screen.reference))
+    if (screen.phase === 'submitted' && screen.reference)
+      return c.html(renderWeb.done(ctx, screen.reference, screen.receipt))
     if (screen.phase === 'submitting' && screen.actions.length === 0) {
       // Filing did not finish: offer to send again (idempotent: the same draft never makes two cases).
       const retry = { id: 'submit', label: t(screen.lang, 'web.intake.retrySubmit'), primary: true }

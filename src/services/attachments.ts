@@ -82,7 +82,7 @@ export async function runAttachFile(
 
   const id = randomToken(18)
   const r2Key = newObjectKey()
-  const { body, keyEnc } = await encryptFile(deps.cipher, id, r2Key, bytes)
+  const { body, keyEnc } = await encryptFile(deps.cipher, record.id, id, r2Key, bytes)
   const name =
     input.name
       .normalize('NFC')
@@ -99,7 +99,7 @@ export async function runAttachFile(
       lang: null,
       r2Key,
       keyEnc,
-      nameEnc: await deps.cipher.encryptJson(name, fileNameAad(id)),
+      nameEnc: await deps.cipher.encryptJson(name, fileNameAad(record.id, id)),
       contentType,
       size: bytes.length,
       inputHash: null,

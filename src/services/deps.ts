@@ -2,6 +2,7 @@ import type { Config } from '../config'
 import type { CaseStore } from '../ports/case-store'
 import type { Cipher } from '../ports/cipher'
 import type { Clock } from '../ports/clock'
+import type { LinkStore } from '../ports/links'
 import type { JobQueue } from '../ports/queue'
 
 /**
@@ -14,4 +15,6 @@ export type Deps = {
   queue: JobQueue
   clock: Clock
   config: Config
+  /** File links (opaque, single-use; src/services/links.ts). */
+  links: LinkStore
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { t } from '../domain/copy'
-import { view } from '../domain/dialogue'
+import { type ViewOptions, view } from '../domain/dialogue'
 import type { DialogueEvent, DraftState, FieldError, ScreenView } from '../domain/dialogue-types'
 import { DEFAULT_RULES } from '../domain/rules'
 import { DEFAULT_SCRIPT } from '../domain/script'
@@ -49,6 +49,12 @@ export const caseAcuteJob = (reference: string): CaseAcuteJob => ({
   reference,
 })
 
+/** What a screen shows from configuration: the regional youth crisis number. */
+function viewOptions(deps: { config?: Pick<Deps['config'], 'YOUTH_CRISIS_PHONE'> }): ViewOptions {
+  const phone = deps.config?.YOUTH_CRISIS_PHONE
+  return phone ? { youthCrisisPhone: phone } : {}
+}
+
 function problem(key: string): FieldError {
   return { field: '', nl: t('nl', key), en: t('en', key) }
 }
@@ -59,13 +65,17 @@ function withProblem(screen: ScreenView, error: FieldError): ScreenView {
 
 /** The current screen of a conversation without changing it (null when there is no draft). */
 export async function runLoadDialogue(
-  deps: Pick<Deps, 'clock'>,
+  deps: Pick<Deps, 'clock'> & { config?: Pick<Deps['config'], 'YOUTH_CRISIS_PHONE'> },
   drafts: DraftStore,
   key: string,
 ): Promise<DialogueTurn> {
   const state = await drafts.load(key)
   if (!state) return { view: null, state: null, reference: null }
-  return { view: view(state, DEFAULT_SCRIPT, deps.clock(), DEFAULT_RULES), state, reference: state.reference }
+  return {
+    view: view(state, DEFAULT_SCRIPT, deps.clock(), DEFAULT_RULES, undefined, viewOptions(deps)),
+    state,
+    reference: state.reference,
+  }
 }
 
 /**
@@ -117,7 +127,7 @@ export async function runDialogueEvent(
     result.errors.length > 0 && (event.type === 'answer' || event.type === 'save')
       ? { values: event.values, errors: result.errors }
       : undefined
-  let screen = view(state, DEFAULT_SCRIPT, now, DEFAULT_RULES, refused)
+  let screen = view(state, DEFAULT_SCRIPT, now, DEFAULT_RULES, refused, viewOptions(deps))
   if (!refused && result.errors.length > 0)
     screen = { ...screen, errors: [...screen.errors, ...result.errors] }
   if (failure) screen = withProblem(screen, failure)

@@ -1,15 +1,17 @@
 import { logger } from '../logger'
-import type { Cipher } from '../ports/cipher'
+import { type Cipher, caseIdOfAad, isCaseKeyed } from '../ports/cipher'
 import type { DraftMaintenance, PrivacyStore } from '../ports/privacy'
 
 /**
  * Key rotation without downtime. Operators first deploy the new key in front of the old ones
- * (`ENCRYPTION_KEYS="k2:…,k1:…"`: new values are written under k2, old ones still decrypt), then run
- * `ret rotate-key`, which re-encrypts every value still under another key id, a batch at a time, each
- * write a compare-and-set (a value changed meanwhile is simply picked up by the next batch). Drafts are
- * re-encrypted inside their Durable Object. R2 objects are encrypted with their own data key; only
- * that wrapped key (`case_files.key_enc`) carries a key id, so re-wrapping it is the rotation.
- * Afterwards the old key can be removed from `ENCRYPTION_KEYS`.
+ * (`ENCRYPTION_KEYS="k2:…,k1:…"`: new case keys are wrapped under k2, old ones still unwrap), then run
+ * `ret rotate-key`. Case data is encrypted under per-case keys (issue 14 §10), so rotation **re-wraps the
+ * case keys** (`case_keys.key_enc`) instead of re-encrypting the data; values written before case keys
+ * (`v1.` under a master key) are moved to their case key in the same pass. A batch at a time, each write
+ * a compare-and-set (a value changed meanwhile is simply picked up by the next batch). Drafts (no case
+ * yet) are re-encrypted inside their Durable Object. R2 objects are never rewritten: each has its own
+ * data key, wrapped by the case key. Afterwards the old key can be removed from `ENCRYPTION_KEYS`.
+ * `cipher` must be the case-key cipher (the wiring's `deps.cipher`).
  */
 
 export interface RotationDeps {
@@ -22,13 +24,13 @@ export interface RotationDeps {
 
 export interface RotationReport {
   activeKeyId: string
-  /** Database values re-encrypted. */
+  /** Database values rewritten: case keys re-wrapped plus old values moved to their case key. */
   values: number
   /** Drafts re-encrypted. */
   drafts: number
   /** Batches run (database + drafts). */
   batches: number
-  /** Encrypted values per key id afterwards (only the active one when done). */
+  /** Values wrapped directly by a master key, per key id, afterwards (only the active one when done). */
   keyIds: Record<string, number>
   /** False when `maxBatches` ran out first: call again with `draftCursor` to go on. */
   done: boolean
@@ -65,7 +67,10 @@ export async function runRotateKeys(
       const id = `${value.table}.${value.column}.${value.rowId}`
       try {
         const plain = await deps.cipher.decryptJson(value.previous, value.aad)
-        const next = await deps.cipher.encryptJson(plain, value.aad)
+        const target = value.nextAad ?? value.aad
+        const next = await deps.cipher.encryptJson(plain, target)
+        // Data must land under its case key; a plain master cipher would rewrite it under the master.
+        if (caseIdOfAad(target) !== null && !isCaseKeyed(next)) throw new Error('rotation needs case keys')
         if (await deps.privacy.replaceCiphertext(value, next)) values++
       } catch (error) {
         if (previousFailures.has(id)) throw error

@@ -1,114 +1,124 @@
-import { z } from 'zod'
-import { fromBase64Url, randomToken, signHmac, toBase64Url, verifyHmac } from '../auth/hmac'
+import { randomToken, signHmac } from '../auth/hmac'
 import { parseActorKey } from '../domain/actor-key'
 import { actorKey } from '../domain/lifecycle'
 import type { Actor } from '../domain/types'
 import type { CaseRecord } from '../ports/case-store'
+import type { LinkBinding, LinkPurpose, StoredLink } from '../ports/links'
 import { buildActor, chairScopesOf, isAllowedTenant } from './access'
 import { maySeeCase } from './cases'
 import type { Deps } from './deps'
 
+export type { LinkBinding, LinkPurpose } from '../ports/links'
+
 /**
- * Signed, short-lived links to a case's files (DOMAIN.md §7: "full details and the PDF open only
- * through a short-lived link issued to a user whose role allows it; every view is logged").
+ * Short-lived, single-use links to a case's files (DOMAIN.md §7: "full details and the PDF open only
+ * through a short-lived link issued to a user whose role allows it; every view is logged"; issue 14 §2
+ * and §5, issue 12 §3).
  *
- * A token is `<payload>.<signature>`: the payload (base64url JSON) names the purpose, the case
- * reference, the user it was issued to (`surface:tenant:user`), the file and the expiry; the signature
- * is HMAC-SHA256 with `LINK_SIGNING_KEY` over a domain-separated payload. Nothing personal is in it.
+ * A token is opaque: 32 random bytes, base64url (43 characters), nothing in it to read or to change.
+ * What it grants (purpose, case, person, file, binding, expiry) is stored server-side (`LinkStore`,
+ * D1 `file_links`) under the token's HMAC with `LINK_SIGNING_KEY`, so the database never holds a usable
+ * token. Every link is single-use (consumed atomically by the request that uses it) and expires at
+ * its stored expiry, never later than the issuing TTL plus clock skew after it was issued. A link
+ * issued on the web is bound to that signed-in web identity; one issued into a Slack/Teams chat (whose
+ * person has no web identity) is bound by being single-use. Erasing a case deletes its links.
  */
 
-/** Default lifetime of a link: 15 minutes. */
+/** Lifetime of a link: 15 minutes; also the most any link may be given. */
 export const LINK_TTL_SECONDS = 15 * 60
 
-/** `download`: GET /files/<token>; `upload`: the attachment upload page for chat users. */
-export type LinkPurpose = 'download' | 'upload'
+/** Clock skew allowed on top of the TTL, whatever a stored expiry says. */
+export const LINK_CLOCK_SKEW_SECONDS = 60
 
-const ClaimsSchema = z.strictObject({
-  v: z.literal(1),
-  p: z.enum(['download', 'upload']),
-  /** Case reference. */
-  r: z.string().min(1).max(40),
-  /** The user the link was issued to. */
-  u: z.string().min(1).max(300),
-  /** The file: `pdf:nl`, `pdf:en`, `att:<id>`; for uploads `analysis`. */
-  f: z.string().min(1).max(200),
-  /** Expiry, Unix seconds. */
-  e: z.int().positive(),
-  /** A nonce: two links issued in the same second differ. */
-  n: z.string().min(8).max(40),
-})
+/** The shape of a link token (32 random bytes, base64url). */
+export const LINK_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/
+
+/** Expired links stay this long (to answer "expired" rather than "unknown"), then they are purged. */
+const KEEP_EXPIRED_MS = 24 * 60 * 60 * 1000
 
 /** What a link grants. */
 export interface LinkClaims {
   purpose: LinkPurpose
   reference: string
+  /** The identity key it was issued to (`surface:tenant:user`). */
   user: string
   file: string
+  boundTo: LinkBinding
   expiresAt: Date
 }
 
+export type LinkRefusalReason = 'malformed' | 'unknown' | 'wrong_purpose' | 'used' | 'expired'
+
 export type LinkCheck =
-  | { ok: true; claims: LinkClaims }
-  | { ok: false; reason: 'malformed' | 'tampered' | 'expired' | 'wrong_purpose'; claims: LinkClaims | null }
+  | { ok: true; id: string; claims: LinkClaims }
+  | { ok: false; reason: LinkRefusalReason; claims: LinkClaims | null }
 
-const DOMAIN = 'ret-link:v1:'
-
-/** Signs a link token. */
-export async function buildLinkToken(secret: string, claims: LinkClaims): Promise<string> {
-  const payload = toBase64Url(
-    new TextEncoder().encode(
-      JSON.stringify({
-        v: 1,
-        p: claims.purpose,
-        r: claims.reference,
-        u: claims.user,
-        f: claims.file,
-        e: Math.floor(claims.expiresAt.getTime() / 1000),
-        n: randomToken(9),
-      }),
-    ),
-  )
-  return `${payload}.${await signHmac(secret, DOMAIN + payload)}`
+/** A new opaque link token. */
+export function buildLinkToken(): string {
+  return randomToken(32)
 }
 
-function decodeClaims(payload: string): LinkClaims | null {
-  const bytes = fromBase64Url(payload)
-  if (!bytes) return null
-  try {
-    const parsed = ClaimsSchema.safeParse(JSON.parse(new TextDecoder().decode(bytes)))
-    if (!parsed.success) return null
-    const c = parsed.data
-    return { purpose: c.p, reference: c.r, user: c.u, file: c.f, expiresAt: new Date(c.e * 1000) }
-  } catch {
-    return null
+/** The id a token is stored under: its HMAC, so the store never holds the token itself. */
+export function linkIdOf(secret: string, token: string): Promise<string> {
+  return signHmac(secret, `ret-link:v2:${token}`)
+}
+
+/** When a stored link stops working: its expiry, capped at issue + TTL + clock skew. */
+export function effectiveExpiry(link: Pick<StoredLink, 'createdAt' | 'expiresAt'>): Date {
+  const stored = Date.parse(link.expiresAt)
+  const cap = Date.parse(link.createdAt) + (LINK_TTL_SECONDS + LINK_CLOCK_SKEW_SECONDS) * 1000
+  const at = Math.min(Number.isNaN(stored) ? 0 : stored, Number.isNaN(cap) ? 0 : cap)
+  return new Date(at)
+}
+
+function claimsOf(link: StoredLink): LinkClaims {
+  return {
+    purpose: link.purpose,
+    reference: link.reference,
+    user: link.userKey,
+    file: link.file,
+    boundTo: link.boundTo,
+    expiresAt: effectiveExpiry(link),
   }
 }
 
 /**
- * Checks a token: shape, signature (constant time), purpose and expiry. A tampered token's claims are
- * not trusted and not returned; an expired one's are (they are authentic, for the audit row).
+ * Checks a token without using it: its shape, that it was issued (and its case not erased), its
+ * purpose, that it is unused and unexpired (capped expiry). Needs `LINK_SIGNING_KEY` (the caller
+ * answers "not configured" without it).
  */
-export async function verifyLinkToken(
+export async function checkLinkToken(
+  deps: Pick<Deps, 'links' | 'clock'>,
   secret: string,
   token: string,
   purpose: LinkPurpose,
-  now: Date,
 ): Promise<LinkCheck> {
-  const parts = token.split('.')
-  if (token.length > 2000 || parts.length !== 2 || !parts[0] || !parts[1]) {
-    return { ok: false, reason: 'malformed', claims: null }
-  }
-  const [payload, signature] = parts as [string, string]
-  if (!(await verifyHmac(secret, DOMAIN + payload, signature)))
-    return { ok: false, reason: 'tampered', claims: null }
-  const claims = decodeClaims(payload)
-  if (!claims) return { ok: false, reason: 'malformed', claims: null }
-  if (claims.purpose !== purpose) return { ok: false, reason: 'wrong_purpose', claims }
-  if (claims.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired', claims }
-  return { ok: true, claims }
+  if (!LINK_TOKEN_PATTERN.test(token)) return { ok: false, reason: 'malformed', claims: null }
+  const id = await linkIdOf(secret, token)
+  const link = await deps.links.get(id)
+  if (!link) return { ok: false, reason: 'unknown', claims: null }
+  const claims = claimsOf(link)
+  if (link.purpose !== purpose) return { ok: false, reason: 'wrong_purpose', claims }
+  if (link.usedAt !== null) return { ok: false, reason: 'used', claims }
+  if (claims.expiresAt.getTime() <= deps.clock().getTime()) return { ok: false, reason: 'expired', claims }
+  return { ok: true, id, claims }
 }
 
-/** Raised when links cannot be signed: `LINK_SIGNING_KEY` is not configured. */
+/**
+ * Uses a checked link (atomically: of two requests at once, one wins). The returned stamp undoes it
+ * with `releaseLink` when what it was used for was refused. Null when it was used or expired meanwhile.
+ */
+export async function consumeLink(deps: Pick<Deps, 'links' | 'clock'>, id: string): Promise<string | null> {
+  const at = deps.clock().toISOString()
+  return (await deps.links.consume(id, at)) ? at : null
+}
+
+/** Makes a link usable again after `consumeLink` (the upload it was for was refused). */
+export async function releaseLink(deps: Pick<Deps, 'links'>, id: string, usedAt: string): Promise<void> {
+  await deps.links.release(id, usedAt)
+}
+
+/** Raised when links cannot be issued: `LINK_SIGNING_KEY` is not configured. */
 export class LinkKeyMissingError extends Error {
   override readonly name = 'LinkKeyMissingError'
 }
@@ -118,6 +128,7 @@ export interface IssueLinkInput {
   reference: string
   file: string
   purpose?: LinkPurpose
+  /** At most `LINK_TTL_SECONDS` (a longer one is cut to it). */
   ttlSeconds?: number
   requestId?: string | null
 }
@@ -127,25 +138,35 @@ export interface IssuedLink {
   /** The path to open: `/files/<token>` or `/files/upload/<token>`. */
   path: string
   expiresAt: Date
+  boundTo: LinkBinding
 }
 
 /**
- * Issues a link to one file of one case for one user and writes the issue to the audit log. The caller
- * has checked that the actor may see the case (`maySeeCase`) or, for uploads, that it is theirs.
+ * Issues a link to one file of one case for one person and writes the issue to the audit log. A web
+ * actor's link is bound to their web identity; a chat actor's is single-use only. The caller has
+ * checked that the actor may see the case (`maySeeCase`) or, for uploads, that it is theirs.
  */
 export async function issueFileLink(deps: Deps, input: IssueLinkInput): Promise<IssuedLink> {
   const secret = deps.config.LINK_SIGNING_KEY
   if (!secret) throw new LinkKeyMissingError('LINK_SIGNING_KEY is not set')
   const purpose = input.purpose ?? 'download'
   const now = deps.clock()
-  const expiresAt = new Date(now.getTime() + (input.ttlSeconds ?? LINK_TTL_SECONDS) * 1000)
+  const ttl = Math.max(1, Math.min(input.ttlSeconds ?? LINK_TTL_SECONDS, LINK_TTL_SECONDS))
+  const expiresAt = new Date(now.getTime() + ttl * 1000)
   const user = actorKey(input.actor)
-  const token = await buildLinkToken(secret, {
+  const boundTo: LinkBinding = input.actor.surface === 'web' ? 'web' : 'chat'
+  const token = buildLinkToken()
+  await deps.links.purgeExpired(new Date(now.getTime() - KEEP_EXPIRED_MS).toISOString(), 100)
+  await deps.links.put({
+    id: await linkIdOf(secret, token),
     purpose,
     reference: input.reference,
-    user,
+    userKey: user,
     file: input.file,
-    expiresAt,
+    boundTo,
+    createdAt: now.toISOString(),
+    expiresAt: expiresAt.toISOString(),
+    usedAt: null,
   })
   await deps.store.audit({
     at: now.toISOString(),
@@ -156,7 +177,12 @@ export async function issueFileLink(deps: Deps, input: IssueLinkInput): Promise<
     requestId: input.requestId ?? null,
     detail: `link_issued:${purpose}:${input.file.replace(/^att:.*/, 'attachment')}`,
   })
-  return { token, path: purpose === 'upload' ? `/files/upload/${token}` : `/files/${token}`, expiresAt }
+  return {
+    token,
+    path: purpose === 'upload' ? `/files/upload/${token}` : `/files/${token}`,
+    expiresAt,
+    boundTo,
+  }
 }
 
 export type UploadLinkResult =
@@ -164,10 +190,10 @@ export type UploadLinkResult =
   | { ok: false; code: 'not_found' | 'not_referrer' | 'not_configured' }
 
 /**
- * For the Teams and Slack dialogues: a short-lived link (15 minutes) where the referrer who filed the
+ * For the Teams and Slack dialogues: a single-use link (15 minutes) where the referrer who filed the
  * case uploads the shared explanatory analysis in a browser. `origin` is this Worker's public origin
  * (e.g. `new URL(c.req.url).origin` of the chat request). Post the URL only in a direct message to
- * that referrer; it carries no personal data but grants an upload to the case. Audited.
+ * that referrer; it carries nothing readable but grants one upload to the case. Audited.
  */
 export async function issueAnalysisUploadLink(
   deps: Deps,
@@ -187,40 +213,56 @@ export async function issueAnalysisUploadLink(
   return { ok: true, url: new URL(link.path, input.origin).toString(), expiresAt: link.expiresAt }
 }
 
-/** Why a download link was refused. */
-export type DownloadRefusal =
+/** Why a link was refused. */
+export type LinkRefusal =
   | { reason: 'not_configured' }
-  /** The token itself: malformed, tampered, expired or for another purpose. */
-  | { reason: 'invalid_link'; link: Exclude<LinkCheck, { ok: true }>['reason']; reference: string | null }
-  /** A web link opened without a signed-in user. */
+  /** The token itself: malformed, unknown (never issued, or its case erased), used, expired, or for another purpose. */
+  | { reason: 'invalid_link'; link: LinkRefusalReason; reference: string | null }
+  /** A web-bound link opened without a signed-in user. */
   | { reason: 'unauthenticated'; reference: string }
   /** A chat user whose workspace or tenant may not use the app (anymore). */
   | { reason: 'tenant'; who: string; reference: string }
-  /** A web link opened by someone else than the person it was issued to. */
+  /** A web-bound link opened by someone else than the person it was issued to. */
   | { reason: 'other_user'; who: string; reference: string }
-  /** The person may not see the case (anymore), or it is gone. */
+  /** The person may not see (or, for uploads, add to) the case anymore. */
   | { reason: 'no_access'; who: string; reference: string }
+  /** The case is gone (erased). */
+  | { reason: 'gone'; reference: string }
 
-export type DownloadDecision =
-  | { ok: true; who: string; viewer: Actor; claims: LinkClaims; record: CaseRecord }
-  | ({ ok: false } & DownloadRefusal)
+/** A link that may be used now, by whom. */
+export interface LinkGrant {
+  ok: true
+  /** The link's id, for `consumeLink`. */
+  id: string
+  claims: LinkClaims
+  record: CaseRecord
+  /** The person it was issued to, with their roles now. */
+  viewer: Actor
+  /**
+   * Who is really using it, for the audit: the signed-in web user when there is one, else the chat
+   * person it was issued to (a single-use link handed only to them).
+   */
+  who: string
+}
+
+export type LinkDecision = LinkGrant | ({ ok: false } & LinkRefusal)
 
 /**
- * The one authorisation of a file download link, for every route that serves one (`/files/:token` on
- * the web, `/api/teams/files/:token` for Teams). The token must be authentic, unexpired and for
- * downloading. A Slack or Teams user has no browser session (the web knows people by their Access
- * email): for them the link itself, issued only into their own chat and valid 15 minutes, is the
- * credential, and their tenant and roles are checked again now, from configuration. A web link is
- * bound to the signed-in user it was issued to. Either way the person must still be allowed to see the
- * case (`maySeeCase`). The caller audits the outcome.
+ * The one authorisation of a file link, for downloads and uploads. The token must be issued, unused,
+ * unexpired and for this purpose. A web-bound link works only for the signed-in web user it was issued
+ * to. A chat-bound link (Slack or Teams, whose people have no web identity) needs no web session: it
+ * was handed only to that person in their own chat and works once; their tenant and roles are checked
+ * again now, from configuration. Either way the person must still be allowed to see the case
+ * (`maySeeCase`); for an upload they must still be its referrer (or an admin, on the web). Nothing is
+ * consumed here; the caller audits the outcome and consumes the link when it uses it.
  */
-export async function authorizeLinkDownload(
+export async function authorizeLink(
   deps: Deps,
-  input: { token: string; session: Actor | null },
-): Promise<DownloadDecision> {
+  input: { token: string; session: Actor | null; purpose: LinkPurpose },
+): Promise<LinkDecision> {
   const secret = deps.config.LINK_SIGNING_KEY
   if (!secret) return { ok: false, reason: 'not_configured' }
-  const check = await verifyLinkToken(secret, input.token, 'download', deps.clock())
+  const check = await checkLinkToken(deps, secret, input.token, input.purpose)
   if (!check.ok)
     return {
       ok: false,
@@ -230,14 +272,16 @@ export async function authorizeLinkDownload(
     }
   const { claims } = check
   const reference = claims.reference
-  const chat = parseActorKey(claims.user)
-  let who: string
   let viewer: Actor
-  if (chat && (chat.surface === 'slack' || chat.surface === 'teams')) {
-    who = claims.user
+  let who: string
+  if (claims.boundTo === 'chat') {
+    const chat = parseActorKey(claims.user)
+    if (!chat || (chat.surface !== 'slack' && chat.surface !== 'teams'))
+      return { ok: false, reason: 'invalid_link', link: 'malformed', reference }
     if (!isAllowedTenant(deps.config, chat.surface, chat.tenant))
-      return { ok: false, reason: 'tenant', who, reference }
+      return { ok: false, reason: 'tenant', who: claims.user, reference }
     viewer = buildActor(deps.config, { surface: chat.surface, tenant: chat.tenant, userId: chat.user })
+    who = input.session ? actorKey(input.session) : claims.user
   } else {
     if (!input.session) return { ok: false, reason: 'unauthenticated', reference }
     who = actorKey(input.session)
@@ -246,7 +290,11 @@ export async function authorizeLinkDownload(
     if (who !== claims.user) return { ok: false, reason: 'other_user', who, reference }
   }
   const record = await deps.store.getByReference(reference)
-  if (!record || !maySeeCase(record, viewer, chairScopesOf(deps.config)))
-    return { ok: false, reason: 'no_access', who, reference }
-  return { ok: true, who, viewer, claims, record }
+  if (!record) return { ok: false, reason: 'gone', reference }
+  const allowed =
+    input.purpose === 'upload'
+      ? record.referrerKey === claims.user || (claims.boundTo === 'web' && viewer.roles.includes('admin'))
+      : maySeeCase(record, viewer, chairScopesOf(deps.config))
+  if (!allowed) return { ok: false, reason: 'no_access', who, reference }
+  return { ok: true, id: check.id, claims, record, viewer, who }
 }

@@ -9,9 +9,10 @@ import {
   type CaseFile,
   type CaseFileStore,
   fileKeyAad,
-  fileNameAad,
   fileObjectAad,
   pdfFileId,
+  storedFileKeyAad,
+  storedFileNameAad,
 } from '../ports/case-files'
 import type { CaseRecord } from '../ports/case-store'
 import { type Cipher, eventAad, intakeAad } from '../ports/cipher'
@@ -38,9 +39,13 @@ const layoutOf = () => {
 
 const encoder = new TextEncoder()
 
-/** Encrypts a file with its own AES-256-GCM key; the key is wrapped by the Cipher (key rotation). */
+/**
+ * Encrypts a file with its own AES-256-GCM key; that key is wrapped under the case's key (its AAD names
+ * the case), so erasing the case makes every copy of the object unreadable (issue 14 §10).
+ */
 export async function encryptFile(
   cipher: Cipher,
+  caseId: string,
   fileId: string,
   r2Key: string,
   bytes: Uint8Array,
@@ -56,12 +61,12 @@ export async function encryptFile(
   const body = new Uint8Array(12 + sealed.byteLength)
   body.set(iv, 0)
   body.set(new Uint8Array(sealed), 12)
-  return { body, keyEnc: await cipher.encryptJson(toBase64Url(raw), fileKeyAad(fileId)) }
+  return { body, keyEnc: await cipher.encryptJson(toBase64Url(raw), fileKeyAad(caseId, fileId)) }
 }
 
 /** Decrypts a file made by `encryptFile`; throws when the object, key or row do not belong together. */
 export async function decryptFile(cipher: Cipher, file: CaseFile, body: Uint8Array): Promise<Uint8Array> {
-  const raw = fromBase64Url(await cipher.decryptJson<string>(file.keyEnc, fileKeyAad(file.id)))
+  const raw = fromBase64Url(await cipher.decryptJson<string>(file.keyEnc, storedFileKeyAad(file)))
   if (raw?.length !== 32 || body.length < 28) throw new Error('file: malformed')
   const key = await crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['decrypt'])
   const plain = await crypto.subtle.decrypt(
@@ -115,7 +120,10 @@ export async function listReportAttachments(
   return Promise.all(
     rows.map(async (f) => ({
       id: f.id,
-      name: f.nameEnc === null ? f.id : await deps.cipher.decryptJson<string>(f.nameEnc, fileNameAad(f.id)),
+      name:
+        f.nameEnc === null
+          ? f.id
+          : await deps.cipher.decryptJson<string>(f.nameEnc, storedFileNameAad(f, f.nameEnc)),
       contentType: f.contentType,
       size: f.size,
       uploadedAt: f.createdAt,
@@ -187,7 +195,7 @@ export async function processCasePdf(
     })
     const bytes = await pdf.render(model)
     const r2Key = newObjectKey()
-    const { body, keyEnc } = await encryptFile(deps.cipher, id, r2Key, bytes)
+    const { body, keyEnc } = await encryptFile(deps.cipher, record.id, id, r2Key, bytes)
     const swapped = await files.swapPdf(
       {
         id,

@@ -44,7 +44,7 @@ export async function runReceiptNotice(ctx: FollowUpDeps, reference: string): Pr
   const sendKey = `receipt:${reference}`
   const result = await ctx.notifier.notify(
     { kind: 'person', key: record.referrerKey },
-    buildReceiptNotice(record),
+    buildReceiptNotice(record, ctx.deps.config.YOUTH_CRISIS_PHONE),
     { sendKey },
   )
   return resultOf(result, sendKey)

@@ -1,7 +1,10 @@
 import { buildAesGcmCipher } from '../../adapters/crypto/aes-gcm-cipher'
+import { buildCaseKeyCipher } from '../../adapters/crypto/case-key-cipher'
 import { buildCloudflareQueue } from '../../adapters/queue/cloudflare-queue'
+import { D1CaseKeyStore } from '../../adapters/storage/d1-case-keys'
 import { D1CaseStore } from '../../adapters/storage/d1-case-store'
 import { D1DigestStore } from '../../adapters/storage/d1-digest-store'
+import { D1LinkStore } from '../../adapters/storage/d1-link-store'
 import { loadConfig } from '../config'
 import { logger } from '../logger'
 import { type Cipher, CipherError } from '../ports/cipher'
@@ -37,15 +40,22 @@ function cipherFor(spec: string | undefined): Cipher {
   return cipher
 }
 
-/** Builds the dependencies from the Worker's bindings; `overrides` replaces parts (tests: the clock). */
+/**
+ * Builds the dependencies from the Worker's bindings; `overrides` replaces parts (tests: the clock).
+ * The cipher is the master keyring (`ENCRYPTION_KEYS`, or `overrides.cipher`) with per-case keys from
+ * D1 on top (issue 14 §10); a fresh one per call, so unwrapped case keys live for one request or job.
+ */
 export function buildDeps(env: Env, overrides: Partial<Deps> = {}): Deps {
+  const { cipher: master, ...rest } = overrides
+  const clock = rest.clock ?? systemClock
   return {
     store: new D1CaseStore(env.DB),
-    cipher: cipherFor(env.ENCRYPTION_KEYS),
+    cipher: buildCaseKeyCipher(master ?? cipherFor(env.ENCRYPTION_KEYS), new D1CaseKeyStore(env.DB), clock),
     queue: buildCloudflareQueue(env.JOBS),
     clock: systemClock,
     config: loadConfig(env as unknown as Record<string, unknown>),
-    ...overrides,
+    links: new D1LinkStore(env.DB),
+    ...rest,
   }
 }
 

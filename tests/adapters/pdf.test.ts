@@ -303,12 +303,21 @@ describe('intake PDF: names and characters', () => {
     expect(text).toContain(intake.perspective)
   })
 
-  it('composes a decomposed accent and shows a letter the font lacks as a visible �', async () => {
+  it('composes a decomposed accent and shows a letter the font lacks by its code point, never �', async () => {
     const intake = richIntake()
     intake.referrer.name = 'Rene\u0301e Σοφία'
     const { text } = await render(reportInput(intake, 'nl'))
     expect(text).toContain('Renée ')
-    expect(text).toContain('\uFFFD'.repeat(5))
+    expect(text).toContain('[U+03A3][U+03BF]')
+    expect(text).not.toContain('\uFFFD')
+  })
+
+  it('shows an emoji the font lacks as a visible "[emoji]", one per emoji, never � (issue 13 §15)', async () => {
+    const intake = richIntake()
+    intake.perspective = 'Gaat goed 👍🏽, thuis 👨‍👩‍👧 ❤️ en vlag 🇳🇱; Vietnamees ệ.'
+    const { text } = await render(reportInput(intake, 'nl'))
+    expect(text).toContain('Gaat goed [emoji], thuis [emoji] [emoji] en vlag [emoji]; Vietnamees e.')
+    expect(text).not.toContain('\uFFFD')
   })
 })
 

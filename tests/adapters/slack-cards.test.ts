@@ -436,3 +436,22 @@ describe('thread lines and ephemeral replies', () => {
     )
   })
 })
+
+describe('acute flag (issue 13 §3)', () => {
+  it('says "acuut gevaar gemeld" only when G1 fired; acuut urgency without G1 reads as urgency only', () => {
+    const g1 = JSON.stringify(
+      buildCaseCard(buildCaseSummary(caseState({ urgency: 'acuut', flags: ['G1'] })), 'nl'),
+    )
+    expect(g1).toContain('Spoed: acuut gevaar gemeld')
+    const urgencyOnly = JSON.stringify(
+      buildCaseCard(buildCaseSummary(caseState({ urgency: 'acuut', flags: [] })), 'nl'),
+    )
+    expect(urgencyOnly).not.toContain('gevaar')
+    expect(urgencyOnly).toContain('Urgentie: acuut')
+    const en = JSON.stringify(
+      buildCaseCard(buildCaseSummary(caseState({ urgency: 'acuut', flags: [] })), 'en'),
+    )
+    expect(en).not.toContain('danger reported')
+    expect(en).toContain('Urgency: acute')
+  })
+})

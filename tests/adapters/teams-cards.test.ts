@@ -434,10 +434,10 @@ describe('follow-up cards', () => {
 
   it('the G1 stop card keeps the crisis lines, in both languages', () => {
     for (const [lang, lines] of [
-      ['nl', ['Bel 112', '0800-2000', 'crisisdienst', 'géén melding']],
-      ['en', ['112', '0800-2000', 'crisis service', 'NOT a report']],
+      ['nl', ['Bel 112', '0800\u20112000', 'crisisdienst', 'géén melding', '0592\u2011303030']],
+      ['en', ['112', '0800\u20112000', 'crisis service', 'NOT a report', '0592\u2011303030']],
     ] as const) {
-      const stop = buildCrisisStopCard(lang)
+      const stop = buildCrisisStopCard(lang, '0592-303030')
       const block = elements(stop).find((e) => e.type === 'Container' && e.id === 'notice-G1')
       expect(block).toMatchObject({ style: 'attention' })
       for (const line of lines) expect(JSON.stringify(block)).toContain(line)
@@ -533,5 +533,57 @@ describe('commands', () => {
     expect(langOfLocale('nl-NL')).toBe('nl')
     expect(langOfLocale('de-DE')).toBe('nl')
     expect(langOfLocale(undefined)).toBe('nl')
+  })
+})
+
+describe('the receipt says what happens next (issue 13 §2)', () => {
+  const textOf = (card: AdaptiveCard) => JSON.stringify(card)
+  it.each(['nl', 'en'] as const)(
+    'a spoedmelding: a call back now, the crisis numbers, never 3 working days (%s)',
+    (lang) => {
+      const card = buildReceiptCard({
+        lang,
+        reference: 'RET-2026-0042',
+        intervention: 'EXPERTTAFEL',
+        urgency: 'acuut',
+        acuteDanger: true,
+        youthCrisisPhone: '0592-303030',
+      })
+      const json = textOf(card)
+      expect(json).not.toMatch(/3 (werkdagen|working days)/)
+      expect(json).toMatch(lang === 'nl' ? /bellen je nu terug/ : /call you back now/)
+      expect(json).toContain('112')
+      // numbers never break across lines: non-breaking hyphens
+      expect(json).toContain('0800\u20112000')
+      expect(json).toContain('0592\u2011303030')
+      expect(elements(card).some((e) => e.type === 'Container' && e.id === 'receipt-crisis')).toBe(true)
+    },
+  )
+
+  it('a regular receipt keeps the 3 working days and no crisis block', () => {
+    const card = buildReceiptCard({
+      lang: 'nl',
+      reference: 'RET-2026-0042',
+      intervention: 'RO3',
+      urgency: 'regulier',
+    })
+    expect(textOf(card)).toContain('binnen 3 werkdagen')
+    expect(elements(card).some((e) => e.type === 'Container' && e.id === 'receipt-crisis')).toBe(false)
+  })
+
+  it('the submitted dialogue card shows the receipt of the screen', () => {
+    const card = buildStepCard(
+      {
+        ...submittedScreen,
+        receipt: {
+          next: 'De voorzitters bellen je nu terug.',
+          crisis: ['Bel 112.', 'Veilig Thuis: 0800-2000.'],
+        },
+      },
+      { draftVersion: 9 },
+    )
+    const json = textOf(card)
+    expect(json).toContain('De voorzitters bellen je nu terug.')
+    expect(json).toContain('0800\u20112000')
   })
 })

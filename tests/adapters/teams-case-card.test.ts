@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   amsterdamInstant,
+  buildAcuteActivity,
   buildTeamsCaseCard,
   buildTeamsThreadLine,
   parseTriageCommand,
@@ -8,6 +9,7 @@ import {
   type TeamsCaseCard,
   type TriageInvoke,
 } from '../../adapters/teams/case-card'
+import { teamsChairObjectIds } from '../../adapters/teams/deps'
 import type { CaseCardSummary } from '../../src/domain/case-card'
 import { rolesFor } from '../../src/services/access'
 
@@ -67,7 +69,19 @@ describe('the Teams case card', () => {
     const reroute = (card.actions as Action[]).find(
       (a) => a.type === 'Action.ShowCard' && a.card?.actions[0]?.verb === 'ret.triage.reroute',
     )
-    expect(JSON.stringify(reroute?.card?.body)).toContain('"id":"reason"')
+    expect(JSON.stringify(reroute?.card?.body)).toContain('"id":"reroute.reason"')
+  })
+
+  it('gives every input an id unique in the whole card (reroute, decline and reopen all ask a reason)', () => {
+    for (const status of ['submitted', 'in_triage', 'accepted', 'scheduled', 'advised', 'closed'] as const) {
+      const ids: string[] = []
+      JSON.stringify(buildTeamsCaseCard(summary({ status }), 'nl'), (key, value) => {
+        if (key === 'id' && typeof value === 'string') ids.push(value)
+        return value
+      })
+      expect(ids.length, status).toBeGreaterThan(0)
+      expect(new Set(ids).size, status).toBe(ids.length)
+    }
   })
 
   it('links to the web case page when the public origin is configured, never to a file (issue 12 §3)', () => {
@@ -132,6 +146,19 @@ describe('reading a triage invoke', () => {
         value('ret.triage.reroute', { reference: 'RET-2026-0042', version: '3', reason: 'r' }),
       )?.inputs,
     ).toEqual({ reason: 'r' })
+    // The card's own prefixed inputs count; another action's inputs (sent along by Teams) do not.
+    expect(
+      parseTriageInvoke(
+        value('ret.triage.decline', {
+          reference: 'RET-2026-0042',
+          version: 3,
+          'decline.reason': 'Past niet',
+          'decline.where': 'Wijkteam',
+          'reroute.reason': 'niet deze',
+          'reopen.reason': 'ook niet',
+        }),
+      )?.inputs,
+    ).toEqual({ reason: 'Past niet', where: 'Wijkteam' })
   })
 
   it('applies the Slack rules: reroute needs a reason and another intervention', () => {
@@ -216,5 +243,56 @@ describe('Teams chairs by object id', () => {
     expect(rolesFor(config, 'teams:t1:oid-1')).toContain('chair')
     expect(rolesFor(config, 'teams:t2:oid-1')).not.toContain('chair')
     expect(rolesFor(config, 'slack:t1:oid-1')).not.toContain('chair')
+  })
+})
+
+describe('the acute flag on the Teams case card (issue 13 §3)', () => {
+  it('says "acuut gevaar gemeld" only when G1 fired', () => {
+    const g1 = JSON.stringify(buildTeamsCaseCard(summary({ urgency: 'acuut', gates: ['G1'] }), 'nl'))
+    expect(g1).toContain('acuut gevaar gemeld')
+    const urgencyOnly = JSON.stringify(buildTeamsCaseCard(summary({ urgency: 'acuut', gates: [] }), 'nl'))
+    expect(urgencyOnly).not.toContain('gevaar gemeld')
+    expect(urgencyOnly).toContain('Urgentie: acuut')
+  })
+})
+
+describe('the spoedmelding in the Teams thread', () => {
+  it('mentions each chair once by Entra object id, with a role label as the mention text', () => {
+    const activity = buildAcuteActivity('RET-2026-0042', 'nl', ['oid-a', 'oid-b', 'oid-a'])
+    expect(activity.text).toBe(
+      '🚨 Spoedmelding RET-2026-0042: acuut gevaar gemeld. Graag nu triëren. <at>RET-voorzitter 1</at> <at>RET-voorzitter 2</at>',
+    )
+    expect(activity.entities).toEqual([
+      {
+        type: 'mention',
+        text: '<at>RET-voorzitter 1</at>',
+        mentioned: { id: 'oid-a', name: 'RET-voorzitter 1' },
+      },
+      {
+        type: 'mention',
+        text: '<at>RET-voorzitter 2</at>',
+        mentioned: { id: 'oid-b', name: 'RET-voorzitter 2' },
+      },
+    ])
+    const one = buildAcuteActivity('RET-2026-0042', 'en', ['oid-a'])
+    expect(one.text).toBe(
+      '🚨 Urgent report RET-2026-0042: acute danger reported. Please triage now. <at>RET chair</at>',
+    )
+  })
+
+  it('without configured chairs it is the alert line alone', () => {
+    expect(buildAcuteActivity('RET-2026-0042', 'nl', [])).toEqual({
+      type: 'message',
+      text: '🚨 Spoedmelding RET-2026-0042: acuut gevaar gemeld. Graag nu triëren.',
+    })
+  })
+
+  it('takes the chairs from TEAMS_CHAIR_OBJECT_IDS and teams: keys in CHAIRS, each once', () => {
+    expect(
+      teamsChairObjectIds({
+        TEAMS_CHAIR_OBJECT_IDS: ['t1:oid-1', 't2:oid-2'],
+        CHAIRS: ['web:access:a@example.org', 'teams:t1:oid-3', 'teams:t1:oid-1', 'slack:T1:U1'],
+      }),
+    ).toEqual(['oid-1', 'oid-2', 'oid-3'])
   })
 })

@@ -4,6 +4,7 @@ import { setupServer } from 'msw/node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildAesGcmCipher } from '../../adapters/crypto/aes-gcm-cipher'
 import { MemoryCaseStore } from '../../adapters/memory/memory-case-store'
+import { MemoryLinkStore } from '../../adapters/memory/memory-link-store'
 import { buildMemoryDraftStore } from '../../adapters/storage/draft-transition'
 import { verifyAccessJwt } from '../../src/auth/access'
 import { buildCsrfToken, verifyCsrfToken } from '../../src/auth/csrf'
@@ -90,7 +91,10 @@ async function accessKeys() {
       .setIssuedAt(options.iat ?? NOW - 10)
       .setExpirationTime(options.exp ?? NOW + 3600)
       .sign(privateKey)
-  return { jwks: { keys: [jwk] }, sign }
+  /** Signs exactly these claims (no defaults), to leave one out. */
+  const signRaw = (claims: Record<string, unknown>) =>
+    new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).sign(privateKey)
+  return { jwks: { keys: [jwk] }, sign, signRaw }
 }
 
 describe('Cloudflare Access JWT', () => {
@@ -131,6 +135,45 @@ describe('Cloudflare Access JWT', () => {
     expect(await verifyAccessJwt(undefined, settings, { now: at })).toBeNull()
   })
 
+  it('requires exp, iat, sub and email, and refuses a token older than the maximum age (issue 14 §6)', async () => {
+    const full = {
+      iss: `https://${TEAM}`,
+      aud: AUD,
+      sub: 'user-sub-1',
+      email: 'sanne@example.org',
+      iat: NOW - 10,
+      exp: NOW + 3600,
+    }
+    expect(await verifyAccessJwt(await keys.signRaw(full), settings, { now: at })).toEqual({
+      email: 'sanne@example.org',
+      subject: 'user-sub-1',
+    })
+    for (const claim of ['exp', 'iat', 'sub', 'email'] as const) {
+      const { [claim]: _left, ...rest } = full
+      expect(await verifyAccessJwt(await keys.signRaw(rest), settings, { now: at }), claim).toBeNull()
+    }
+    // Issued 25 hours ago with an expiry far ahead: too old under the default 24 h.
+    const old = await keys.signRaw({ ...full, iat: NOW - 25 * 3600, exp: NOW + 30 * 24 * 3600 })
+    expect(await verifyAccessJwt(old, settings, { now: at })).toBeNull()
+    // A deployment with a longer Access session raises the age; a token issued in the future is refused.
+    expect(
+      await verifyAccessJwt(old, { ...settings, maxTokenAgeSeconds: 7 * 24 * 3600 }, { now: at }),
+    ).not.toBeNull()
+    const future = await keys.signRaw({ ...full, iat: NOW + 3600 })
+    expect(await verifyAccessJwt(future, settings, { now: at })).toBeNull()
+    // An empty e-mail or subject is no identity either.
+    expect(
+      await verifyAccessJwt(await keys.signRaw({ ...full, email: ' ' }), settings, { now: at }),
+    ).toBeNull()
+    expect(await verifyAccessJwt(await keys.signRaw({ ...full, sub: '' }), settings, { now: at })).toBeNull()
+  })
+
+  it('reads the maximum token age from ACCESS_MAX_TOKEN_AGE_SECONDS (default 24 h)', () => {
+    expect(loadConfig({}).ACCESS_MAX_TOKEN_AGE_SECONDS).toBe(86_400)
+    expect(loadConfig({ ACCESS_MAX_TOKEN_AGE_SECONDS: '604800' }).ACCESS_MAX_TOKEN_AGE_SECONDS).toBe(604_800)
+    expect(() => loadConfig({ ACCESS_MAX_TOKEN_AGE_SECONDS: '10' })).toThrow(/ACCESS_MAX_TOKEN_AGE_SECONDS/)
+  })
+
   describe('web routes in production mode (DEV_MODE=false)', () => {
     const env = {
       DEV_MODE: 'false',
@@ -148,6 +191,7 @@ describe('Cloudflare Access JWT', () => {
         queue,
         clock: () => new Date(),
         config,
+        links: new MemoryLinkStore(),
       }),
       drafts: () => buildMemoryDraftStore(),
     })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { buildAesGcmCipher } from '../../adapters/crypto/aes-gcm-cipher'
 import { MemoryCaseStore } from '../../adapters/memory/memory-case-store'
+import { MemoryLinkStore } from '../../adapters/memory/memory-link-store'
 import { buildMemoryDraftStore } from '../../adapters/storage/draft-transition'
 import { loadConfig } from '../../src/config'
 import type { Actor } from '../../src/domain/types'
@@ -46,6 +47,7 @@ function depsWith(store: MemoryCaseStore, jobs: { type: string; id: string }[]):
     queue,
     clock: () => NOW,
     config: loadConfig({ DEV_MODE: 'true' }),
+    links: new MemoryLinkStore(),
   }
 }
 

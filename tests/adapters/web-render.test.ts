@@ -305,3 +305,91 @@ describe('web form parsing', () => {
     expect(parseIntakeForm(many)).toEqual({ ok: false, problem: 'tooLarge' })
   })
 })
+
+describe('the receipt page (issue 13 §2)', () => {
+  it('a spoedmelding: a call back now, 112, Veilig Thuis and the crisis service as tel: links that never break', () => {
+    const html = renderWeb.done({ ...ctx, path: '/intake' }, 'RET-2026-0042', {
+      next: 'De voorzitters van het RET bellen je nu terug.',
+      crisis: [
+        'Bel 112.',
+        'Veilig Thuis: 0800-2000 (gratis).',
+        'Regionale crisisdienst jeugd: bel 0592-303030.',
+      ],
+    })
+    expect(html).toContain('bellen je nu terug')
+    expect(html).not.toMatch(/3 werkdagen/)
+    const links = tags(html).filter((t) => t.name === 'a' && t.attrs.href?.startsWith('tel:'))
+    expect(links.map((l) => [l.attrs.href, l.attrs.class])).toEqual([
+      ['tel:112', 'tel'],
+      ['tel:08002000', 'tel'],
+      ['tel:0592303030', 'tel'],
+    ])
+    expect(html).toMatch(/\.tel\{white-space:nowrap\}/)
+  })
+
+  it('the G1 notice in the intake shows its numbers as tel: links', () => {
+    let state = newDraft('d-1', 'nl', NOW)
+    state = step(
+      state,
+      { type: 'answer', stepId: 'start', values: { acuteDanger: 'ja', consultationOnly: 'nee' } },
+      DEFAULT_SCRIPT,
+      NOW,
+    ).state
+    const html = renderWeb.intake(
+      ctx,
+      view(state, DEFAULT_SCRIPT, NOW, undefined, undefined, { youthCrisisPhone: '0592-303030' }),
+    )
+    const hrefs = tags(html)
+      .filter((t) => t.name === 'a' && t.attrs.href?.startsWith('tel:'))
+      .map((t) => t.attrs.href)
+    expect(hrefs).toEqual(expect.arrayContaining(['tel:112', 'tel:08002000', 'tel:0592303030']))
+  })
+})
+
+describe('long texts and focus (issue 13 §7, §14)', () => {
+  function questionView(value: string, errors: ScreenView['errors'] = []): ScreenView {
+    return {
+      phase: 'step',
+      stepId: 'question',
+      lang: 'nl',
+      title: 'Je vraag aan het RET',
+      progress: { current: 12, total: 12, label: 'Stap 12 van 12' },
+      fields: [
+        { name: 'question', kind: 'textarea', label: 'Wat vraag je van het RET?', required: true, value },
+      ],
+      notices: [],
+      actions: [{ id: 'next', label: 'Volgende', primary: true }],
+      errors,
+    }
+  }
+
+  it('shows the 5,000-character limit with a counter and never cuts silently (no maxlength)', () => {
+    const html = renderWeb.intake(ctx, questionView('x'.repeat(5012)))
+    const textarea = tags(html).find((t) => t.name === 'textarea')!
+    expect(textarea.attrs.maxlength).toBeUndefined()
+    expect(textarea.attrs['aria-describedby']).toContain('-count')
+    expect(html).toContain('5.012 van 5.000 tekens')
+    expect(html).toMatch(/class="counter over"/)
+    // the counter script runs by the page's nonce only
+    const script = tags(html).find((t) => t.name === 'script')!
+    expect(script.attrs.nonce).toBe(ctx.nonce)
+  })
+
+  it('a page without a long text carries no script', () => {
+    expect(renderWeb.intake(ctx, CHILD_VIEW)).not.toContain('<script')
+  })
+
+  it('focuses the step heading after a step, and the error summary when there are errors', () => {
+    const ok = tags(renderWeb.intake(ctx, questionView('')))
+    expect(ok.find((t) => t.name === 'h1')?.attrs).toMatchObject({ tabindex: '-1', autofocus: '' })
+    const failed = tags(
+      renderWeb.intake(
+        ctx,
+        questionView('', [{ field: 'question', nl: 'Vul dit in.', en: 'Fill this in.' }]),
+      ),
+    )
+    expect(failed.find((t) => t.name === 'h1')?.attrs.autofocus).toBeUndefined()
+    expect(failed.find((t) => t.attrs.class === 'error-summary')?.attrs.autofocus).toBeDefined()
+    expect(failed.filter((t) => 'autofocus' in t.attrs)).toHaveLength(1)
+  })
+})

@@ -4,6 +4,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+// @ts-expect-error: a plain .mjs script without type declarations (the Slack Web API stub of npm run dev)
+import { startSlackStub } from '../../scripts/slack-stub.mjs'
+// @ts-expect-error: a plain .mjs script without type declarations (the Bot Connector stub of npm run dev)
+import { startTeamsStub } from '../../scripts/teams-stub.mjs'
 import { WEB_ANSWERS } from '../integration/web-answers'
 import { type DevServer, freePort, startDevServer } from './dev-server'
 
@@ -85,6 +89,47 @@ function scrollsSideways(page: Page): Promise<boolean> {
   ) as Promise<boolean>
 }
 
+/** One recorded Slack Web API call of the stub (scripts/slack-stub.mjs). */
+interface SlackCall {
+  method: string
+  body: { channel?: string; ts?: string; thread_ts?: string; text?: string; blocks?: unknown }
+  answer: { ts?: string }
+}
+interface SlackStub {
+  url: string
+  calls: SlackCall[]
+  close(): Promise<void>
+}
+/** One recorded activity of the Bot Connector stub (scripts/teams-stub.mjs). */
+interface TeamsCall {
+  method: 'POST' | 'PUT'
+  conversationId: string
+  activityId: string
+  body: { attachments?: { content?: unknown }[]; text?: string }
+}
+interface TeamsStub {
+  url: string
+  calls: TeamsCall[]
+  close(): Promise<void>
+}
+const TEAMS_CHANNEL = '19:e2e-triage@thread.tacv2'
+
+/** Polls until `check` returns a value (the queue consumer posts to Slack shortly after a change). */
+async function eventually<T>(
+  check: () => T | undefined,
+  what: string,
+  context: () => string,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = check()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${context()}`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}
+
 /** Opens one action's form on the case page. */
 async function openAction(page: Page, name: string) {
   await page.locator('details.action > summary', { hasText: name }).first().click()
@@ -94,16 +139,29 @@ describe('the web console in a real browser', () => {
   let persistDir = ''
   let server: DevServer | null = null
   let browser: Browser | null = null
+  let slack: SlackStub | null = null
+  let teams: TeamsStub | null = null
 
   beforeAll(async () => {
     persistDir = mkdtempSync(join(tmpdir(), 'ret-e2e-console-'))
-    server = await startDevServer(await freePort(), persistDir)
+    // The case's Slack card goes to a local Web API stub (SLACK_API_URL), which records every call.
+    slack = (await startSlackStub()) as SlackStub
+    // And to the Teams triage channel through a local Bot Connector (token endpoint and activities).
+    teams = (await startTeamsStub()) as TeamsStub
+    server = await startDevServer(await freePort(), persistDir, {
+      RET_SLACK_API_URL: slack.url,
+      RET_SLACK_TRIAGE_CHANNEL: 'CE2ETRIAGE',
+      RET_TEAMS_CONNECTOR_URL: teams.url,
+      RET_TEAMS_TRIAGE_CHANNEL: TEAMS_CHANNEL,
+    })
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true })
-  })
+  }, 240_000)
 
   afterAll(async () => {
     await browser?.close()
     await server?.stop()
+    await slack?.close()
+    await teams?.close()
     rmSync(persistDir, { recursive: true, force: true })
   })
 
@@ -195,6 +253,96 @@ describe('the web console in a real browser', () => {
     ])
     await visible(timeline.getByText('Regie op 3 met school en jeugdarts.'))
     await visible(chair.getByText('15 december 2026 om 14:30').first())
+
+    // The case's Slack card (posted once, updated in place by the queue) shows the final state.
+    const calls = slack!.calls
+    const slackContext = () =>
+      `Slack calls: ${calls.map((c) => `${c.method} ${c.body.ts ?? c.body.thread_ts ?? ''}`).join(', ')}\n` +
+      `dev server:\n${server!.output()}`
+    const cardTs = await eventually(
+      () =>
+        calls.find(
+          (c) =>
+            c.method === 'chat.postMessage' &&
+            c.body.thread_ts === undefined &&
+            JSON.stringify(c.body.blocks).includes(reference),
+        )?.answer.ts,
+      'the Slack card',
+      slackContext,
+    )
+    const lastCard = await eventually(
+      () => {
+        const updates = calls.filter((c) => c.method === 'chat.update' && c.body.ts === cardTs)
+        const last = updates.at(-1)
+        return last && JSON.stringify(last.body.blocks).includes('Afgesloten') ? last : undefined
+      },
+      'the Slack card in its closed state',
+      slackContext,
+    )
+    const finalCard = JSON.stringify(lastCard.body.blocks)
+    expect(finalCard).toContain(reference)
+    // A closed case offers only reopen (and the details link), no accept or close any more.
+    expect(finalCard).toContain('ret:triage:reopen')
+    expect(finalCard).not.toContain('ret:triage:accept')
+    expect(finalCard).not.toContain('ret:triage:close')
+    expect(lastCard.body.channel).toBe('CE2ETRIAGE')
+    const cards = calls.filter(
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        c.body.thread_ts === undefined &&
+        JSON.stringify(c.body.blocks).includes(reference),
+    )
+    expect(cards).toHaveLength(1)
+    // Every step is a line in the card's thread; nothing personal went to Slack.
+    await eventually(
+      () =>
+        calls.filter((c) => c.method === 'chat.postMessage' && c.body.thread_ts === cardTs).length >= 7
+          ? true
+          : undefined,
+      'seven thread lines',
+      slackContext,
+    )
+    // The Teams channel card likewise: posted once into the channel, its last update the closed state.
+    const teamsCalls = teams!.calls
+    const teamsContext = () =>
+      `Teams calls: ${teamsCalls.map((c) => `${c.method} ${c.conversationId} ${c.activityId}`).join(', ')}\n` +
+      `dev server:\n${server!.output()}`
+    const cardOf = (c: TeamsCall) => JSON.stringify(c.body.attachments?.[0]?.content ?? null)
+    const teamsPosts = await eventually(
+      () => {
+        const posts = teamsCalls.filter(
+          (c) => c.method === 'POST' && c.conversationId === TEAMS_CHANNEL && cardOf(c).includes(reference),
+        )
+        return posts.length > 0 ? posts : undefined
+      },
+      'the Teams card',
+      teamsContext,
+    )
+    expect(teamsPosts).toHaveLength(1)
+    const teamsCardId = teamsPosts[0]!.activityId
+    const teamsFinal = await eventually(
+      () => {
+        const last = teamsCalls.filter((c) => c.method === 'PUT' && c.activityId === teamsCardId).at(-1)
+        return last && cardOf(last).includes('Afgesloten') ? cardOf(last) : undefined
+      },
+      'the Teams card in its closed state',
+      teamsContext,
+    )
+    expect(teamsFinal).toContain('ret.triage.reopen')
+    expect(teamsFinal).not.toContain('ret.triage.accept')
+    expect(
+      teamsCalls.filter((c) => c.conversationId === `${TEAMS_CHANNEL};messageid=${teamsCardId}`).length,
+    ).toBeGreaterThanOrEqual(7)
+
+    const everything = JSON.stringify(calls) + JSON.stringify(teamsCalls)
+    for (const personal of [
+      REFERRER,
+      'Sanne de Vries',
+      'Regie op 3 met school',
+      'Is de analyse met het gezin',
+    ]) {
+      expect(everything).not.toContain(personal)
+    }
 
     // At 390 px: no sideways scrolling, and no serious accessibility problems.
     await chair.setViewportSize({ width: 390, height: 844 })

@@ -17,6 +17,8 @@ export function freePort(): Promise<number> {
 /** `npm run dev` (scripts/dev.mjs) on its own port and persistence directory. */
 export interface DevServer {
   base: string
+  /** The last 8,000 characters the dev server printed (for a failing test's message). */
+  output(): string
   stop(): Promise<void>
 }
 
@@ -37,12 +39,23 @@ async function waitHealthy(base: string, child: ChildProcess, output: () => stri
 
 /**
  * Starts the dev server exactly as a person would (`node scripts/dev.mjs`), in its own process group so
- * that stopping it also stops wrangler's workerd; waits for /healthz.
+ * that stopping it also stops wrangler's workerd; waits for /healthz. `extraEnv` reaches dev.mjs (e.g.
+ * `RET_SLACK_API_URL` for the Slack Web API stub).
  */
-export async function startDevServer(port: number, persistDir: string): Promise<DevServer> {
+export async function startDevServer(
+  port: number,
+  persistDir: string,
+  extraEnv: Record<string, string> = {},
+): Promise<DevServer> {
   const child = spawn(process.execPath, ['scripts/dev.mjs'], {
     cwd: process.cwd(),
-    env: { ...process.env, PORT: String(port), RET_PERSIST_DIR: persistDir, WRANGLER_SEND_METRICS: 'false' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      RET_PERSIST_DIR: persistDir,
+      WRANGLER_SEND_METRICS: 'false',
+      ...extraEnv,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   })
@@ -77,5 +90,5 @@ export async function startDevServer(port: number, persistDir: string): Promise<
     await stop()
     throw error
   }
-  return { base, stop }
+  return { base, output: () => log, stop }
 }

@@ -206,8 +206,11 @@ describe('POST /api/v1/cases: filing', () => {
       intake_enc: string
       pseudonym_enc: string
     }>()
-    expect(row?.intake_enc).toMatch(/^v1\.k1\./)
-    expect(row?.pseudonym_enc).toMatch(/^v1\.k1\./)
+    // Under the case's own key (issue 14 §10), which is wrapped by master key k1.
+    expect(row?.intake_enc).toMatch(/^v2\.case\./)
+    expect(row?.pseudonym_enc).toMatch(/^v2\.case\./)
+    const key = await env.DB.prepare('SELECT key_enc FROM case_keys LIMIT 1').first<{ key_enc: string }>()
+    expect(key?.key_enc).toMatch(/^v1\.k1\./)
   })
 
   it('sends case.submitted to the queue, and the consumer handles it once', async () => {

@@ -3,6 +3,7 @@ import { exports } from 'cloudflare:workers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BUNDLED_PDF_RENDERER } from '../../adapters/pdf/fonts'
 import { buildCaseFileStore } from '../../adapters/storage/case-files'
+import { buildCsrfToken } from '../../src/auth/csrf'
 import { parseIntake } from '../../src/domain/intake'
 import { route } from '../../src/domain/routing'
 import { DEFAULT_RULES } from '../../src/domain/rules'
@@ -11,13 +12,13 @@ import { logSink } from '../../src/logger'
 import type { AuditEntry } from '../../src/ports/case-store'
 import { sniffContentType } from '../../src/services/attachments'
 import { runSubmitIntake } from '../../src/services/cases'
-import { buildLinkToken } from '../../src/services/links'
+import { runEraseCase } from '../../src/services/erase'
+import { issueFileLink } from '../../src/services/links'
 import { processCasePdf } from '../../src/services/pdf'
-import { buildDeps, processBatch } from '../../src/wiring'
+import { buildDeps, buildPrivacyDeps, processBatch } from '../../src/wiring'
 import unicodeSample from '../fixtures/intakes/sample-unicode-names.json'
 import { WebClient } from './web-client'
 
-const SIGNING_KEY = 'test-link-signing-key-0123456789'
 const NAME = 'Ĳsbrand Łukasiewicz-Őrs'
 
 /** The referrer as the development sign-in "Lotte Bakker" identifies her. */
@@ -172,8 +173,23 @@ describe('intake PDF on the queue', () => {
   })
 })
 
+/** POSTs a form to a path with the client's cookies (no redirect followed). */
+async function postForm(client: WebClient, path: string, form: FormData | URLSearchParams) {
+  const res = await exports.default.fetch(
+    new Request(new URL(path, client.base), {
+      method: 'POST',
+      headers: { cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+      body: form,
+      redirect: 'manual',
+    }),
+  )
+  return { res, bytes: new Uint8Array(await res.arrayBuffer()) }
+}
+
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
+
 describe('GET /files/:token', () => {
-  it('gives the referrer who filed the case the PDF through a signed link, and audits issue and download', async () => {
+  it('gives the referrer who filed the case the PDF through a single-use link, and audits issue and download', async () => {
     const reference = await fileCase('files-3')
     const lotte = new WebClient()
     await lotte.login('Lotte Bakker')
@@ -182,62 +198,72 @@ describe('GET /files/:token', () => {
     expect(lotte.html).toContain(`href="/cases/${reference}/pdf">Download PDF</a>`)
     expect(lotte.html).toContain(`href="/cases/${reference}/attachments/new">Analyse toevoegen</a>`)
     const location = await locationOf(lotte, `/cases/${reference}/pdf`)
-    expect(location).toMatch(/^\/files\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/)
+    // Opaque: a random id, nothing of the case or the person in it.
+    expect(location).toMatch(/^\/files\/[A-Za-z0-9_-]{43}$/)
     const { res, bytes } = await download(lotte, location)
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toBe('application/pdf')
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${reference}.pdf"`)
     expect(res.headers.get('cache-control')).toBe('no-store')
-    expect(new TextDecoder().decode(bytes.subarray(0, 5))).toBe('%PDF-')
+    expect(text(bytes.subarray(0, 5))).toBe('%PDF-')
+
+    // Single use: the same link again (a forwarded copy, or one read from a log) gives nothing.
+    const again = await download(lotte, location)
+    expect(again.res.status).toBe(403)
+    expect(text(again.bytes)).toContain('al gebruikt')
+    // Opening the case again gives a new link.
+    expect((await download(lotte, await locationOf(lotte, `/cases/${reference}/pdf`))).res.status).toBe(200)
 
     const audit = await auditOf(reference)
     expect(audit.map((a) => [a.actorKey, a.action, a.detail])).toEqual(
       expect.arrayContaining([
         ['web:dev:lotte-bakker', 'export', 'link_issued:download:pdf:nl'],
         ['web:dev:lotte-bakker', 'download', 'pdf:nl'],
+        ['web:dev:lotte-bakker', 'refused', 'download:used'],
       ]),
     )
+    expect(audit.filter((a) => a.action === 'download')).toHaveLength(2)
   })
 
-  it('refuses (403) and audits a token of another user, a tampered one and an expired one', async () => {
+  it('refuses and audits a link of another user (403), an unknown one (404), an expired one (403)', async () => {
     const reference = await fileCase('files-4')
     const lotte = new WebClient()
     await lotte.login('Lotte Bakker')
     const location = await locationOf(lotte, `/cases/${reference}/pdf`)
 
-    // Sanne is signed in, but the link was issued to Lotte.
+    // Sanne is signed in, but the link was issued to Lotte; it stays usable for Lotte.
     const sanne = new WebClient()
     await sanne.login('Sanne de Vries')
     const other = await download(sanne, location)
     expect(other.res.status).toBe(403)
-    expect(new TextDecoder().decode(other.bytes)).toContain('niet geldig voor jou')
+    expect(text(other.bytes)).toContain('niet geldig voor jou')
 
-    // One character of the payload changed (the case, the user or the expiry): the signature fails.
+    // One character changed: no such link.
     const token = location.slice('/files/'.length)
-    const [payload, signature] = token.split('.') as [string, string]
-    const flipped = payload.slice(0, 10) + (payload[10] === 'A' ? 'B' : 'A') + payload.slice(11)
-    const tampered = await download(lotte, `/files/${flipped}.${signature}`)
-    expect(tampered.res.status).toBe(403)
+    const flipped = (token[0] === 'A' ? 'B' : 'A') + token.slice(1)
+    const unknown = await download(lotte, `/files/${flipped}`)
+    expect(unknown.res.status).toBe(404)
+    expect(text(unknown.bytes)).toContain('bestaat niet (meer)')
+    // The readable signed tokens of before are no links any more.
+    expect((await download(lotte, '/files/eyJ2IjoxLCJwIjoiZG93bmxvYWQifQ.c2ln')).res.status).toBe(404)
 
-    const expiredToken = await buildLinkToken(SIGNING_KEY, {
-      purpose: 'download',
-      reference,
-      user: 'web:dev:lotte-bakker',
-      file: 'pdf:nl',
-      expiresAt: new Date(Date.now() - 1000),
-    })
-    const expired = await download(lotte, `/files/${expiredToken}`)
+    // Expired: 15 minutes after issue (moved back in time in the store).
+    await env.DB.prepare(
+      'UPDATE file_links SET created_at = ?2, expires_at = ?3 WHERE reference = ?1 AND used_at IS NULL',
+    )
+      .bind(
+        reference,
+        new Date(Date.now() - 16 * 60_000).toISOString(),
+        new Date(Date.now() - 60_000).toISOString(),
+      )
+      .run()
+    const expired = await download(lotte, location)
     expect(expired.res.status).toBe(403)
-    expect(new TextDecoder().decode(expired.bytes)).toContain('verlopen')
+    expect(text(expired.bytes)).toContain('verlopen')
 
     // An upload link is no download link.
-    const uploadToken = await buildLinkToken(SIGNING_KEY, {
-      purpose: 'upload',
-      reference,
-      user: 'web:dev:lotte-bakker',
-      file: 'analysis',
-      expiresAt: new Date(Date.now() + 60_000),
-    })
+    const uploadPath = await locationOf(lotte, `/cases/${reference}/attachments/new`)
+    const uploadToken = uploadPath.slice('/files/upload/'.length)
     expect((await download(lotte, `/files/${uploadToken}`)).res.status).toBe(403)
 
     const refused = (await auditOf(null))
@@ -246,7 +272,8 @@ describe('GET /files/:token', () => {
     expect(refused).toEqual(
       expect.arrayContaining([
         ['web:dev:sanne-de-vries', 'download:other_user'],
-        ['web:dev:lotte-bakker', 'download:tampered'],
+        ['web:dev:lotte-bakker', 'download:unknown'],
+        ['web:dev:lotte-bakker', 'download:malformed'],
         ['web:dev:lotte-bakker', 'download:expired'],
         ['web:dev:lotte-bakker', 'download:wrong_purpose'],
       ]),
@@ -265,7 +292,7 @@ describe('GET /files/:token', () => {
     expect((await download(chair, location)).res.status).toBe(200)
   })
 
-  it('serves a link issued into a chat (no browser session) while that person may still see the case', async () => {
+  it('serves a chat link (no web identity) once, after a button press, while that person may still see the case', async () => {
     const parsed = parseIntake(structuredClone(unicodeSample.intake))
     if (!parsed.ok) throw new Error('sample does not parse')
     const teamsReferrer: Actor = {
@@ -274,39 +301,53 @@ describe('GET /files/:token', () => {
       tenant: 'tenant-drenthe-0001',
       userId: 'aad-42',
     }
-    const { reference } = await runSubmitIntake(buildDeps(env), {
+    const deps = buildDeps(env)
+    const { reference } = await runSubmitIntake(deps, {
       intake: parsed.value,
       decision: route(parsed.value, DEFAULT_RULES, new Date()),
       actor: teamsReferrer,
       idempotencyKey: 'files-chat',
     })
-    const tokenFor = (user: string) =>
-      buildLinkToken(SIGNING_KEY, {
-        purpose: 'download',
-        reference,
-        user,
-        file: 'pdf:nl',
-        expiresAt: new Date(Date.now() + 60_000),
-      })
-    const nobody = new WebClient()
-    const own = await download(nobody, `/files/${await tokenFor('teams:tenant-drenthe-0001:aad-42')}`)
-    expect(own.res.status).toBe(200)
-    expect(new TextDecoder().decode(own.bytes.subarray(0, 5))).toBe('%PDF-')
-    const colleague = await download(nobody, `/files/${await tokenFor('teams:tenant-drenthe-0001:aad-43')}`)
+    const linkFor = async (tenant: string, userId: string) =>
+      (await issueFileLink(deps, { actor: { ...teamsReferrer, tenant, userId }, reference, file: 'pdf:nl' }))
+        .path
+    const own = await linkFor('tenant-drenthe-0001', 'aad-42')
+    const browser = new WebClient()
+    // Opening the link (or a link scanner fetching it) uses nothing: a page with a Download button.
+    for (const _ of [1, 2]) {
+      await browser.get(own)
+      expect(browser.status).toBe(200)
+      expect(browser.html).toContain('werkt één keer')
+      expect(browser.html).toContain('<form method="post">')
+    }
+    // Without this browser's CSRF token the post is refused and the link stays unused.
+    const forged = await postForm(new WebClient(), own, new URLSearchParams({ _csrf: 'forged' }))
+    expect(forged.res.status).toBe(403)
+    const pressed = await postForm(browser, own, new URLSearchParams({ _csrf: browser.csrf() }))
+    expect(pressed.res.status).toBe(200)
+    expect(text(pressed.bytes.subarray(0, 5))).toBe('%PDF-')
+    const twice = await postForm(browser, own, new URLSearchParams({ _csrf: browser.csrf() }))
+    expect(twice.res.status).toBe(403)
+    expect((await download(browser, own)).res.status).toBe(403)
+
+    const colleague = await download(browser, await linkFor('tenant-drenthe-0001', 'aad-43'))
     expect(colleague.res.status).toBe(403)
-    const foreign = await download(nobody, `/files/${await tokenFor('teams:tenant-elsewhere:aad-42')}`)
+    const foreign = await download(browser, await linkFor('tenant-elsewhere', 'aad-42'))
     expect(foreign.res.status).toBe(403)
     const audit = (await auditOf(reference)).map((a) => [a.actorKey, a.action, a.detail])
     expect(audit).toEqual(
       expect.arrayContaining([
         ['teams:tenant-drenthe-0001:aad-42', 'download', 'pdf:nl'],
+        ['web:anonymous:anonymous', 'refused', 'download:used'],
         ['teams:tenant-drenthe-0001:aad-43', 'refused', 'download:no_access'],
         ['teams:tenant-elsewhere:aad-42', 'refused', 'download:tenant'],
       ]),
     )
+    expect(audit.filter(([, action]) => action === 'download')).toHaveLength(1)
+    expect((await auditOf(null)).some((a) => a.detail === 'download:csrf')).toBe(true)
   })
 
-  it('sends a visitor who is not signed in to the sign-in, audited', async () => {
+  it('sends a visitor who is not signed in to the sign-in, audited, and keeps the link unused', async () => {
     const reference = await fileCase('files-6')
     const lotte = new WebClient()
     await lotte.login('Lotte Bakker')
@@ -317,6 +358,20 @@ describe('GET /files/:token', () => {
     expect(res.res.headers.get('location')).toBe('/dev/login')
     const audit = await auditOf(reference)
     expect(audit.some((a) => a.action === 'refused' && a.detail === 'download:unauthenticated')).toBe(true)
+    expect((await download(lotte, location)).res.status).toBe(200)
+  })
+
+  it('answers 404 for a link of an erased case', async () => {
+    const reference = await fileCase('files-erased')
+    const lotte = new WebClient()
+    await lotte.login('Lotte Bakker')
+    const location = await locationOf(lotte, `/cases/${reference}/pdf`)
+    const uploadPath = await locationOf(lotte, `/cases/${reference}/attachments/new`)
+    const admin: Actor = { ...LOTTE, userId: 'admin-1', roles: ['admin'] }
+    const erased = await runEraseCase(buildPrivacyDeps(env), { reference, reason: 'request', actor: admin })
+    expect(erased.ok).toBe(true)
+    expect((await download(lotte, location)).res.status).toBe(404)
+    expect((await download(lotte, uploadPath)).res.status).toBe(404)
   })
 })
 
@@ -326,11 +381,24 @@ describe('attachments', () => {
   ])
   const EXE = new TextEncoder().encode('MZ\x90\x00 this is not a document')
 
-  async function upload(path: string, name: string, bytes: Uint8Array, type = 'application/pdf') {
+  /** Posts the upload form as `client`'s browser would: its cookies and the form's CSRF token. */
+  async function upload(
+    client: WebClient,
+    path: string,
+    name: string,
+    bytes: Uint8Array,
+    csrf: string = client.csrf(),
+  ) {
     const form = new FormData()
-    form.append('file', new File([bytes], name, { type }))
+    form.append('_csrf', csrf)
+    form.append('file', new File([bytes], name, { type: 'application/pdf' }))
     return exports.default.fetch(
-      new Request(new URL(path, 'http://127.0.0.1:8787'), { method: 'POST', body: form }),
+      new Request(new URL(path, client.base), {
+        method: 'POST',
+        headers: { cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+        body: form,
+        redirect: 'manual',
+      }),
     )
   }
 
@@ -359,25 +427,53 @@ describe('attachments', () => {
     await processCasePdf(buildDeps(env), buildCaseFileStore(env), reference, BUNDLED_PDF_RENDERER)
     const hashesBefore = await pdfHashes(reference)
 
-    // A renamed executable is refused; so is a file over 10 MB.
-    const refused = await upload(uploadPath, 'analyse.pdf', EXE)
+    // Without the form's CSRF token (a cross-site post) nothing is stored.
+    const forged = await upload(lotte, uploadPath, 'analyse.pdf', PNG, 'forged')
+    expect(forged.status).toBe(403)
+    // Someone else signed in cannot use Lotte's link.
+    const sanne = new WebClient()
+    await sanne.login('Sanne de Vries')
+    await sanne.get('/cases')
+    const sanneCsrf = await buildCsrfToken(env.LINK_SIGNING_KEY ?? '', sanne.cookies.get('ret_csrf') ?? '')
+    expect((await upload(sanne, uploadPath, 'analyse.pdf', PNG, sanneCsrf)).status).toBe(403)
+
+    // A renamed executable is refused; so is a file over 10 MB — the link stays usable.
+    const refused = await upload(lotte, uploadPath, 'analyse.pdf', EXE)
     expect(refused.status).toBe(415)
     expect(await refused.text()).toContain('Word-document (.docx)')
     const big = new Uint8Array(10 * 1024 * 1024 + 1)
     big.set(new TextEncoder().encode('%PDF-1.7'))
-    expect((await upload(uploadPath, 'groot.pdf', big)).status).toBe(413)
+    expect((await upload(lotte, uploadPath, 'groot.pdf', big)).status).toBe(413)
 
     // An image named .pdf is stored as what it is.
-    const ok = await upload(uploadPath, 'scan van Łukasiewicz.pdf', PNG)
+    const ok = await upload(lotte, uploadPath, 'scan van Łukasiewicz.pdf', PNG)
     expect(ok.status).toBe(200)
-    expect(await ok.text()).toContain(reference)
+    const okPage = await ok.text()
+    expect(okPage).toContain(reference)
+    expect(okPage).toContain(`href="/cases/${reference}/attachments/new"`)
+    // Single use: the same link uploads nothing more.
+    const second = await upload(lotte, uploadPath, 'nog een.pdf', PNG)
+    expect(second.status).toBe(403)
     const row = await env.DB.prepare(
-      "SELECT f.id, f.content_type, f.size, f.name_enc FROM case_files f JOIN cases c ON c.id = f.case_id WHERE c.reference = ?1 AND f.kind = 'attachment'",
+      "SELECT f.id, f.content_type, f.size, f.name_enc, f.created_by FROM case_files f JOIN cases c ON c.id = f.case_id WHERE c.reference = ?1 AND f.kind = 'attachment'",
     )
       .bind(reference)
-      .first<{ id: string; content_type: string; size: number; name_enc: string }>()
-    expect(row).toMatchObject({ content_type: 'image/png', size: PNG.length })
+      .first<{ id: string; content_type: string; size: number; name_enc: string; created_by: string }>()
+    expect(row).toMatchObject({
+      content_type: 'image/png',
+      size: PNG.length,
+      created_by: 'web:dev:lotte-bakker',
+    })
     expect(row!.name_enc).not.toContain('Łukasiewicz')
+    expect(
+      (
+        await env.DB.prepare(
+          "SELECT COUNT(*) AS n FROM case_files f JOIN cases c ON c.id = f.case_id WHERE c.reference = ?1 AND f.kind = 'attachment'",
+        )
+          .bind(reference)
+          .first<{ n: number }>()
+      )?.n,
+    ).toBe(1)
     for (const o of await r2Objects()) expect(containsBytes(o.bytes, PNG)).toBe(false)
 
     // The PDF is re-rendered to list it (here, or already by the pdf.generate job the upload enqueued).
@@ -392,14 +488,18 @@ describe('attachments', () => {
     expect([...bytes]).toEqual([...PNG])
 
     const audit = await auditOf(reference)
-    expect(audit.map((a) => [a.action, a.detail])).toEqual(
+    expect(audit.map((a) => [a.actorKey, a.action, a.detail])).toEqual(
       expect.arrayContaining([
-        ['export', 'link_issued:upload:analysis'],
-        ['refused', 'upload:unsupported'],
-        ['change', 'attachment_added:image/png'],
-        ['download', 'attachment'],
+        ['web:dev:lotte-bakker', 'export', 'link_issued:upload:analysis'],
+        ['web:dev:lotte-bakker', 'refused', 'upload:unsupported'],
+        ['web:dev:sanne-de-vries', 'refused', 'upload:other_user'],
+        ['web:dev:lotte-bakker', 'change', 'attachment_added:image/png'],
+        ['web:dev:lotte-bakker', 'refused', 'upload:used'],
+        ['web:dev:lotte-bakker', 'download', 'attachment'],
       ]),
     )
+    const csrfRefusals = (await auditOf(null)).filter((a) => a.detail === 'upload:csrf')
+    expect(csrfRefusals.map((a) => a.actorKey)).toContain('web:dev:lotte-bakker')
   })
 
   it('offers the upload link only to the referrer who filed the case', async () => {
@@ -408,6 +508,52 @@ describe('attachments', () => {
     await chair.login('Chair 1', 'chair')
     const res = await download(chair, `/cases/${reference}/attachments/new`)
     expect(res.res.status).toBe(403)
+  })
+
+  it('credits an upload through a chat link to whoever really uploads, once', async () => {
+    const parsed = parseIntake(structuredClone(unicodeSample.intake))
+    if (!parsed.ok) throw new Error('sample does not parse')
+    const chatReferrer: Actor = {
+      ...LOTTE,
+      surface: 'teams',
+      tenant: 'tenant-drenthe-0001',
+      userId: 'aad-upload-77',
+    }
+    const deps = buildDeps(env)
+    const { reference } = await runSubmitIntake(deps, {
+      intake: parsed.value,
+      decision: route(parsed.value, DEFAULT_RULES, new Date()),
+      actor: chatReferrer,
+      idempotencyKey: 'files-chat-upload',
+    })
+    const link = await issueFileLink(deps, {
+      actor: chatReferrer,
+      reference,
+      file: 'analysis',
+      purpose: 'upload',
+    })
+    // Opened in a browser where someone is signed in on the web: that person is the uploader on record.
+    const browser = new WebClient()
+    await browser.login('Sanne de Vries')
+    await browser.get(link.path)
+    expect(browser.status).toBe(200)
+    const first = await upload(browser, link.path, 'analyse.png', PNG)
+    expect(first.status).toBe(200)
+    expect(await first.text()).toContain('nu gebruikt')
+    expect((await upload(browser, link.path, 'nog een.png', PNG)).status).toBe(403)
+    const rows = await env.DB.prepare(
+      "SELECT f.created_by FROM case_files f JOIN cases c ON c.id = f.case_id WHERE c.reference = ?1 AND f.kind = 'attachment'",
+    )
+      .bind(reference)
+      .all<{ created_by: string }>()
+    expect(rows.results).toEqual([{ created_by: 'web:dev:sanne-de-vries' }])
+    const audit = (await auditOf(reference)).map((a) => [a.actorKey, a.action, a.detail])
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        ['teams:tenant-drenthe-0001:aad-upload-77', 'export', 'link_issued:upload:analysis'],
+        ['web:dev:sanne-de-vries', 'change', 'attachment_added:image/png'],
+      ]),
+    )
   })
 })
 

@@ -3,6 +3,7 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signSlackRequest } from '../../adapters/slack/verify'
 import { parseIntake } from '../../src/domain/intake'
+import { decodeUtf8Strict } from '../../src/routes/strict-utf8'
 import { mintToken, TEST_APP_ID, TEST_SERVICE_URL } from '../fixtures/teams/keys'
 import { rowCounts } from './helpers/db'
 import { buildPlatformServer } from './helpers/platforms'
@@ -339,10 +340,13 @@ describe('fuzz: files', () => {
       fc.asyncProperty(
         fc.oneof(
           fc.stringMatching(/^[A-Za-z0-9_-]{1,80}\.[A-Za-z0-9_-]{1,80}$/),
+          // The shape of a real (opaque) link token, never issued.
+          fc.stringMatching(/^[A-Za-z0-9_-]{43}$/),
           hostileString.map((s) => encodeURIComponent(s)),
         ),
         fc.constantFrom(
           'GET /files/',
+          'POST /files/',
           'GET /files/upload/',
           'POST /files/upload/',
           'GET /cases/RET-2026-0001/attachments/',
@@ -438,5 +442,192 @@ describe('fuzz: web form posts (signed in, valid CSRF)', () => {
       { numRuns: RUNS },
     )
     expect((await rowCounts()).cases).toBe(casesBefore)
+  })
+})
+
+/** Bytes that are (almost always) not valid UTF-8: random bytes with a lone continuation byte mixed in. */
+const invalidUtf8 = fc
+  .tuple(fc.uint8Array({ maxLength: 120 }), fc.nat({ max: 120 }), fc.constantFrom(0x80, 0xbf, 0xc3, 0xff))
+  .map(([bytes, at, bad]) => {
+    const out = [...bytes]
+    out.splice(at % (out.length + 1), 0, bad)
+    return new Uint8Array(out)
+  })
+
+/** A sample intake as JSON with a byte sequence that is not UTF-8 inside one of its strings. */
+const intakeWithInvalidUtf8 = fc
+  .tuple(fc.constantFrom(...samples), fc.constantFrom([0xff], [0xc3], [0xed, 0xa0, 0x80], [0xf8, 0x88]))
+  .map(([sample, bad]) => {
+    const [before, after] = JSON.stringify({ ...sample.intake, question: 'vóór BREAK na' }).split(
+      'BREAK',
+    ) as [string, string]
+    const enc = new TextEncoder()
+    return new Uint8Array([...enc.encode(before), ...bad, ...enc.encode(after)])
+  })
+
+/** Control characters other than tab and newline (C0, DEL, C1, a lone CR). */
+const controlChar = fc
+  .oneof(
+    fc.integer({ min: 0x00, max: 0x08 }),
+    fc.integer({ min: 0x0b, max: 0x0c }),
+    fc.integer({ min: 0x0e, max: 0x1f }),
+    fc.integer({ min: 0x7f, max: 0x9f }),
+  )
+  .map((code) => String.fromCharCode(code))
+
+/** A valid sample with one control character put into one of its free texts. */
+const intakeWithControlChar = fc
+  .tuple(
+    fc.constantFrom(...samples),
+    fc.constantFrom('question', 'perspective', 'referrer.name', 'referrer.organisation'),
+    controlChar,
+    fc.string({ maxLength: 10 }),
+  )
+  .map(([sample, path, control, filler]) => {
+    const intake = structuredClone(sample.intake) as Record<string, Record<string, unknown> | unknown>
+    const [top, inner] = path.split('.') as [string, string | undefined]
+    if (inner) (intake[top] as Record<string, unknown>)[inner] = `Naam${control}${filler}`
+    else intake[top] = `Tekst ${filler}${control} einde`
+    return { intake, path }
+  })
+
+describe('fuzz: invalid UTF-8 and control characters (issue 14 §7)', () => {
+  it('refuses bodies that are not UTF-8 on every JSON endpoint with a 4xx, never a 5xx; nothing is filed', async () => {
+    const signer = await botSigner()
+    const teamsToken = await mintToken(signer, Math.floor(Date.now() / 1000))
+    const casesBefore = (await rowCounts()).cases
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(invalidUtf8, intakeWithInvalidUtf8),
+        fc.constantFrom('route', 'cases', 'erase', 'rotate', 'teams'),
+        async (body, where) => {
+          const headers: Record<string, string> = { 'content-type': 'application/json' }
+          let path = '/api/v1/route'
+          if (where === 'cases') {
+            path = '/api/v1/cases'
+            headers.authorization = `Bearer ${API_TOKEN}`
+            headers['idempotency-key'] = crypto.randomUUID()
+          } else if (where === 'erase' || where === 'rotate') {
+            path = where === 'erase' ? '/api/v1/admin/cases/RET-2026-0001/erase' : '/api/v1/admin/rotate-key'
+            headers.authorization = 'Bearer test-admin-token-0123456789abcdef'
+          } else if (where === 'teams') {
+            path = '/api/messages'
+            headers.authorization = `Bearer ${teamsToken}`
+          }
+          const res = await send(
+            new Request(`https://ret.example.test${path}`, { method: 'POST', headers, body }),
+          )
+          expect(res.status, where).toBeGreaterThanOrEqual(400)
+          await expectRefusedOrHandled(res, `utf-8 ${where}`)
+        },
+      ),
+      { numRuns: RUNS },
+    )
+    expect((await rowCounts()).cases).toBe(casesBefore)
+  })
+
+  it('refuses an intake with a control character in a free text (400 naming the field) and files nothing', async () => {
+    await assertNoStateChange(
+      fc.asyncProperty(intakeWithControlChar, async ({ intake, path }) => {
+        const res = await send(
+          new Request('https://ret.example.test/api/v1/cases', {
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${API_TOKEN}`,
+              'idempotency-key': crypto.randomUUID(),
+              'content-type': 'application/json',
+            },
+            body: JSON.stringify(intake),
+          }),
+        )
+        expect(res.status, path).toBe(400)
+        const body = (await res.clone().json()) as { errors: { path: string }[] }
+        expect(body.errors.map((e) => e.path)).toContain(path)
+        await expectRefusedOrHandled(res, `control ${path}`)
+      }),
+    )
+  })
+
+  it('answers web forms with invalid %XX escapes with a 400 page, never a 500', async () => {
+    const b = new WebClient()
+    await b.login('Fuzz Utf Acht')
+    await b.post('/intake/start', {})
+    const cookie = () => [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+    await assertNoStateChange(
+      fc.asyncProperty(
+        fc.uint8Array({ minLength: 1, maxLength: 12 }).filter((bytes) => decodeUtf8Strict(bytes) === null),
+        fc.constantFrom('/intake', '/intake/start', '/intake/cancel', '/lang', '/cases/RET-2026-0001'),
+        async (bytes, path) => {
+          const escaped = [...bytes].map((x) => `%${x.toString(16).padStart(2, '0')}`).join('')
+          const res = await send(
+            new Request(`http://127.0.0.1:8787${path}`, {
+              method: 'POST',
+              headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' },
+              body: `_csrf=${encodeURIComponent(b.csrf())}&_step=start&_action=next&field=${escaped}`,
+              redirect: 'manual',
+            }),
+          )
+          expect(res.status, path).toBe(400)
+          await expectRefusedOrHandled(res, `form ${path}`)
+        },
+      ),
+    )
+  })
+})
+
+/** Random credentials: bearer tokens, JWT-shaped strings, forged session cookies. */
+const b64url = fc.stringMatching(/^[A-Za-z0-9_-]{1,120}$/)
+const junkJwt = fc
+  .tuple(b64url, b64url, b64url)
+  .map(([h, p, s]) => `${h}.${p}.${s}`)
+  .chain((jwt) =>
+    fc.constantFrom(
+      jwt,
+      // A real-looking header ({"alg":"RS256","kid":"k1"}) over junk.
+      `eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.${jwt.split('.')[1]}.${jwt.split('.')[2]}`,
+      // alg none.
+      `eyJhbGciOiJub25lIn0.${jwt.split('.')[1]}.`,
+    ),
+  )
+const junkCredential = fc.oneof(headerString, junkJwt)
+
+describe('fuzz: junk credentials (issue 14 §7)', () => {
+  it('random bearer tokens, JWTs and cookies get a 401/403/404 (or 429), never a 5xx, and change nothing', async () => {
+    await assertNoStateChange(
+      fc.asyncProperty(
+        junkCredential,
+        fc.constantFrom(
+          'GET /api/v1/cases/RET-2026-0001',
+          'POST /api/v1/cases',
+          'GET /api/v1/admin/cases/RET-2026-0001/audit',
+          'POST /api/v1/admin/rotate-key',
+          'POST /api/messages',
+          'GET /intake',
+          'GET /cases',
+          'GET /digest',
+          'GET /',
+        ),
+        fc.constantFrom('bearer', 'access', 'cookie'),
+        async (credential, route, kind) => {
+          const [method, path] = route.split(' ') as [string, string]
+          const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/html' }
+          if (kind === 'bearer') headers.authorization = `Bearer ${credential}`
+          if (kind === 'access') headers['cf-access-jwt-assertion'] = credential
+          if (kind === 'cookie') headers.cookie = `ret_session=${credential}`
+          const res = await send(
+            new Request(`https://ret.example.test${path}`, {
+              method,
+              headers: { ...headers, 'idempotency-key': crypto.randomUUID() },
+              ...(method === 'POST' ? { body: '{}' } : {}),
+              redirect: 'manual',
+            }),
+          )
+          expect(res.status, `${route} ${kind}`).toBeLessThan(500)
+          expect([401, 403, 404, 429], `${route} ${kind}`).toContain(res.status)
+          await expectRefusedOrHandled(res, `${route} ${kind}`)
+        },
+      ),
+      RUNS * 2,
+    )
   })
 })

@@ -6,6 +6,7 @@ import type { DraftState } from '../../src/domain/dialogue-types'
 import type { Actor } from '../../src/domain/types'
 import { pdfFileId } from '../../src/ports/case-files'
 import { runCaseCommand } from '../../src/services/cases'
+import { issueFileLink, linkIdOf } from '../../src/services/links'
 import { decryptFile } from '../../src/services/pdf'
 import { buildDeps } from '../../src/wiring'
 import {
@@ -56,23 +57,57 @@ beforeAll(async () => {
 }, 60_000)
 
 describe('personal data at rest', () => {
-  it('D1: no table holds a personal value; the personal columns are AES-GCM ciphertexts with a key id', async () => {
+  it('D1: no table holds a personal value; the personal columns are AES-GCM ciphertexts under the case key', async () => {
     const tables = await dumpD1()
     expect(Object.keys(tables)).toEqual(
-      expect.arrayContaining(['cases', 'case_events', 'audit_log', 'case_files']),
+      expect.arrayContaining(['cases', 'case_events', 'audit_log', 'case_files', 'case_keys']),
     )
     for (const [table, text] of Object.entries(tables)) expect(findValues(text), table).toEqual([])
     const row = await env.DB.prepare('SELECT intake_enc, pseudonym_enc FROM cases WHERE reference = ?1')
       .bind(reference)
       .first<{ intake_enc: string; pseudonym_enc: string }>()
-    expect(row?.intake_enc).toMatch(/^v1\.k1\.[\w-]{16}\.[\w-]+$/)
-    expect(row?.pseudonym_enc).toMatch(/^v1\.k1\./)
+    // Personal values are under the case's own key (issue 14 §10); that key is wrapped by master key k1.
+    expect(row?.intake_enc).toMatch(/^v2\.case\.[\w-]{16}\.[\w-]+$/)
+    expect(row?.pseudonym_enc).toMatch(/^v2\.case\./)
+    const key = await env.DB.prepare(
+      'SELECT k.key_enc FROM case_keys k JOIN cases c ON c.id = k.case_id WHERE c.reference = ?1',
+    )
+      .bind(reference)
+      .first<{ key_enc: string }>()
+    expect(key?.key_enc).toMatch(/^v1\.k1\.[\w-]{16}\.[\w-]+$/)
+    const files = await env.DB.prepare(
+      'SELECT f.key_enc FROM case_files f JOIN cases c ON c.id = f.case_id WHERE c.reference = ?1',
+    )
+      .bind(reference)
+      .all<{ key_enc: string }>()
+    expect(files.results.length).toBeGreaterThan(0)
+    for (const f of files.results) expect(f.key_enc).toMatch(/^v2\.case\./)
     const event = await env.DB.prepare(
       "SELECT e.data_enc FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.reference = ?1 AND e.type = 'requestInfo'",
     )
       .bind(reference)
       .first<{ data_enc: string }>()
-    expect(event?.data_enc).toMatch(/^v1\.k1\./)
+    expect(event?.data_enc).toMatch(/^v2\.case\./)
+  })
+
+  it('D1: a file link token is never stored, only its keyed hash (issue 14 §5)', async () => {
+    const deps = buildDeps(env)
+    const web = await issueFileLink(deps, { actor: CHAIR, reference, file: 'pdf:nl' })
+    const chat = await issueFileLink(deps, {
+      actor: { ...CHAIR, surface: 'teams', tenant: 'tenant-drenthe-0001', userId: 'aad-at-rest' },
+      reference,
+      file: 'analysis',
+      purpose: 'upload',
+    })
+    const tables = await dumpD1()
+    expect(tables.file_links).toContain(await linkIdOf(env.LINK_SIGNING_KEY ?? '', web.token))
+    expect(tables.file_links).toContain(await linkIdOf(env.LINK_SIGNING_KEY ?? '', chat.token))
+    for (const [table, text] of Object.entries(tables)) {
+      expect(findValues(text, [web.token, chat.token]), table).toEqual([])
+    }
+    for (const [key, text] of Object.entries(await dumpDrafts())) {
+      expect(findValues(text, [web.token, chat.token]), key).toEqual([])
+    }
   })
 
   it('D1: the ciphertexts do decrypt to the personal values (the scan would have seen plaintext)', async () => {

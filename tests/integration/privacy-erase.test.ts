@@ -153,7 +153,7 @@ describe('ret erase', () => {
   }, async () => {
     const { ctx, out } = cli()
     const code = await buildEraseCommand(io).run(
-      [reference, '--reason', 'request', '--url', 'http://ret.test'],
+      [reference, '--reason', 'request', '--url', 'https://ret.test'],
       ctx,
     )
     expect(code).toBe(0)
@@ -194,7 +194,7 @@ describe('ret erase', () => {
 
     // `ret audit` prints the trail; the trail itself names no person.
     const trail = cli()
-    expect(await buildAuditCommand(io).run([reference, '--url', 'http://ret.test'], trail.ctx)).toBe(0)
+    expect(await buildAuditCommand(io).run([reference, '--url', 'https://ret.test'], trail.ctx)).toBe(0)
     expect(trail.out.at(-2)).toMatch(/api:admin:token {2}\(api\) {2}erase {2}request/)
     expect(trail.out.at(-1)).toMatch(/api:admin:token {2}\(api\) {2}view {2}audit/)
 
@@ -202,7 +202,7 @@ describe('ret erase', () => {
     const again = cli()
     expect(
       await buildEraseCommand(io).run(
-        [reference, '--reason', 'request', '--url', 'http://ret.test'],
+        [reference, '--reason', 'request', '--url', 'https://ret.test'],
         again.ctx,
       ),
     ).toBe(1)

@@ -12,6 +12,7 @@ import type { Actor } from '../../src/domain/types'
 import worker from '../../src/index'
 import { logSink } from '../../src/logger'
 import { runCaseCommand } from '../../src/services/cases'
+import { issueFileLink } from '../../src/services/links'
 import { buildDeps } from '../../src/wiring'
 import { buildPlatformServer } from './helpers/platforms'
 import {
@@ -192,6 +193,51 @@ describe('no personal data, body or token in any log line', () => {
     expect(coordinator.status).toBe(200)
     expect(coordinator.html).toContain('Weekoverzicht')
     expect(lines.length).toBeGreaterThan(before)
+    expect(leaks()).toEqual([])
+  })
+
+  it('file links: issued, opened, used, refused — no link token in any line (issue 14 §5)', {
+    timeout: 60_000,
+  }, async () => {
+    const before = lines.length
+    const tokens: string[] = []
+    const referrerBrowser = new WebClient()
+    await referrerBrowser.login('Log Referent')
+    // A web download link (redirect, download, a second use refused) and a web upload link (opened,
+    // a forged post refused, an upload).
+    const pdf = await referrerBrowser.send(`/cases/${webReference}/pdf`, { method: 'GET' })
+    const pdfPath = pdf.headers.get('location') ?? ''
+    tokens.push(pdfPath.split('/').pop() ?? '')
+    expect((await referrerBrowser.send(pdfPath, { method: 'GET' })).status).toBe(200)
+    expect((await referrerBrowser.send(pdfPath, { method: 'GET' })).status).toBe(403)
+    const uploadPath =
+      (await referrerBrowser.send(`/cases/${webReference}/attachments/new`, { method: 'GET' })).headers.get(
+        'location',
+      ) ?? ''
+    tokens.push(uploadPath.split('/').pop() ?? '')
+    await referrerBrowser.get(uploadPath)
+    const form = new FormData()
+    form.append('_csrf', 'forged')
+    form.append('file', new File([new TextEncoder().encode('%PDF-1.7\nlog')], 'analyse.pdf'))
+    expect((await referrerBrowser.send(uploadPath, { method: 'POST', body: form })).status).toBe(403)
+    form.set('_csrf', referrerBrowser.csrf())
+    expect((await referrerBrowser.send(uploadPath, { method: 'POST', body: form })).status).toBe(200)
+    // A chat link (Teams), opened by a stranger's browser, and an unknown one.
+    const chat = await issueFileLink(buildDeps(env), {
+      actor: { ...referrer, surface: 'teams', tenant: 'tenant-drenthe-0001', userId: 'aad-log-1' },
+      reference: webReference,
+      file: 'pdf:nl',
+    })
+    tokens.push(chat.token)
+    const stranger = new WebClient()
+    await stranger.get(chat.path)
+    expect(stranger.status).toBe(403)
+    expect((await stranger.send(`/files/${'A'.repeat(43)}`, { method: 'GET' })).status).toBe(404)
+    expect(tokens.every((t) => /^[A-Za-z0-9_-]{43}$/.test(t))).toBe(true)
+    const fresh = lines.slice(before)
+    expect(fresh.some((l) => l.includes('file_link_refused'))).toBe(true)
+    expect(lines.filter((l) => tokens.some((t) => l.includes(t)))).toEqual([])
+    expect(lines.filter((l) => /\/files\/(upload\/)?[A-Za-z0-9_-]{20,}/.test(l))).toEqual([])
     expect(leaks()).toEqual([])
   })
 

@@ -74,7 +74,8 @@ describe('web', () => {
 
   async function pdfStatus(b: WebClient, reference: string): Promise<{ status: number; location: string }> {
     const res = await exports.default.fetch(
-      new Request(`${BASE}/cases/${reference}/pdf`, {
+      // The dev sign-in counts on loopback only (issue 14 §1): the browser's own address.
+      new Request(new URL(`/cases/${reference}/pdf`, b.base), {
         headers: { cookie: [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
         redirect: 'manual',
       }),

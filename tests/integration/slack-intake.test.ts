@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:test'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import experttafel from '../fixtures/intakes/sample-experttafel.json'
 import { formValuesFor, stepDef } from '../unit/dialogue-helpers'
@@ -106,8 +107,15 @@ describe('Slack referrers: analysis upload link and the acute-danger stop', () =
     const record = await depsFor().store.getByReference(reference ?? '')
     expect(record?.flags).toContain('analysis_missing')
     const text = JSON.stringify(view.blocks)
-    expect(text).toMatch(/\/files\/upload\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/)
+    expect(text).toMatch(/\/files\/upload\/[A-Za-z0-9_-]{43}\b/)
     expect(text).toContain('gedeelde verklarende analyse')
+    // Opaque and single-use (a Slack user has no web identity): the grant is stored, bound to the chat.
+    const link = await env.DB.prepare(
+      'SELECT purpose, bound_to, used_at FROM file_links WHERE reference = ?1',
+    )
+      .bind(reference)
+      .first()
+    expect(link).toEqual({ purpose: 'upload', bound_to: 'chat', used_at: null })
   })
 
   it('shows no upload link when the analysis is there', async () => {
@@ -156,7 +164,8 @@ describe('Slack referrers: analysis upload link and the acute-danger stop', () =
     const updated = callsOf('views.update').at(-1)?.body.view as View
     const text = JSON.stringify(updated.blocks)
     expect(text).toContain('112')
-    expect(text).toContain('0800-2000')
+    // the number stays on one line in Slack: a non-breaking hyphen (issue 13 §2)
+    expect(text).toContain('0800\u20112000')
   })
 })
 
@@ -199,6 +208,8 @@ describe('the intake as a Slack modal flow', () => {
 
     expect(reference).not.toBeNull()
     expect(seen).toContain('review:review')
+    // the receipt says what happens next (issue 13 §2): a regular report, so within 3 working days
+    expect(JSON.stringify(view.blocks)).toMatch(/binnen 3 werkdagen|within 3 working days/)
     const record = await depsFor().store.getByReference(reference ?? '')
     expect(record?.referrerKey).toBe(`slack:${TEAM}:${REFERRER}`)
     expect(record?.status).toBe('submitted')

@@ -248,3 +248,32 @@ export class TeamsUser {
     return (b?.data?.stepId as string | undefined) ?? null
   }
 }
+
+/**
+ * Opens a file link as a browser does (GET): the page, its status, and the CSRF cookie and form token
+ * a post of its form needs (file links are single-use and their forms CSRF-protected; issue 14 §2).
+ */
+export async function openLink(
+  url: string,
+): Promise<{ status: number; html: string; cookie: string; csrf: string }> {
+  const res = await send(new Request(url, { redirect: 'manual' }))
+  const cookie = res.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0] ?? '')
+    .filter((pair) => pair.startsWith('ret_csrf='))
+    .join('; ')
+  const html = await res.text()
+  return { status: res.status, html, cookie, csrf: html.match(/name="_csrf" value="([^"]+)"/)?.[1] ?? '' }
+}
+
+/** Posts a link's form (after `openLink`): the CSRF token plus `fields`, with the browser's cookie. */
+export function postLinkForm(
+  url: string,
+  opened: { cookie: string; csrf: string },
+  fields: Record<string, string | File> = {},
+): Promise<Response> {
+  const form = new FormData()
+  form.append('_csrf', opened.csrf)
+  for (const [name, value] of Object.entries(fields)) form.append(name, value)
+  return send(new Request(url, { method: 'POST', body: form, headers: { cookie: opened.cookie } }))
+}

@@ -9,6 +9,8 @@ import {
   type ConnectorCall,
   connectorCalls,
   elements,
+  openLink,
+  postLinkForm,
   send,
   TeamsUser,
   unexpected,
@@ -81,10 +83,10 @@ function openUrlOf(card: AdaptiveCard | null | undefined): string {
   return open?.type === 'Action.OpenUrl' ? open.url : ''
 }
 
+/** Opens the upload link in a fresh browser and posts the file through its form. */
 async function postFile(url: string, name: string, bytes: Uint8Array): Promise<Response> {
-  const form = new FormData()
-  form.append('file', new File([bytes], name, { type: 'application/pdf' }))
-  return send(new Request(url, { method: 'POST', body: form }))
+  const opened = await openLink(url)
+  return postLinkForm(url, opened, { file: new File([bytes], name, { type: 'application/pdf' }) })
 }
 
 describe('Teams: uploading the missing analysis', () => {
@@ -117,7 +119,7 @@ describe('Teams: uploading the missing analysis', () => {
     expectValidCard(linkCall?.card ?? null)
     expect(JSON.stringify(linkCall?.card)).toContain(`Je uploadlink voor de analyse van ${reference}`)
     const url = openUrlOf(linkCall?.card)
-    expect(url).toMatch(/^https:\/\/ret\.example\.test\/files\/upload\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/)
+    expect(url).toMatch(/^https:\/\/ret\.example\.test\/files\/upload\/[A-Za-z0-9_-]{43}$/)
     expect(
       await count(
         "SELECT COUNT(*) AS n FROM audit_log WHERE case_reference = ? AND actor_key = ? AND detail = 'link_issued:upload:analysis'",
@@ -132,6 +134,14 @@ describe('Teams: uploading the missing analysis', () => {
     expect(await pageRes.text()).toContain('type="file"')
     const uploaded = await postFile(url, 'analyse.pdf', new TextEncoder().encode('%PDF-1.7\nanalyse'))
     expect(uploaded.status).toBe(200)
+    // Single use: a second upload through the same link (forwarded, or read from a log) is refused.
+    const second = await postFile(url, 'nog een.pdf', new TextEncoder().encode('%PDF-1.7\nnog een'))
+    expect(second.status).toBe(403)
+    // Without the browser's CSRF token nothing is stored either.
+    const forged = new FormData()
+    forged.append('_csrf', 'forged')
+    forged.append('file', new File([new TextEncoder().encode('%PDF-1.7\nx')], 'x.pdf'))
+    expect((await send(new Request(url, { method: 'POST', body: forged }))).status).toBe(403)
     expect(
       await count(
         "SELECT COUNT(*) AS n FROM case_files f JOIN cases c ON c.id = f.case_id WHERE c.reference = ? AND f.kind = 'attachment' AND f.created_by = ?",
@@ -161,6 +171,7 @@ describe('Teams: uploading the missing analysis', () => {
 
     // A tampered upload link attaches nothing.
     const tampered = `${url.slice(0, -3)}${url.endsWith('AAA') ? 'BBB' : 'AAA'}`
+    expect((await openLink(tampered)).status).toBe(404)
     const refused = await postFile(tampered, 'x.pdf', new TextEncoder().encode('%PDF-1.7\nx'))
     expect(refused.status).toBe(403)
     expect(

@@ -8,6 +8,8 @@ import {
   buttons,
   type ConnectorCall,
   connectorCalls,
+  openLink,
+  postLinkForm,
   send,
   TeamsUser,
   tokenRequests,
@@ -139,10 +141,14 @@ describe('Teams: a complete intake through /api/messages', () => {
     expect(linkCard?.method).toBe('POST')
     expectValidCard(linkCard!)
     const open = linkCard?.card?.actions?.find((a) => a.type === 'Action.OpenUrl')
-    expect(open?.type === 'Action.OpenUrl' && open.url).toMatch(
-      /^https:\/\/ret\.example\.test\/api\/teams\/files\//,
-    )
-    const pdf = await send(new Request(open?.type === 'Action.OpenUrl' ? open.url : 'https://x/'))
+    const url = open?.type === 'Action.OpenUrl' ? open.url : ''
+    // An opaque, single-use link (Teams people have no web identity): opening it shows a Download
+    // button and uses nothing (a link scanner may fetch it); the button's post downloads, once.
+    expect(url).toMatch(/^https:\/\/ret\.example\.test\/files\/[A-Za-z0-9_-]{43}$/)
+    const opened = await openLink(url)
+    expect(opened.status).toBe(200)
+    expect((await openLink(url)).status).toBe(200)
+    const pdf = await postLinkForm(url, opened)
     expect(pdf.status).toBe(200)
     expect(pdf.headers.get('content-type')).toBe('application/pdf')
     expect(new TextDecoder().decode((await pdf.arrayBuffer()).slice(0, 5))).toBe('%PDF-')
@@ -160,10 +166,13 @@ describe('Teams: a complete intake through /api/messages', () => {
         user.key,
       ),
     ).toBe(1)
-    // A tampered link is refused with a page, not the file.
-    const url = open?.type === 'Action.OpenUrl' ? open.url : ''
+    // Used: the same link again gives a page, not the file.
+    const reused = await postLinkForm(url, opened)
+    expect(reused.status).toBe(403)
+    expect(reused.headers.get('content-type')).toContain('text/html')
+    // A tampered link is no link.
     const tampered = await send(new Request(`${url.slice(0, -3)}${url.endsWith('AAA') ? 'BBB' : 'AAA'}`))
-    expect(tampered.status).toBe(403)
+    expect(tampered.status).toBe(404)
     expect(tampered.headers.get('content-type')).toContain('text/html')
     expect(unexpected.filter((u) => u.includes('example.test'))).toEqual([])
   })

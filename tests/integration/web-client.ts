@@ -9,7 +9,8 @@ export class WebClient {
 
   constructor(readonly base = 'http://127.0.0.1:8787') {}
 
-  private async send(path: string, init: RequestInit): Promise<Response> {
+  /** One request with the cookie jar (no redirect followed). */
+  async send(path: string, init: RequestInit): Promise<Response> {
     const headers = new Headers(init.headers)
     if (this.cookies.size > 0)
       headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '))

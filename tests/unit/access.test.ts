@@ -31,7 +31,11 @@ const EXPECTED: [string, Actor, AccessAction[]][] = [
     ['case.create', 'case.listOwn', 'case.view', 'case.download', 'case.respond'],
   ],
   ['another referrer', OTHER_REFERRER, ['case.create', 'case.listOwn']],
-  ['chair', CHAIR, ['case.create', 'case.listOwn', 'case.view', 'case.download', 'case.triage']],
+  [
+    'chair',
+    CHAIR,
+    ['case.create', 'case.listOwn', 'case.view', 'case.download', 'case.triage', 'case.rectify'],
+  ],
   ['coordinator', COORDINATOR, ['case.create', 'case.listOwn', 'digest.view', 'monitoring.view']],
   [
     'admin',
@@ -49,6 +53,7 @@ const EXPECTED: [string, Actor, AccessAction[]][] = [
       'monitoring.view',
       'audit.view',
       'keys.rotate',
+      'case.rectify',
     ],
   ],
   ['case lead', LEAD, ['case.create', 'case.listOwn', 'case.view', 'case.download', 'case.triage']],
@@ -69,6 +74,7 @@ describe('access policy: role × action', () => {
       'case.triage',
       'case.respond',
       'case.erase',
+      'case.rectify',
     ] as const) {
       expect(can(ADMIN, action)).toBe(false)
     }

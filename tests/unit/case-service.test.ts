@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildAesGcmCipher } from '../../adapters/crypto/aes-gcm-cipher'
 import { MemoryCaseStore } from '../../adapters/memory/memory-case-store'
+import { MemoryLinkStore } from '../../adapters/memory/memory-link-store'
 import { MemoryQueue } from '../../adapters/memory/memory-queue'
 import { loadConfig } from '../../src/config'
 import { type Intake, parseIntake } from '../../src/domain/intake'
@@ -57,6 +58,7 @@ function setup(now = '2026-11-23T09:00:00.000Z') {
     cipher: buildAesGcmCipher(KEYS),
     clock: () => time,
     config: loadConfig({ ENCRYPTION_KEYS: KEYS }),
+    links: new MemoryLinkStore(),
   }
   return { deps, store, queue, setNow: (iso: string) => (time = new Date(iso)) }
 }

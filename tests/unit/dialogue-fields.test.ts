@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest'
 import { step, view } from '../../src/domain/dialogue'
 import type { DraftState } from '../../src/domain/dialogue-types'
 import { loadSample } from '../../tests/fixtures/samples'
-import { answerFrom, draft, formValuesFor, NOW, screen, script, stepDef } from './dialogue-helpers'
+import {
+  answerFrom,
+  draft,
+  expectRefused,
+  formValuesFor,
+  NOW,
+  screen,
+  script,
+  stepDef,
+} from './dialogue-helpers'
 
 const ro3 = loadSample('ro3').intake
 const at = (stepId: string): DraftState => answerFrom(draft(), ro3, (s) => s.stepId === stepId)
@@ -149,7 +158,7 @@ describe('dialogue: invalid answers', () => {
     const state = at(stepId)
     const values = { ...formValuesFor(stepDef(stepId), ro3), [field]: typed }
     const result = step(state, { type: 'answer', stepId, values }, script, NOW)
-    expect(result.state).toBe(state)
+    expectRefused(result.state, state)
     expect(result.effects).toEqual([])
     const error = result.errors.find((e) => e.field === errorField)
     expect(error, JSON.stringify(result.errors)).toBeDefined()
@@ -171,7 +180,7 @@ describe('dialogue: invalid answers', () => {
       'help.history[2].what': 'Schoolmaatschappelijk werk',
     }
     const result = step(state, { type: 'answer', stepId: 'network', values }, script, NOW)
-    expect(result.state).toBe(state)
+    expectRefused(result.state, state)
     const byField = Object.fromEntries(result.errors.map((e) => [e.field, e]))
     expect(byField['help.history[1].provider']?.nl).toBe('Hulp tot nu toe, regel 2: Aanbieder: vul dit in.')
     expect(byField['help.history[1].provider']?.en).toBe('Help so far, row 2: Provider: please fill this in.')
@@ -300,5 +309,19 @@ describe('dialogue: invalid answers', () => {
     const result = step(state, { type: 'answer', stepId: 'child', values }, script, NOW)
     expect(result.errors.map((e) => e.field)).toEqual(['child.municipality'])
     expect(screen(state).fields.length).toBe(3)
+  })
+})
+
+describe('a text over 5,000 characters (issue 13 §7)', () => {
+  it('is refused with a message that names the limit and the count, and is kept whole', () => {
+    const state = at('question')
+    const long = 'a'.repeat(5200)
+    const values = { ...formValuesFor(stepDef('question'), ro3), question: long }
+    const result = step(state, { type: 'answer', stepId: 'question', values }, script, NOW)
+    const error = result.errors.find((e) => e.field === 'question')
+    expect(error?.nl).toContain('maximaal 5000 tekens (nu 5200)')
+    expect(error?.en).toContain('at most 5000 characters (now 5200)')
+    // nothing typed is cut: the kept input is the whole text
+    expect(result.state.pending?.values.question).toBe(long)
   })
 })

@@ -3,7 +3,17 @@ import { buildIntake, step } from '../../src/domain/dialogue'
 import type { DraftState } from '../../src/domain/dialogue-types'
 import type { Lang } from '../../src/domain/enums'
 import { loadSample } from '../../tests/fixtures/samples'
-import { answerFrom, draft, formValuesFor, NOW, run, screen, script, stepDef } from './dialogue-helpers'
+import {
+  answerFrom,
+  draft,
+  expectRefused,
+  formValuesFor,
+  NOW,
+  run,
+  screen,
+  script,
+  stepDef,
+} from './dialogue-helpers'
 
 const ro3 = loadSample('ro3').intake
 
@@ -54,7 +64,8 @@ describe('G1 acute danger', () => {
     // without recorded consent a spoedmelding stores nothing that identifies the child
     const child = screen(state)
     expect(child.fields.map((f) => f.name)).toEqual(['child.birthYear', 'child.municipality'])
-    expect(child.notices.map((n) => n.id)).toEqual(['spoed', 'noIdentifiers', 'spoedChild'])
+    // one notice about the initial, not two that contradict each other (issue 13 §3)
+    expect(child.notices.map((n) => n.id)).toEqual(['spoed', 'spoedChild'])
     state = answerFrom(state, ro3, (s) => s.stepId === 'question')
     expect(state.trail).toEqual(['start', 'referrer', 'child'])
     expect(screen(state).fields.map((f) => f.name)).toEqual(['question'])
@@ -91,7 +102,7 @@ describe('G1 acute danger', () => {
       expect(phone?.required).toBe(true)
       const values = { ...formValuesFor(stepDef('referrer'), ro3), 'referrer.phone': '' }
       const refused = step(state, { type: 'answer', stepId: 'referrer', values }, script, NOW)
-      expect(refused.state).toBe(state)
+      expectRefused(refused.state, state)
       expect(refused.errors.map((e) => e.field)).toEqual(['referrer.phone'])
       expect(refused.errors[0]!.nl).toMatch(/^Je telefoonnummer: vul dit in/)
       expect(refused.errors[0]!.en).toMatch(/^Your phone number: /)

@@ -1,3 +1,4 @@
+import { expect } from 'vitest'
 import { getPath } from '../../src/domain/conditions'
 import { newDraft, step, view } from '../../src/domain/dialogue'
 import type { DialogueEvent, DraftState, StepResult } from '../../src/domain/dialogue-types'
@@ -69,4 +70,13 @@ export function draft(lang: Lang = 'nl'): DraftState {
 
 export function screen(state: DraftState) {
   return view(state, script, NOW)
+}
+
+/**
+ * A refused answer changes nothing but the step's pending input (kept for a reload, issue 13 §7): same
+ * version, answers, phase and step.
+ */
+export function expectRefused(after: DraftState, before: DraftState): void {
+  expect({ ...after, pending: null, updatedAt: before.updatedAt }).toEqual({ ...before, pending: null })
+  expect(after.version).toBe(before.version)
 }

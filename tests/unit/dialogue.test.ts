@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest'
+import { t } from '../../src/domain/copy'
 import { buildIntake, eventFromAction, newDraft, step } from '../../src/domain/dialogue'
 import type { DraftState } from '../../src/domain/dialogue-types'
 import { loadSample, loadSamples } from '../../tests/fixtures/samples'
-import { answerFrom, draft, formValuesFor, NOW, run, screen, script, stepDef } from './dialogue-helpers'
+import {
+  answerFrom,
+  draft,
+  expectRefused,
+  formValuesFor,
+  NOW,
+  run,
+  screen,
+  script,
+  stepDef,
+} from './dialogue-helpers'
 
 const ro3 = loadSample('ro3').intake
 
@@ -260,9 +271,8 @@ describe('dialogue: stale and repeated events change nothing', () => {
     expect(result.effects).toEqual([])
   })
 
-  it('a refused answer leaves no trace in the state or the view', () => {
+  it('a refused answer keeps what was typed for a reload, and nothing else (issue 13 §7)', () => {
     const state = answerFrom(draft(), ro3, (s) => s.stepId === 'legal')
-    const before = JSON.stringify(screen(state))
     const values = {
       ...formValuesFor(stepDef('legal'), ro3),
       'legal.consent.date': 'gisteren',
@@ -270,9 +280,16 @@ describe('dialogue: stale and repeated events change nothing', () => {
     }
     const result = step(state, { type: 'answer', stepId: 'legal', values }, script, NOW)
     expect(result.errors.map((e) => e.field)).toEqual(['legal.consent.date'])
-    expect(result.state).toBe(state)
-    expect(JSON.stringify(screen(state))).toBe(before)
-    expect(buildIntake(answerFrom(state, ro3), NOW)).toEqual({ ok: true, value: ro3 })
+    expectRefused(result.state, state)
+    // a reload (the view without the refused input) shows the values as typed
+    const reloaded = screen(result.state)
+    expect(reloaded.fields.find((f) => f.name === 'legal.consent.date')?.value).toBe('gisteren')
+    expect(reloaded.fields.find((f) => f.name === 'legal.framework')?.value).toBe('ots')
+    // the same refused input again is a no-op
+    expect(step(result.state, { type: 'answer', stepId: 'legal', values }, script, NOW).state).toBe(
+      result.state,
+    )
+    expect(buildIntake(answerFrom(result.state, ro3), NOW)).toEqual({ ok: true, value: ro3 })
   })
 
   it('saving the same input twice changes the state once', () => {
@@ -387,4 +404,42 @@ describe('dialogue: lists and saving for later', () => {
     expect(fields.find((f) => f.name === 'child.birthYear')?.value).toBe('20')
     expect(fields.find((f) => f.name === 'child.pseudonym')?.value).toBe('K.')
   })
+})
+
+describe('unanswered optional numbers (issue 13 §6)', () => {
+  const rop = loadSample('rop').intake as Record<string, unknown>
+  it.each(['nl', 'en'] as const)(
+    'stay unanswered in the answers, the review, the intake and routing — never 0 (%s)',
+    (lang) => {
+      let state = answerFrom(draft(lang), rop, (s) => s.stepId === 'placement')
+      const values = {
+        ...formValuesFor(stepDef('placement'), rop),
+        'situation.placement.movesLast12Months': '',
+        'situation.placement.rejectedByProviders': '',
+      }
+      const result = step(state, { type: 'answer', stepId: 'placement', values }, script, NOW)
+      expect(result.errors).toEqual([])
+      state = result.state
+      expect(state.answers['situation.placement.movesLast12Months']).toBeNull()
+      state = answerFrom(state, rop)
+      expect(state.phase).toBe('review')
+      const review = screen(state).review!
+      const rows = review.sections.find((s) => s.stepId === 'placement')!.rows
+      const moves = rows.find(
+        (r) => r.label === t(lang, 'dialogue.fields.situation.placement.movesLast12Months.label'),
+      )
+      expect(moves?.value).toBe(lang === 'nl' ? 'Niet ingevuld' : 'Not answered')
+      const built = buildIntake(state, NOW)
+      expect(built.ok && built.value.situation.placement).toMatchObject({
+        movesLast12Months: null,
+        rejectedByProviders: null,
+      })
+      expect(review.decision?.reasons.map((r) => r.field)).not.toContain(
+        'situation.placement.movesLast12Months',
+      )
+      expect(review.decision?.reasons.map((r) => r.field)).not.toContain(
+        'situation.placement.rejectedByProviders',
+      )
+    },
+  )
 })

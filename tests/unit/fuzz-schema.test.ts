@@ -162,7 +162,7 @@ describe('fuzz: the dialogue step', () => {
   const start = newDraft('draft-fuzz', 'nl', NOW)
   const midway = answerFrom(start, samples[0]!.intake, (s) => s.stepId === 'situation')
 
-  it('never throws; refused input changes nothing; the view always renders', () => {
+  it('never throws; refused input keeps only what was typed; the view always renders', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(start, midway).chain((s) => fc.tuple(fc.constant(s), eventFor(s))),
@@ -172,14 +172,18 @@ describe('fuzz: the dialogue step', () => {
           // The step is pure: the old state is never mutated.
           expect(JSON.stringify(state)).toBe(before)
           if (result.errors.length > 0) {
-            expect(result.state).toBe(state)
+            // refused: only the typed input is kept (for a reload), nothing accepted
+            expect(result.state.answers).toEqual(state.answers)
+            expect(result.state.version).toBe(state.version)
+            expect(result.state.phase).toBe(state.phase)
             expect(result.effects).toEqual([])
             for (const e of result.errors) {
               expect(e.nl.trim()).not.toBe('')
               expect(e.en.trim()).not.toBe('')
             }
           }
-          if (result.state !== state) expect(result.state.version).toBe(state.version + 1)
+          if (result.state !== state && result.errors.length === 0)
+            expect(result.state.version).toBe(state.version + 1)
           else expect(result.state.version).toBe(state.version)
           expect(['step', 'notice', 'review', 'submitting', 'submitted', 'cancelled']).toContain(
             result.state.phase,

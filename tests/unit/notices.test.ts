@@ -52,7 +52,15 @@ describe('notices (neutral, pure)', () => {
       intervention: 'ROP',
       urgency: 'regulier',
       analysisMissing: true,
+      acuteDanger: false,
+      youthCrisisPhone: null,
     })
+  })
+
+  it('marks the receipt of a spoedmelding (G1 fired) and carries the configured crisis number', () => {
+    const notice = buildReceiptNotice({ ...state, urgency: 'acuut', flags: ['G1'] }, '0592-303030')
+    expect(notice).toMatchObject({ acuteDanger: true, youthCrisisPhone: '0592-303030' })
+    expect(buildReceiptNotice({ ...state, urgency: 'acuut', flags: [] }).acuteDanger).toBe(false)
   })
 
   it('turns a chair question into a question notice that keeps the text as plain data', () => {

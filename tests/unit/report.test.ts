@@ -182,6 +182,22 @@ describe('buildReport', () => {
     expect(texts(model).join('\n')).not.toContain(String(i.intake.child.birthYear))
   })
 
+  it('shows an unanswered optional number as unanswered, never as 0 (issue 13 §6)', () => {
+    const model = buildReport(
+      input({
+        intake: intakeOf('mda', (i) => {
+          i.situation.placement.movesLast12Months = null
+          i.situation.placement.rejectedByProviders = 0
+        }),
+      }),
+    )
+    const section = DEFAULT_PDF_LAYOUT.sections.find((s) =>
+      s.fields.includes('placement.movesLast12Months'),
+    )!.id
+    expect(rowValue(model, section, 'Overplaatsingen (12 maanden)').value).toBe('Niet ingevuld')
+    expect(rowValue(model, section, t('nl', 'pdf.fields.placementRejected')).value).toBe('0')
+  })
+
   it('counts the age at generation time (a re-generated PDF a year later shows the child a year older)', () => {
     const later = buildReport(input({ generatedAt: new Date('2027-11-23T12:00:00Z') }))
     expect(rowValue(later, 'child', 'Leeftijd').value).toBe('13 jaar')

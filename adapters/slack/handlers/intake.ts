@@ -1,4 +1,5 @@
 import { t } from '../../../src/domain/copy'
+import { keepPhonesTogether, noticeLine, type ReceiptText } from '../../../src/domain/crisis'
 import type { DialogueEvent, ScreenView } from '../../../src/domain/dialogue-types'
 import type { Lang } from '../../../src/domain/enums'
 import { actorKey } from '../../../src/domain/lifecycle'
@@ -140,25 +141,38 @@ function closedView(lang: Lang, textKey: string, params: Record<string, string> 
   }
 }
 
-function nextView(screen: ScreenView | null, lang: Lang, event?: DialogueEvent): SlackModalView {
+function nextView(
+  screen: ScreenView | null,
+  lang: Lang,
+  event: DialogueEvent | undefined,
+  phone: string,
+): SlackModalView {
   if (!screen) {
     // Stopping at the acute-danger notice (G1) keeps 112, Veilig Thuis and the crisis service in view.
-    if (event?.type === 'choose' && event.noticeId === 'G1') return crisisStopView(lang)
+    if (event?.type === 'choose' && event.noticeId === 'G1') return crisisStopView(lang, phone)
     return closedView(lang, 'slack.intake.cancelled')
   }
   return buildIntakeModal(screen)
 }
 
-function crisisStopView(lang: Lang): SlackModalView {
+function crisisStopView(lang: Lang, phone: string): SlackModalView {
   const view = closedView(lang, 'slack.intake.cancelled')
   const lines = ['title', 'call112', 'veiligThuis', 'crisis', 'notAReport'].map((k) =>
-    t(lang, `dialogue.notices.G1.${k}`),
+    keepPhonesTogether(noticeLine(lang, `dialogue.notices.G1.${k}`, {}, phone)),
   )
   view.blocks.push({
     type: 'section',
     text: { type: 'mrkdwn', text: `*${lines[0]}*\n${lines.slice(1).join('\n')}` },
   })
   return view
+}
+
+/** What happens next (a call back now for a spoedmelding) and, for an urgent report, where to call. */
+function receiptBlock(lang: Lang, receipt: ReceiptText): SlackModalView['blocks'][number] {
+  const crisis = receipt.crisis.length
+    ? `\n\n*${t(lang, 'dialogue.receipt.crisisTitle')}*\n${receipt.crisis.join('\n')}`
+    : ''
+  return { type: 'section', text: { type: 'mrkdwn', text: keepPhonesTogether(`${receipt.next}${crisis}`) } }
 }
 
 /**
@@ -171,8 +185,10 @@ async function submittedView(
   lang: Lang,
   reference: string,
   origin: string | undefined,
+  receipt: ReceiptText | undefined,
 ): Promise<SlackModalView> {
   const view = closedView(lang, 'slack.intake.submitted', { reference })
+  if (receipt) view.blocks.push(receiptBlock(lang, receipt))
   if (!origin) return view
   const record = await deps.store.getByReference(reference)
   if (!record?.flags.includes('analysis_missing')) return view
@@ -218,10 +234,13 @@ export async function runSlackIntakeSubmit(
   if (turn.view?.phase === 'submitted' && turn.reference) {
     return {
       response_action: 'update',
-      view: await submittedView(deps, actor, lang, turn.reference, input.origin),
+      view: await submittedView(deps, actor, lang, turn.reference, input.origin, turn.view.receipt),
     }
   }
-  return { response_action: 'update', view: nextView(turn.view, lang, parsed.event) }
+  return {
+    response_action: 'update',
+    view: nextView(turn.view, lang, parsed.event, deps.config.YOUTH_CRISIS_PHONE),
+  }
 }
 
 /** A button inside the intake modal (back, edit, choose, add/remove row, cancel): redraw with views.update. */
@@ -249,8 +268,8 @@ export async function runSlackIntakeAction(
   })
   const view =
     turn.view?.phase === 'submitted' && turn.reference
-      ? await submittedView(deps, actor, lang, turn.reference, input.origin)
-      : nextView(turn.view, lang, parsed.event)
+      ? await submittedView(deps, actor, lang, turn.reference, input.origin, turn.view.receipt)
+      : nextView(turn.view, lang, parsed.event, deps.config.YOUTH_CRISIS_PHONE)
   await slack.api.updateView(input.view.id, view, input.view.hash)
 }
 

@@ -1,8 +1,9 @@
 import { z } from 'zod'
 import { both } from '../../domain/copy'
 import { buildDigest } from '../../domain/digest'
+import { caseSummariesSchemaFor } from '../../domain/region'
 import { parseCaseSummaries } from '../../domain/stalled'
-import { parseArgs, printErrors, printMessage, readInput } from '../io'
+import { parseArgs, printErrors, printMessage, REGION_OPTION, readInput, resolveRegion } from '../io'
 import { type CliCommand, EXIT } from '../types'
 
 const instant = z.iso.datetime({ offset: true })
@@ -10,11 +11,16 @@ const instant = z.iso.datetime({ offset: true })
 /**
  * `ret digest --cases <file|-> --now <ISO>`: reads case summaries (a JSON array, DOMAIN.md §6) and prints
  * the weekly digest model as pretty JSON. `--now` is required and must carry a time zone, so the output
- * is the same on every machine. Wrong use exits 2, bad input (file, JSON, summaries) exits 1.
+ * is the same on every machine. `--region`: whose stalled-case limits and calendar apply (default drenthe).
+ * Wrong use exits 2, bad input (file, JSON, summaries) exits 1.
  */
 export const command: CliCommand = {
   async run(args, ctx) {
-    const parsed = parseArgs('digest', args, { cases: { type: 'string' }, now: { type: 'string' } })
+    const parsed = parseArgs('digest', args, {
+      cases: { type: 'string' },
+      now: { type: 'string' },
+      ...REGION_OPTION,
+    })
     if (!parsed.ok) {
       printMessage(ctx, parsed.error)
       printMessage(ctx, both('digest.cli.usage'))
@@ -32,6 +38,8 @@ export const command: CliCommand = {
         return EXIT.usage
       }
     }
+    const region = resolveRegion(ctx, options.region)
+    if (!region) return EXIT.usage
     const nowText = options.now as string
     if (!instant.safeParse(nowText).success) {
       printMessage(ctx, both('digest.cli.badNow'))
@@ -51,12 +59,14 @@ export const command: CliCommand = {
       printMessage(ctx, both('digest.cli.invalidJson', { file, detail }))
       return EXIT.badInput
     }
-    const cases = parseCaseSummaries(data)
+    const cases = parseCaseSummaries(data, caseSummariesSchemaFor(region))
     if (!cases.ok) {
       printErrors(ctx, cases.errors, both('digest.cli.invalidCases'))
       return EXIT.badInput
     }
-    ctx.stdout(JSON.stringify(buildDigest(cases.value, new Date(nowText)), null, 2))
+    ctx.stdout(
+      JSON.stringify(buildDigest(cases.value, new Date(nowText), { rules: region.stalled }), null, 2),
+    )
     return EXIT.ok
   },
 }

@@ -5,8 +5,16 @@ import { renderReportPdf } from '../../../adapters/pdf/render'
 import { type Bilingual, both } from '../../domain/copy'
 import { buildReport, pdfFileName } from '../../domain/report'
 import { route } from '../../domain/routing'
-import { DEFAULT_RULES } from '../../domain/rules'
-import { parseArgs, parseIsoTime, printErrors, printMessage, readIntakeArgument } from '../io'
+import {
+  parseArgs,
+  parseIsoTime,
+  printErrors,
+  printMessage,
+  REGION_OPTION,
+  readIntakeArgument,
+  resolveRegion,
+  withRegionCopy,
+} from '../io'
 import { type CliCommand, type CliContext, EXIT } from '../types'
 
 /** The reference a PDF made outside a case gets. */
@@ -26,7 +34,7 @@ function printOut(ctx: CliContext, message: Bilingual): void {
 
 /**
  * `ret pdf <intake.json|-> [-o out.pdf] [--lang nl|en] [--now <ISO>] [--reference RET-…]`: renders the
- * intake PDF offline, routed with the default rules. The PDF is Dutch unless `--lang en`; without `-o`
+ * intake PDF offline, routed with the rules of `--region` (default drenthe), in the region's own words. The PDF is Dutch unless `--lang en`; without `-o`
  * it is written to `<reference>.pdf` (default reference `RET-CONCEPT`) in the current directory.
  */
 export function buildPdfCommand(deps: PdfCommandDeps = { writeFile }): CliCommand {
@@ -36,6 +44,7 @@ export function buildPdfCommand(deps: PdfCommandDeps = { writeFile }): CliComman
         out: { type: 'string', short: 'o' },
         now: { type: 'string' },
         reference: { type: 'string' },
+        ...REGION_OPTION,
       })
       if (!parsed.ok) {
         printMessage(ctx, parsed.error)
@@ -57,22 +66,27 @@ export function buildPdfCommand(deps: PdfCommandDeps = { writeFile }): CliComman
         printMessage(ctx, both('pdf.cli.badReference'))
         return EXIT.usage
       }
-      const input = await readIntakeArgument(ctx, 'pdf', positional)
+      const region = resolveRegion(ctx, options.region)
+      if (!region) return EXIT.usage
+      const input = await readIntakeArgument(ctx, 'pdf', positional, region)
       if (!input.ok) {
         if (input.errors) printErrors(ctx, input.errors, both('routing.cli.invalidIntake'))
         return input.code
       }
 
       const lang = ctx.lang ?? 'nl'
-      const model = buildReport({
-        intake: input.intake,
-        decision: route(input.intake, DEFAULT_RULES, now),
-        reference,
-        submittedAt: null,
-        generatedAt: now,
-        lang,
+      const intake = input.intake
+      const bytes = await withRegionCopy(region, async () => {
+        const model = buildReport({
+          intake,
+          decision: route(intake, region.rules, now),
+          reference,
+          submittedAt: null,
+          generatedAt: now,
+          lang,
+        })
+        return renderReportPdf(model, loadPdfFontsFromDisk())
       })
-      const bytes = await renderReportPdf(model, loadPdfFontsFromDisk())
       const file = options.out ?? pdfFileName(reference)
       try {
         await deps.writeFile(file, bytes)

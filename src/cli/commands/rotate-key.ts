@@ -5,9 +5,9 @@ import { parseArgs, printMessage } from '../io'
 import { type CliCommand, EXIT } from '../types'
 
 /**
- * `ret rotate-key [--url URL] [--batch-size N]`: re-encrypts every stored value (cases, timeline,
- * file keys and names, drafts) under the active key, in slices the Worker runs one request at a time,
- * until nothing is left under another key id. Deploy the new key first (`ENCRYPTION_KEYS="new:…,old:…"`),
+ * `ret rotate-key [--url URL] [--batch-size N]`: re-wraps every case key and re-encrypts drafts under the
+ * active key (case data stays under its case key; values from before case keys move to it), in slices
+ * the Worker runs one request at a time, until nothing is left under another key id. Deploy the new key first (`ENCRYPTION_KEYS="new:…,old:…"`),
  * run this, then remove the old key. Prints the final report as JSON.
  */
 export function buildRotateKeyCommand(io: AdminIo): CliCommand {

@@ -1,0 +1,60 @@
+import { both } from '../../domain/copy'
+import { REFERENCE_PATTERN } from '../../ports/case-store'
+import { type AdminIo, callAdmin, processIo, resolveTarget } from '../admin-client'
+import { parseArgs, printMessage } from '../io'
+import { type CliCommand, EXIT } from '../types'
+
+/**
+ * `ret rectify RET-2026-0042 --field referrer.phone (--value TEXT | --clear) [--url URL]`: corrects one
+ * personal field of a case (AVG art. 16; issue 14 §11) through the admin API; the change is a timeline
+ * event and an audit row that name the field, never the value.
+ */
+export function buildRectifyCommand(io: AdminIo): CliCommand {
+  return {
+    async run(args, ctx) {
+      const parsed = parseArgs('rectify', args, {
+        field: { type: 'string' },
+        value: { type: 'string' },
+        clear: { type: 'boolean' },
+        url: { type: 'string' },
+      })
+      const usage = () => printMessage(ctx, both('privacy.cli.usageRectify'))
+      if (!parsed.ok) {
+        printMessage(ctx, parsed.error)
+        usage()
+        return EXIT.usage
+      }
+      const { positional, options } = parsed.value
+      const reference = positional[0]
+      if (positional.length !== 1 || reference === undefined || !REFERENCE_PATTERN.test(reference)) {
+        printMessage(ctx, both('privacy.errors.badReference'))
+        usage()
+        return EXIT.usage
+      }
+      const field = options.field
+      if (typeof field !== 'string' || field === '') {
+        usage()
+        return EXIT.usage
+      }
+      const hasValue = typeof options.value === 'string'
+      if (hasValue === (options.clear === true)) {
+        printMessage(ctx, both('privacy.cli.badValue'))
+        usage()
+        return EXIT.usage
+      }
+      const target = resolveTarget(ctx, io, options.url)
+      if (!target) return EXIT.usage
+      const result = await callAdmin(ctx, io, target, 'POST', `/cases/${reference}/rectify`, {
+        field,
+        value: hasValue ? options.value : null,
+      })
+      if (!result.ok) return result.code
+      const body = result.body as { nl?: string; en?: string }
+      if (typeof body.nl === 'string' && typeof body.en === 'string')
+        printMessage(ctx, { nl: body.nl, en: body.en })
+      return EXIT.ok
+    },
+  }
+}
+
+export const command: CliCommand = buildRectifyCommand(processIo())
