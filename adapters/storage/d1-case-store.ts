@@ -1,4 +1,5 @@
 import type { Intervention, Municipality, Urgency } from '../../src/domain/enums'
+import { parseStoredFollowUp } from '../../src/domain/follow-up'
 import type { AgeBand, CaseState, CaseStatus } from '../../src/domain/lifecycle'
 import type { RoutingDecision, Surface } from '../../src/domain/types'
 import type {
@@ -38,6 +39,8 @@ interface CaseRow {
   advised_at: string | null
   follow_up_done_at: string | null
   closed_at: string | null
+  /** The follow-up answers as JSON (migration 0100); absent in rows read without the column. */
+  follow_up_json?: string | null
   version: number
   intake_enc: string
   pseudonym_enc: string | null
@@ -75,7 +78,8 @@ interface AuditRow {
 
 const DIGEST_COLUMNS = `id, reference, status, suggested_intervention, chosen_intervention, municipality,
   age_band, urgency, flags_json, consultation, referrer_key, lead_key, created_at, status_since,
-  submitted_at, triaged_at, scheduled_for, advised_at, follow_up_done_at, closed_at, version, pseudonym_enc`
+  submitted_at, triaged_at, scheduled_for, advised_at, follow_up_done_at, closed_at, version, pseudonym_enc,
+  follow_up_json`
 
 function toState(row: Omit<CaseRow, 'intake_enc'>): CaseState {
   return {
@@ -98,6 +102,7 @@ function toState(row: Omit<CaseRow, 'intake_enc'>): CaseState {
     advisedAt: row.advised_at,
     followUpDoneAt: row.follow_up_done_at,
     closedAt: row.closed_at,
+    followUp: parseStoredFollowUp(row.follow_up_json ?? null),
     version: row.version,
   }
 }
@@ -289,7 +294,7 @@ export class D1CaseStore implements CaseStore {
             `UPDATE cases SET status = ?3, chosen_intervention = ?4, lead_key = ?5, status_since = ?6,
                submitted_at = ?7, triaged_at = ?8, scheduled_for = ?9, advised_at = ?10,
                follow_up_done_at = ?11, closed_at = ?12, flags_json = ?13, urgency = ?14,
-               version = version + 1
+               follow_up_json = ?15, version = version + 1
              WHERE id = ?1 AND version = ?2`,
           )
           .bind(
@@ -307,6 +312,7 @@ export class D1CaseStore implements CaseStore {
             next.closedAt,
             JSON.stringify(next.flags),
             next.urgency,
+            next.followUp ? JSON.stringify(next.followUp) : null,
           ),
         this.insertEvent(id, expectedVersion + 1, event),
       ])

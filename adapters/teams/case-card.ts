@@ -496,6 +496,7 @@ const THREAD_KEYS: Record<CaseEvent['type'], string> = {
   schedule: 'scheduled',
   recordOutcome: 'advised',
   recordFollowUp: 'changed',
+  answerFollowUp: 'changed',
   close: 'closed',
   decline: 'declined',
   withdraw: 'withdrawn',

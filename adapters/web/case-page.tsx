@@ -52,6 +52,7 @@ export interface CasePageModel {
 /** The commands the case page offers as forms, in this order (withdrawal stays with the referrer's chat). */
 export const WEB_COMMANDS: readonly CommandType[] = [
   'provideInfo',
+  'answerFollowUp',
   'startTriage',
   'accept',
   'requestInfo',
@@ -159,6 +160,36 @@ function Input(p: {
   )
 }
 
+/** A choice among fixed answers (a select with an empty first option, so nothing is pre-chosen). */
+function Choice(p: {
+  lang: Lang
+  command: string
+  name: string
+  options: readonly [string, string][]
+  error: CaseFormError | null
+}) {
+  const error = p.error?.command === p.command ? p.error.fields[p.name] : undefined
+  const value = p.error?.command === p.command ? (p.error.values[p.name] ?? '') : ''
+  return (
+    <Field lang={p.lang} command={p.command} name={p.name} error={error}>
+      <select
+        id={fieldId(p.command, p.name)}
+        name={p.name}
+        required
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(p.command, p.name, error)}
+      >
+        <option value="">{ct(p.lang, 'followUp.choose')}</option>
+        {p.options.map(([v, text]) => (
+          <option value={v} selected={v === value}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </Field>
+  )
+}
+
 function CommandFields({ lang, command, model }: { lang: Lang; command: CommandType; model: CasePageModel }) {
   const e = model.formError
   const common = { lang, command, error: e }
@@ -205,6 +236,28 @@ function CommandFields({ lang, command, model }: { lang: Lang; command: CommandT
       return <TextArea {...common} name="advice" required />
     case 'recordFollowUp':
       return <TextArea {...common} name="note" />
+    case 'answerFollowUp': {
+      const ypn: [string, string][] = (['yes', 'partly', 'no'] as const).map((v) => [
+        v,
+        ct(lang, `followUp.${v}`),
+      ])
+      const yn: [string, string][] = (['yes', 'no'] as const).map((v) => [v, ct(lang, `followUp.${v}`)])
+      const scale: [string, string][] = ['1', '2', '3', '4', '5'].map((v) => [
+        v,
+        ct(lang, `followUp.scale${v}`),
+      ])
+      return (
+        <>
+          <Choice {...common} name="adviceFollowed" options={ypn} />
+          <Choice {...common} name="careStarted" options={yn} />
+          <Input {...common} name="careStartedAt" type="date" hint />
+          <Choice {...common} name="goalsReached" options={ypn} />
+          <Choice {...common} name="stoppedEarly" options={yn} />
+          <Choice {...common} name="usefulness" options={scale} />
+          <TextArea {...common} name="note" />
+        </>
+      )
+    }
     case 'close':
       return <TextArea {...common} name="reason" />
     case 'decline':
@@ -325,6 +378,20 @@ function EventDetails({ lang, event }: { lang: Lang; event: CasePageEvent }) {
   text('reason')
   text('alternative')
   text('advice')
+  // The referrer's follow-up answers (issue 15 §1), shown to whoever may see the case.
+  const choice = (key: string, value: unknown) => {
+    if (typeof value === 'string') lines.push([label1(lang, `fields.${key}`), ct(lang, `followUp.${value}`)])
+    if (typeof value === 'boolean')
+      lines.push([label1(lang, `fields.${key}`), ct(lang, `followUp.${value ? 'yes' : 'no'}`)])
+  }
+  choice('adviceFollowed', d.adviceFollowed)
+  choice('careStarted', d.careStarted)
+  text('careStartedAt')
+  choice('goalsReached', d.goalsReached)
+  choice('stoppedEarly', d.stoppedEarly)
+  if (typeof d.usefulness === 'number') {
+    lines.push([label1(lang, 'fields.usefulness'), ct(lang, `followUp.scale${d.usefulness}`)])
+  }
   text('note')
   if (lines.length === 0) return null
   return (

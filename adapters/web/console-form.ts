@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { dayOfIso } from '../../src/domain/calendar'
 import { amsterdamLocalToIso } from '../../src/domain/case-list'
 import { INTERVENTIONS, type Lang } from '../../src/domain/enums'
 import { LIMITS } from '../../src/domain/intake'
@@ -18,6 +19,15 @@ const FIELDS: Record<CommandType, readonly string[]> = {
   schedule: ['date', 'time', 'note'],
   recordOutcome: ['advice'],
   recordFollowUp: ['note'],
+  answerFollowUp: [
+    'adviceFollowed',
+    'careStarted',
+    'careStartedAt',
+    'goalsReached',
+    'stoppedEarly',
+    'usefulness',
+    'note',
+  ],
   close: ['reason'],
   decline: ['reason', 'alternative'],
   withdraw: [],
@@ -31,6 +41,7 @@ const REQUIRED: Partial<Record<CommandType, readonly string[]>> = {
   assignLead: ['leadKey'],
   schedule: ['date', 'time'],
   recordOutcome: ['advice'],
+  answerFollowUp: ['adviceFollowed', 'careStarted', 'stoppedEarly', 'usefulness'],
   decline: ['reason', 'alternative'],
   reopen: ['reason'],
 }
@@ -120,6 +131,30 @@ export function parseCommandForm(
     case 'close':
       command[type === 'close' ? 'reason' : 'note'] = values[type === 'close' ? 'reason' : 'note'] || null
       break
+    case 'answerFollowUp': {
+      // Radio buttons and a date: an answer that is not one of the options counts as not given.
+      const yesPartlyNo = (v: string | undefined) => (v === 'yes' || v === 'partly' || v === 'no' ? v : null)
+      const yesNo = (v: string | undefined) => (v === 'yes' ? true : v === 'no' ? false : null)
+      command.adviceFollowed = yesPartlyNo(values.adviceFollowed)
+      command.careStarted = yesNo(values.careStarted)
+      command.careStartedAt = command.careStarted === true ? values.careStartedAt || null : null
+      command.goalsReached = yesPartlyNo(values.goalsReached)
+      command.stoppedEarly = yesNo(values.stoppedEarly)
+      const usefulness = Number(values.usefulness)
+      command.usefulness =
+        Number.isInteger(usefulness) && usefulness >= 1 && usefulness <= 5 ? usefulness : null
+      command.note = values.note || null
+      for (const name of ['adviceFollowed', 'careStarted', 'stoppedEarly', 'usefulness'] as const) {
+        if (values[name] && command[name] === null)
+          fields[name] = ct(lang, 'errors.required', { field: label(name) })
+      }
+      if (command.careStarted === true) {
+        if (!values.careStartedAt)
+          fields.careStartedAt = ct(lang, 'errors.required', { field: label('careStartedAt') })
+        else if (!isIsoDate(values.careStartedAt)) fields.careStartedAt = ct(lang, 'errors.dateTime')
+      }
+      break
+    }
     case 'decline':
       command.reason = values.reason
       command.alternative = values.alternative
@@ -154,4 +189,13 @@ export function lifecycleFieldErrors(
 /** The values as typed, for showing a form again. */
 export function formValues(body: FormBody, type: CommandType): Record<string, string> {
   return Object.fromEntries(FIELDS[type].map((name) => [name, formString(body, name)]))
+}
+
+function isIsoDate(text: string): boolean {
+  try {
+    dayOfIso(text)
+    return true
+  } catch {
+    return false
+  }
 }

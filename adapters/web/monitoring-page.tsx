@@ -27,7 +27,7 @@ const MONITORING_CSS =
   '.pair figure{flex:1 1 22rem;margin:0}.pair .scroll{flex:1 1 18rem}figure.chart svg{max-width:100%;height:auto}' +
   'figure.chart figcaption{font-weight:600;margin-bottom:.5rem}.num{text-align:right;font-variant-numeric:tabular-nums}' +
   '.hint{color:#505a5f;font-size:.95rem}form.filters{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-end}' +
-  'form.filters label{display:flex;flex-direction:column;gap:.25rem}'
+  'form.filters div{display:flex;flex-direction:column;gap:.25rem}'
 
 function stat(value: number | null): string {
   return value === null ? '–' : String(value)
@@ -173,17 +173,17 @@ function Trend({
 function Filters({ lang, query }: { lang: Lang; query: MonitoringQuery }) {
   return (
     <form class="filters" method="get" action="/monitoring">
-      <label>
-        {t(lang, 'monitoring.page.from')}
-        <input type="date" name="from" value={query.from} required />
-      </label>
-      <label>
-        {t(lang, 'monitoring.page.to')}
-        <input type="date" name="to" value={query.to} required />
-      </label>
-      <label>
-        {t(lang, 'monitoring.page.municipality')}
-        <select name="municipality">
+      <div>
+        <label for="f-from">{t(lang, 'monitoring.page.from')}</label>
+        <input type="date" id="f-from" name="from" value={query.from} required />
+      </div>
+      <div>
+        <label for="f-to">{t(lang, 'monitoring.page.to')}</label>
+        <input type="date" id="f-to" name="to" value={query.to} required />
+      </div>
+      <div>
+        <label for="f-municipality">{t(lang, 'monitoring.page.municipality')}</label>
+        <select id="f-municipality" name="municipality">
           <option value="">{t(lang, 'monitoring.page.all')}</option>
           {MUNICIPALITIES.map((m) => (
             <option value={m} selected={query.municipality === m}>
@@ -191,10 +191,10 @@ function Filters({ lang, query }: { lang: Lang; query: MonitoringQuery }) {
             </option>
           ))}
         </select>
-      </label>
-      <label>
-        {t(lang, 'monitoring.page.intervention')}
-        <select name="intervention">
+      </div>
+      <div>
+        <label for="f-intervention">{t(lang, 'monitoring.page.intervention')}</label>
+        <select id="f-intervention" name="intervention">
           <option value="">{t(lang, 'monitoring.page.all')}</option>
           {INTERVENTIONS.map((i) => (
             <option value={i} selected={query.intervention === i}>
@@ -202,7 +202,7 @@ function Filters({ lang, query }: { lang: Lang; query: MonitoringQuery }) {
             </option>
           ))}
         </select>
-      </label>
+      </div>
       <button type="submit" class="button">
         {t(lang, 'monitoring.page.apply')}
       </button>

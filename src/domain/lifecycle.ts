@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { formatActorKey } from './actor-key'
 import { type Bilingual, t } from './copy'
 import { INTERVENTIONS, type Intervention, type Lang, type Municipality, type Urgency } from './enums'
+import { type FollowUpAnswers, FollowUpFieldsSchema } from './follow-up'
 import { formatIssues, LIMITS, plainText, type ValidationError } from './intake'
 import type { Actor, Surface } from './types'
 
@@ -62,6 +63,8 @@ export interface CaseState {
   advisedAt: string | null
   followUpDoneAt: string | null
   closedAt: string | null
+  /** The referrer's follow-up answers (issue 15 §1; non-personal), once given. */
+  followUp?: FollowUpAnswers | null
   /** Optimistic concurrency: bumped by every change; equals the seq of the latest event. */
   version: number
 }
@@ -113,6 +116,8 @@ export const CaseCommandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('schedule'), at: isoDateTime, note: optionalText }),
   z.strictObject({ type: z.literal('recordOutcome'), advice: text }),
   z.strictObject({ type: z.literal('recordFollowUp'), note: optionalText }),
+  /** The referrer's answers to the follow-up question (issue 15 §1); the note is free text (personal). */
+  FollowUpFieldsSchema.extend({ type: z.literal('answerFollowUp'), note: optionalText }),
   z.strictObject({ type: z.literal('close'), reason: optionalText }),
   z.strictObject({ type: z.literal('decline'), reason: text, alternative: text }),
   z.strictObject({
@@ -160,6 +165,7 @@ export const TRANSITIONS: Record<CommandType, Transition> = {
   schedule: { from: ['accepted', 'scheduled'], to: 'scheduled', who: ['chair', 'admin', 'lead'] },
   recordOutcome: { from: ['scheduled'], to: 'advised', who: ['chair', 'admin', 'lead'] },
   recordFollowUp: { from: ['advised'], to: 'same', who: ['chair', 'admin', 'lead'] },
+  answerFollowUp: { from: ['advised'], to: 'same', who: ['referrerOfCase', 'admin'] },
   close: { from: ['advised'], to: 'closed', who: ['chair', 'admin'] },
   decline: { from: TRIAGE_STATUSES, to: 'declined', who: ['chair', 'admin'] },
   withdraw: { from: OPEN_STATUSES, to: 'withdrawn', who: ['referrerOfCase', 'admin'] },
@@ -311,6 +317,15 @@ export function applyCommand(state: CaseState, input: unknown, actor: Actor, now
       next.followUpDoneAt = at
       data = { note: command.note }
       break
+    case 'answerFollowUp': {
+      // The referrer's answers are the follow-up check: the case can then be closed by the chairs.
+      if (state.followUpDoneAt !== null) return fail('follow_up_done', 'followUpDone')
+      const { type: _type, note, ...answers } = command
+      next.followUpDoneAt = at
+      next.followUp = { ...answers, answeredAt: at }
+      data = { ...answers, note }
+      break
+    }
     case 'close':
       next.closedAt = at
       data = { reason: command.reason }

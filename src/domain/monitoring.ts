@@ -12,6 +12,7 @@ import {
 import { both } from './copy'
 import { type LeadTimeStats, leadTimeStats } from './digest'
 import { INTERVENTIONS, type Intervention, MUNICIPALITIES, type Municipality, URGENCIES } from './enums'
+import { FollowUpAnswersSchema, YES_PARTLY_NO, type YesPartlyNo } from './follow-up'
 import type { ParseResult, ValidationError } from './intake'
 import type { CaseStatus } from './lifecycle'
 import {
@@ -24,7 +25,6 @@ import {
   type StalledRules,
   SUMMARY_FIELDS,
   summaryDateOrInstant,
-  summaryInstant,
 } from './stalled'
 
 /**
@@ -50,6 +50,8 @@ import {
  *   in exports (`maskSmall`), so the page's own tables and the tests see the true numbers.
  */
 
+export { type FollowUpAnswers, FollowUpAnswersSchema, YES_PARTLY_NO, type YesPartlyNo } from './follow-up'
+
 /** The lead-time stages, in the order of the case. */
 export const STAGES = [
   'submissionToTriage',
@@ -58,10 +60,6 @@ export const STAGES = [
   'submissionToCare',
 ] as const
 export type Stage = (typeof STAGES)[number]
-
-/** Yes / partly / no, for "advice followed" and "goals reached". */
-export const YES_PARTLY_NO = ['yes', 'partly', 'no'] as const
-export type YesPartlyNo = (typeof YES_PARTLY_NO)[number]
 
 /** Where a declined case was sent instead (a category; the free-text advice stays on the case). */
 export const DECLINE_DESTINATIONS = [
@@ -90,21 +88,6 @@ export const WAITING_STATUSES = [
   'advised',
 ] as const satisfies readonly CaseStatus[]
 export type WaitingStatus = (typeof WAITING_STATUSES)[number]
-
-/** The referrer's answers to the follow-up question (non-personal; the free-text note stays encrypted on the case). */
-export const FollowUpAnswersSchema = z.strictObject({
-  answeredAt: summaryInstant,
-  adviceFollowed: z.enum(YES_PARTLY_NO),
-  careStarted: z.boolean(),
-  /** The date care started (Amsterdam date), when it did. */
-  careStartedAt: z.iso.date().nullable(),
-  goalsReached: z.enum(YES_PARTLY_NO).nullable(),
-  /** The help stopped early (uitval). */
-  stoppedEarly: z.boolean(),
-  /** How useful the RET was, 1 (not) … 5 (very). */
-  usefulness: z.int().min(1).max(5),
-})
-export type FollowUpAnswers = z.output<typeof FollowUpAnswersSchema>
 
 const MONITORING_EXTRA_FIELDS = [
   'careStartedAt',

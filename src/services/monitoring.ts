@@ -9,7 +9,8 @@ import type { Deps } from './deps'
  * - `gpRedirected` is a case on which gate G4 (GP as referrer) fired;
  * - `declinedTo` is not stored as a category yet (the advice where to go is free text), so declined
  *   cases count under "other".
- * `careStartedAt` and the follow-up answers come from the follow-up (issue 15 §1) once stored.
+ * `careStartedAt` and the follow-up answers come from the referrer's answer to the follow-up question
+ * (`answerFollowUp`, stored in `cases.follow_up_json`, migration 0100).
  */
 export async function listMonitoringCases(deps: Deps): Promise<MonitoringCase[]> {
   const rows = await deps.store.listForDigest()
@@ -31,5 +32,7 @@ export async function listMonitoringCases(deps: Deps): Promise<MonitoringCase[]>
     analysisPresent: row.flags.includes('G5') ? !row.flags.includes('analysis_missing') : null,
     gpRedirected: row.flags.includes('G4'),
     declinedTo: null,
+    careStartedAt: row.followUp?.careStarted ? row.followUp.careStartedAt : null,
+    followUp: row.followUp ?? null,
   }))
 }

@@ -142,7 +142,8 @@ describe('monitoring in a real browser', () => {
     await seedDatabase(persistDir)
     server = await startDevServer(await freePort(), persistDir)
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true })
-  })
+    // Building and starting `wrangler dev` on a busy machine can take more than the default two minutes.
+  }, 300_000)
 
   afterAll(async () => {
     await browser?.close()

@@ -63,6 +63,16 @@ const VALID: Record<CommandType, CaseCommandInput> = {
   schedule: { type: 'schedule', at: '2026-12-01T10:00:00+01:00', note: null },
   recordOutcome: { type: 'recordOutcome', advice: 'Pleeggezin met extra ondersteuning.' },
   recordFollowUp: { type: 'recordFollowUp', note: null },
+  answerFollowUp: {
+    type: 'answerFollowUp',
+    adviceFollowed: 'yes',
+    careStarted: true,
+    careStartedAt: '2026-11-20',
+    goalsReached: 'partly',
+    stoppedEarly: false,
+    usefulness: 4,
+    note: 'Het pleeggezin past goed.',
+  },
   close: { type: 'close', reason: null },
   decline: { type: 'decline', reason: 'Geen RET-vraag.', alternative: 'Het lokale team.' },
   withdraw: { type: 'withdraw', reason: null },
@@ -90,6 +100,7 @@ const EXPECTED: Record<CommandType, [CaseStatus, CaseStatus][]> = {
   ],
   recordOutcome: [['scheduled', 'advised']],
   recordFollowUp: [['advised', 'advised']],
+  answerFollowUp: [['advised', 'advised']],
   close: [['advised', 'closed']],
   decline: [
     ['submitted', 'declined'],
@@ -173,6 +184,7 @@ describe('lifecycle permits', () => {
     schedule: [chair, lead],
     recordOutcome: [chair, lead],
     recordFollowUp: [chair, lead],
+    answerFollowUp: [referrer],
     close: [chair],
     decline: [chair],
     withdraw: [referrer],
@@ -337,5 +349,47 @@ describe('age bands', () => {
     [22, '18+'],
   ] as const)('%i → %s', (age, band) => {
     expect(ageBandOf(age)).toBe(band)
+  })
+})
+
+describe('answerFollowUp (issue 15 §1)', () => {
+  const advised = state('advised', {
+    advisedAt: '2026-10-01T10:00:00+02:00',
+    statusSince: '2026-10-01T10:00:00+02:00',
+    followUpDoneAt: null,
+  })
+  const at = new Date('2026-11-16T09:00:00+01:00')
+
+  it('stores the answers with the case, the note only in the event, and counts as the follow-up check', () => {
+    const r = applyCommand(advised, VALID.answerFollowUp, referrer, at)
+    if (!r.ok) throw new Error(JSON.stringify(r.error))
+    expect(r.next.status).toBe('advised')
+    expect(r.next.followUpDoneAt).toBe(at.toISOString())
+    expect(r.next.followUp).toEqual({
+      adviceFollowed: 'yes',
+      careStarted: true,
+      careStartedAt: '2026-11-20',
+      goalsReached: 'partly',
+      stoppedEarly: false,
+      usefulness: 4,
+      answeredAt: at.toISOString(),
+    })
+    expect(JSON.stringify(r.next)).not.toContain('pleeggezin')
+    expect(r.event.data).toMatchObject({ note: 'Het pleeggezin past goed.', usefulness: 4 })
+    // Once answered, the chairs may close; a second answer is refused.
+    expect(applyCommand(r.next, { type: 'close', reason: null }, chair, at).ok).toBe(true)
+    expect(applyCommand(r.next, VALID.answerFollowUp, referrer, at).ok).toBe(false)
+  })
+
+  it.each([
+    [{ usefulness: 6 }],
+    [{ usefulness: 0 }],
+    [{ adviceFollowed: 'maybe' }],
+    [{ careStartedAt: '2026-13-01' }],
+    [{ stoppedEarly: 'no' }],
+  ])('refuses %j with a field error', (over) => {
+    const r = applyCommand(advised, { ...VALID.answerFollowUp, ...over }, referrer, at)
+    expect(r.ok).toBe(false)
+    if (!r.ok) expect(r.error.code).toBe('invalid_command')
   })
 })
