@@ -359,6 +359,15 @@ describe('attachments', () => {
     await processCasePdf(buildDeps(env), buildCaseFileStore(env), reference, BUNDLED_PDF_RENDERER)
     const hashesBefore = await pdfHashes(reference)
 
+    // Submitting without a file gets a message, in the site layout (issue 13 §13): what a browser sends for an
+    // empty file input is a part with an empty name and no bytes.
+    const empty = await upload(uploadPath, '', new Uint8Array(0), 'application/octet-stream')
+    expect(empty.status).toBe(400)
+    const emptyPage = await empty.text()
+    expect(emptyPage).toContain('<a href="#file">Kies eerst een bestand.</a>')
+    expect(emptyPage).toContain('<header class="site">')
+    expect(emptyPage).toContain('href="/cases"')
+
     // A renamed executable is refused; so is a file over 10 MB.
     const refused = await upload(uploadPath, 'analyse.pdf', EXE)
     expect(refused.status).toBe(415)
