@@ -125,7 +125,18 @@ export async function runTeamsActivity(ctx: TeamsTurnDeps, input: TeamsTurnInput
       conversation: null,
     }
   }
-  if (!aad) return { replies: [], conversation: null }
+  // Without an Entra object id the bot cannot tell who this is (guest or anonymous user, a bot): it says so
+  // rather than staying silent (issue 13 §16). An install without one gets nothing.
+  if (!aad) {
+    const lang = langOfLocale(activity.locale)
+    return {
+      replies:
+        activity.type === 'message'
+          ? [{ kind: 'send', card: buildMessageCard(lang, t(lang, 'teams.messages.noIdentity')) }]
+          : [],
+      conversation: null,
+    }
+  }
 
   const userKey = teamsUserKey(tenantId, aad)
   // Mutable: a language command changes it, and the caller stores the result once, after the turn.
