@@ -14,7 +14,7 @@ const ENDED = new Set(['submitted', 'cancelled'])
  * The pure part of the single writer: the next draft for one event, and what to store.
  * - No draft yet, or `start` after a submitted/cancelled one: a new draft (new id) is begun first.
  * - A cancelled draft is erased (no personal data kept for a referral nobody sends).
- * - A submitted draft keeps only its reference: the case holds the answers from then on.
+ * - A submitted draft keeps only its reference (and whether it was urgent): the case holds the answers from then on.
  */
 export function buildDraftTransition(
   current: DraftState | null,
@@ -35,7 +35,14 @@ export function buildDraftTransition(
   if (result.state === current) return { result, write: 'none' }
   if (result.state.phase === 'cancelled') return { result, write: 'delete' }
   if (result.state.phase === 'submitted') {
-    const minimal: DraftState = { ...result.state, answers: {}, pending: null }
+    // Kept: whether it was a spoedmelding and its urgency (not personal), so the receipt on a reload still says
+    // what happens next (a call back now; issue 13 §2).
+    const kept = Object.fromEntries(
+      ['acuteDanger', 'urgency']
+        .filter((k) => result.state.answers[k] !== undefined)
+        .map((k) => [k, result.state.answers[k]]),
+    )
+    const minimal: DraftState = { ...result.state, answers: kept, pending: null }
     return { result: { ...result, state: minimal }, write: 'put' }
   }
   return { result, write: 'put' }

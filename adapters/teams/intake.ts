@@ -125,7 +125,18 @@ export async function runTeamsActivity(ctx: TeamsTurnDeps, input: TeamsTurnInput
       conversation: null,
     }
   }
-  if (!aad) return { replies: [], conversation: null }
+  // Without an Entra object id the bot cannot tell who this is (guest or anonymous user, a bot): it says so
+  // rather than staying silent (issue 13 §16). An install without one gets nothing.
+  if (!aad) {
+    const lang = langOfLocale(activity.locale)
+    return {
+      replies:
+        activity.type === 'message'
+          ? [{ kind: 'send', card: buildMessageCard(lang, t(lang, 'teams.messages.noIdentity')) }]
+          : [],
+      conversation: null,
+    }
+  }
 
   const userKey = teamsUserKey(tenantId, aad)
   // Mutable: a language command changes it, and the caller stores the result once, after the turn.
@@ -139,7 +150,21 @@ export async function runTeamsActivity(ctx: TeamsTurnDeps, input: TeamsTurnInput
     lang: known?.lang ?? langOfLocale(activity.locale),
   }
   const replies = await runTurn(ctx, input, conversation, installed)
+  if (known?.missedAt && activity.type === 'message') {
+    // A reply to this user could not be delivered: first the card they missed, rebuilt from the draft as it
+    // was before this message (issue 13 §16), then the answer to this message.
+    const missed = await missedCards(ctx, userKey, conversation.lang)
+    return { replies: [...missed, ...replies], conversation }
+  }
   return { replies, conversation }
+}
+
+/** The "you missed this" note and the draft's current card (nothing but the note when there is no draft). */
+async function missedCards(ctx: TeamsTurnDeps, userKey: string, lang: Lang): Promise<TeamsReply[]> {
+  const note: TeamsReply = { kind: 'send', card: buildMessageCard(lang, t(lang, 'teams.messages.missed')) }
+  const loaded = await runLoadDialogue(ctx.deps, ctx.drafts, userKey).catch(() => null)
+  if (!loaded?.view || !loaded.state) return [note]
+  return [note, { kind: 'send', card: stepCard(loaded.view, loaded.state) }]
 }
 
 async function runTurn(

@@ -423,6 +423,13 @@ function sendAfterAck(activity: Activity, replies: TeamsReply[]): void {
             status: error instanceof ConnectorError ? error.status : null,
             error: error instanceof Error ? error.name : 'unknown',
           })
+          // The user's next message gets the card they missed (issue 13 §16).
+          const aad = activity.from.aadObjectId
+          if (aad && isPersonal(activity))
+            await scope.store
+              .markMissed(teamsUserKey(scope.tenantId, aad), scope.turn.deps.clock())
+              .catch(() => undefined)
+          break
         }
       }
     })(),

@@ -17,6 +17,8 @@ export interface ConversationRef {
   conversationId: string
   serviceUrl: string
   lang: Lang
+  /** When a reply to this user could not be delivered (their next message gets the card they missed). */
+  missedAt?: string | null
 }
 
 /** A claim on an inbound delivery. */
@@ -44,6 +46,7 @@ function toRef(row: Record<string, string>, userKey: string): ConversationRef {
     conversationId: row.conversation_id ?? '',
     serviceUrl: row.service_url ?? '',
     lang: row.lang === 'en' ? 'en' : 'nl',
+    missedAt: row.missed_at ?? null,
   }
 }
 
@@ -112,7 +115,22 @@ export class D1TeamsStore {
       statements.push(this.upsertStatement(conversation, now))
     }
     if (claimKey) statements.push(this.db.prepare(FINISH_SQL).bind(claimKey))
+    // The missed card went out with this turn's replies: clear the mark.
+    if (known?.missedAt && conversation)
+      statements.push(
+        this.db
+          .prepare('UPDATE teams_conversations SET missed_at = NULL WHERE user_key = ?1')
+          .bind(known.userKey),
+      )
     if (statements.length > 0) await this.db.batch(statements)
+  }
+
+  /** Marks that a reply to this user could not be delivered after retries (issue 13 §16). */
+  async markMissed(userKey: string, now: Date): Promise<void> {
+    await this.db
+      .prepare('UPDATE teams_conversations SET missed_at = ?1 WHERE user_key = ?2')
+      .bind(now.toISOString(), userKey)
+      .run()
   }
 
   /**

@@ -61,6 +61,11 @@ function HintAndError({ id, hint, error }: { id: string; hint?: string; error?: 
   )
 }
 
+/** An ISO date or month as typed in the form: 2026-11-20 → 20-11-2026, 2025-03 → 03-2025; anything else as is. */
+function localDate(value: string): string {
+  return /^\d{4}-\d{2}(-\d{2})?$/.test(value) ? value.split('-').reverse().join('-') : value
+}
+
 function scalar(value: FieldView['value']): string {
   return typeof value === 'string' ? value : ''
 }
@@ -71,10 +76,6 @@ function inputType(kind: FieldView['kind']): string {
       return 'email'
     case 'tel':
       return 'tel'
-    case 'date':
-      return 'date'
-    case 'month':
-      return 'month'
     default:
       return 'text'
   }
@@ -218,12 +219,15 @@ function ScalarField({
     )
   } else {
     const numeric = field.kind === 'year' || field.kind === 'integer'
+    // Dates and months as text in the page's language (dd-mm-jjjj / dd-mm-yyyy), not the browser's date
+    // picker, which follows the browser's locale (issue 13 §12); the dialogue reads both dd-mm-yyyy and ISO.
+    const dated = field.kind === 'date' || field.kind === 'month'
     control = (
       <input
         {...common}
         type={inputType(field.kind)}
-        value={scalar(field.value)}
-        class={numeric ? 'short' : undefined}
+        value={dated ? localDate(scalar(field.value)) : scalar(field.value)}
+        class={numeric || dated ? 'short' : undefined}
         inputmode={numeric ? 'numeric' : undefined}
         autocomplete={field.kind === 'email' ? 'email' : field.kind === 'tel' ? 'tel' : 'off'}
         spellcheck={field.kind === 'text' ? undefined : false}
@@ -234,6 +238,9 @@ function ScalarField({
     <div class={error ? 'field has-error' : 'field'}>
       <label for={id}>
         <FieldLabelText field={field} lang={lang} />
+        {field.kind === 'date' || field.kind === 'month' ? (
+          <span class="format"> ({t(lang, `web.intake.format.${field.kind}`)})</span>
+        ) : null}
       </label>
       <HintAndError id={id} hint={field.hint} error={error} />
       {control}

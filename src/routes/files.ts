@@ -1,10 +1,9 @@
 import { Hono } from 'hono'
-import { html } from 'hono/html'
 import { BUNDLED_PDF_RENDERER } from '../../adapters/pdf/fonts'
 import { buildCaseFileStore } from '../../adapters/storage/case-files'
+import { renderFilePages } from '../../adapters/web/file-pages'
 import { verifyCsrfToken } from '../auth/csrf'
 import { parseActorKey } from '../domain/actor-key'
-import { t } from '../domain/copy'
 import type { Lang } from '../domain/enums'
 import { actorKey } from '../domain/lifecycle'
 import { formatLocalDate, formatLocalTime } from '../domain/report'
@@ -30,7 +29,7 @@ import {
 } from '../services/links'
 import { loadCaseFile } from '../services/pdf'
 import { buildDeps } from '../wiring/deps'
-import { type WebContext, type WebEnv, webContext } from './web-context'
+import { pageContext, type WebContext, type WebEnv, webContext } from './web-context'
 
 /**
  * Files of a case over HTTP (issue 3; links opaque and single-use since issue 14 §2, §5):
@@ -55,35 +54,14 @@ export interface FilesRouteOptions {
 /** Multipart overhead allowed on top of the file itself. */
 const FORM_OVERHEAD = 64 * 1024
 
-async function page(
-  c: WebContext,
-  status: 401 | 403 | 404 | 413 | 415 | 400 | 200 | 503,
-  title: string,
-  body: unknown,
-): Promise<Response> {
-  const lang = c.get('lang')
-  return await c.html(
-    html`<!doctype html>
-<html lang="${lang}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · ${t(lang, 'app.name')}</title>
-<style nonce="${c.get('nonce')}">body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1b1f24}h1{font-size:1.4rem;color:#1f4e79}.msg{padding:.75rem 1rem;background:#fff3c4;border-left:4px solid #b7791f}.ok{background:#e6f4ea;border-color:#2e7d32}input,button{font:inherit;margin:.5rem 0}button{padding:.5rem 1.25rem}</style>
-</head>
-<body><h1>${title}</h1>${body}</body>
-</html>`,
-    status,
-  )
-}
-
 async function message(
   c: WebContext,
   status: 401 | 403 | 404 | 413 | 415 | 400 | 503,
   key: string,
   params?: Record<string, string | number>,
 ) {
-  const lang = c.get('lang')
-  const text = t(lang, `pdf.files.${key}`, params)
-  return page(c, status, t(lang, 'app.name'), html`<p class="msg" role="alert">${text}</p>`)
+  // The site's layout: header, language switch and a way back (issue 13 §13).
+  return c.html(renderFilePages.message(pageContext(c), key, params), status)
 }
 
 /** The surface/tenant/user of an identity key (`web:dev:chair-1`), for audit rows. */
@@ -235,15 +213,8 @@ export function buildFilesRoutes(options: FilesRouteOptions = {}) {
     if (decision.claims.boundTo === 'web') return sendFile(c, deps, decision)
     const lang = c.get('lang')
     const until = `${formatLocalDate(lang, decision.claims.expiresAt)} ${formatLocalTime(decision.claims.expiresAt)}`
-    return page(
-      c,
-      200,
-      t(lang, 'pdf.files.downloadTitle'),
-      html`<p>${t(lang, 'pdf.files.downloadIntro', { reference: decision.claims.reference, time: until })}</p>
-<form method="post">
-<input type="hidden" name="_csrf" value="${c.get('csrfToken')}">
-<button type="submit">${t(lang, 'pdf.files.downloadButton')}</button>
-</form>`,
+    return c.html(
+      renderFilePages.download(pageContext(c), { reference: decision.claims.reference, validUntil: until }),
     )
   })
 
@@ -316,23 +287,19 @@ export function buildFilesRoutes(options: FilesRouteOptions = {}) {
   function uploadForm(
     c: WebContext,
     claims: LinkClaims,
-    notice: unknown = '',
+    extra: { error?: string; uploaded?: boolean; againHref?: string } = {},
     status: 200 | 400 | 413 | 415 = 200,
   ) {
     const lang: Lang = c.get('lang')
-    const until = `${formatLocalDate(lang, claims.expiresAt)} ${formatLocalTime(claims.expiresAt)}`
-    return page(
-      c,
+    const validUntil = `${formatLocalDate(lang, claims.expiresAt)} ${formatLocalTime(claims.expiresAt)}`
+    return c.html(
+      renderFilePages.upload(pageContext(c), {
+        reference: claims.reference,
+        validUntil,
+        action: c.req.path,
+        ...extra,
+      }),
       status,
-      t(lang, 'pdf.files.uploadTitle'),
-      html`${notice}<p>${t(lang, 'pdf.files.uploadIntro', { reference: claims.reference })}</p>
-<form method="post" enctype="multipart/form-data">
-<input type="hidden" name="_csrf" value="${c.get('csrfToken')}">
-<label for="file">${t(lang, 'pdf.files.uploadField')}</label><br>
-<input id="file" name="file" type="file" accept=".pdf,.docx,image/png,image/jpeg,image/gif,image/webp" required><br>
-<button type="submit">${t(lang, 'pdf.files.uploadButton')}</button>
-</form>
-<p><small>${t(lang, 'pdf.files.uploadValid', { time: until })} ${t(lang, 'pdf.files.uploadOnce')}</small></p>`,
     )
   }
 
@@ -369,9 +336,7 @@ export function buildFilesRoutes(options: FilesRouteOptions = {}) {
     const decision = await authorizeLink(deps, { token, session: c.get('actor') ?? null, purpose: 'upload' })
     if (!decision.ok) return refuse(c, deps, 'upload', decision)
     const { claims, record, who } = decision
-    const lang = c.get('lang')
-    const retry = (status: 400 | 413 | 415, key: string) =>
-      uploadForm(c, claims, html`<p class="msg" role="alert">${t(lang, `pdf.files.${key}`)}</p>`, status)
+    const retry = (status: 400 | 413 | 415, key: string) => uploadForm(c, claims, { error: key }, status)
     if (length > MAX_ATTACHMENT_BYTES + FORM_OVERHEAD) return retry(413, 'tooLarge')
     if (!form) return retry(400, 'badForm')
     const file = form.get('file')
@@ -403,17 +368,10 @@ export function buildFilesRoutes(options: FilesRouteOptions = {}) {
       )
     }
     // A web user may ask for a new link at once; a chat user asks in their chat.
-    const again =
-      claims.boundTo === 'web'
-        ? html`<p><a href="/cases/${claims.reference}/attachments/new">${t(lang, 'pdf.files.uploadAnother')}</a></p>`
-        : html`<p>${t(lang, 'pdf.files.uploadUsed')}</p>`
-    return page(
-      c,
-      200,
-      t(lang, 'pdf.files.uploadTitle'),
-      html`<p class="msg ok" role="status">${t(lang, 'pdf.files.uploaded', { reference: claims.reference })}</p>
-${again}`,
-    )
+    return uploadForm(c, claims, {
+      uploaded: true,
+      ...(claims.boundTo === 'web' ? { againHref: `/cases/${claims.reference}/attachments/new` } : {}),
+    })
   })
 
   return app

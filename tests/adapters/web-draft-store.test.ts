@@ -62,3 +62,25 @@ describe('draft single writer (the Durable Object transitions, in memory)', () =
     expect(await drafts.load(KEY)).toBeNull()
   })
 })
+
+describe('a submitted draft (issue 13 §2)', () => {
+  it('keeps whether it was urgent, and nothing personal, so a reload still shows the call-back receipt', async () => {
+    const { buildDraftTransition } = await import('../../adapters/storage/draft-transition')
+    const { newDraft } = await import('../../src/domain/dialogue')
+    const now = new Date(AT)
+    const state = {
+      ...newDraft('d-1', 'nl', now),
+      phase: 'submitting' as const,
+      answers: { acuteDanger: true, 'referrer.name': 'Sanne de Vries', 'referrer.phone': '06-12345678' },
+      flow: 'spoed' as const,
+    }
+    const { result } = buildDraftTransition(
+      state,
+      { type: 'submitted', reference: 'RET-2026-0042' },
+      now,
+      () => 'x',
+    )
+    expect(result.state.phase).toBe('submitted')
+    expect(result.state.answers).toEqual({ acuteDanger: true })
+  })
+})

@@ -393,3 +393,40 @@ describe('long texts and focus (issue 13 §7, §14)', () => {
     expect(failed.filter((t) => 'autofocus' in t.attrs)).toHaveLength(1)
   })
 })
+
+describe('date and month fields follow the page language (issue 13 §12)', () => {
+  it.each([
+    ['nl', 'dd-mm-jjjj', 'mm-jjjj'],
+    ['en', 'dd-mm-yyyy', 'mm-yyyy'],
+  ] as const)(
+    '%s: text inputs with the format of the page, never the browser-locale picker',
+    (lang, date, month) => {
+      const html = renderWeb.intake(
+        { ...ctx, lang },
+        {
+          phase: 'step',
+          stepId: 'legal',
+          lang,
+          title: 'Toestemming',
+          progress: { current: 4, total: 12, label: 'Stap 4 van 12' },
+          fields: [
+            { name: 'legal.consent.date', kind: 'date', label: 'Datum', required: true, value: '2026-11-20' },
+            { name: 'help.from', kind: 'month', label: 'Vanaf', required: true, value: '2025-03' },
+          ],
+          notices: [],
+          actions: [{ id: 'next', label: 'Volgende', primary: true }],
+          errors: [],
+        },
+      )
+      const inputs = tags(html).filter(
+        (t) => t.name === 'input' && t.attrs.name !== '_csrf' && t.attrs.type !== 'hidden',
+      )
+      expect(inputs.map((i) => [i.attrs.type, i.attrs.value])).toEqual([
+        ['text', '20-11-2026'],
+        ['text', '03-2025'],
+      ])
+      expect(html).toContain(`(${date})`)
+      expect(html).toContain(`(${month})`)
+    },
+  )
+})

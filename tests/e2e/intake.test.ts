@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core'
@@ -19,6 +20,26 @@ const ARGS = [
   '--disable-sync',
 ]
 const REFERENCE = /RET-\d{4}-\d{4}/
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+const SHOTS = join(process.cwd(), 'docs/images')
+
+/** axe-core in the page (evaluated over the protocol, so the page's CSP stays as it is). */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE)
+  const result = (await page.evaluate(
+    'axe.run(document, { resultTypes: ["violations"] }).then(r => r.violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })))',
+  )) as { id: string; impact: string | null; nodes: number }[]
+  return result
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}, ${v.nodes} nodes)`)
+}
+
+/** Whether the page scrolls sideways (content wider than the viewport). */
+function scrollsSideways(page: Page): Promise<boolean> {
+  return page.evaluate(
+    'document.documentElement.scrollWidth > document.documentElement.clientWidth + 1',
+  ) as Promise<boolean>
+}
 const NAME = 'Sanne de Vries'
 
 /** A complete intake, by intake path, as a person types or picks it (option values, not labels). */
@@ -78,7 +99,9 @@ const ANSWERS: Record<string, Record<string, string | string[]>> = {
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 /** A label as rendered: the text, plus "(optioneel)" or "(verplicht als dit van toepassing is)" where it says so. */
 const labelled = (text: string) =>
-  new RegExp(`^${escapeRegExp(text)}( \\((optioneel|verplicht als dit van toepassing is)\\))?$`)
+  new RegExp(
+    `^${escapeRegExp(text)}( \\((optioneel|verplicht als dit van toepassing is)\\))?( \\((dd-mm-jjjj|mm-jjjj)\\))?$`,
+  )
 
 function fieldOf(path: string): { field: ScriptField; item?: ItemField; row?: number } {
   const row = path.match(/^(.+)\[(\d+)\]\.(.+)$/)
@@ -234,6 +257,64 @@ describe('intake in a real browser', () => {
     await page2.getByRole('button', { name: 'Bewaren en later verder' }).click()
     await visible(page2.getByText('Je aanmelding is bewaard'))
   })
+
+  it.each([390, 1280])(
+    'the urgent path at %i px: crisis numbers as tel: links, a call back now, axe clean, no sideways scroll (issue 13 §2, §14)',
+    async (width) => {
+      const base = server!.base
+      const context = await browser!.newContext({ locale: 'nl-NL', viewport: { width, height: 844 } })
+      const page = await context.newPage()
+      await login(page, base, `Spoed ${width}`)
+      await page.getByRole('button', { name: 'Nieuwe aanmelding starten' }).click()
+      // focus lands on the step heading
+      expect(await isFocused(page.locator('h1'))).toBe(true)
+      await fill(page, 'acuteDanger', 'true')
+      await fill(page, 'consultationOnly', 'false')
+      await page.getByRole('button', { name: 'Volgende', exact: true }).click()
+      await visible(page.getByRole('heading', { name: 'Er is acuut gevaar' }))
+      const tel = await page
+        .locator('main a[href^="tel:"]')
+        .evaluateAll((as) =>
+          as.map((a) => [
+            (a as unknown as { getAttribute(n: string): string }).getAttribute('href'),
+            (a as unknown as { className: string }).className,
+          ]),
+        )
+      expect(tel).toEqual(
+        expect.arrayContaining([
+          ['tel:112', 'tel'],
+          ['tel:08002000', 'tel'],
+        ]),
+      )
+      expect(await seriousViolations(page)).toEqual([])
+      expect(await scrollsSideways(page)).toBe(false)
+      await page.screenshot({ path: join(SHOTS, `web-intake-urgent-notice-${width}.png`), fullPage: true })
+
+      await page.getByRole('button', { name: 'Korte spoedmelding doen' }).click()
+      await fill(page, 'referrer.name', `Spoed ${width}`)
+      await fill(page, 'referrer.organisation', 'Lokaal team Emmen')
+      await fill(page, 'referrer.role', 'lokaal_team')
+      await fill(page, 'referrer.email', 'spoed@example.org')
+      await fill(page, 'referrer.phone', '06-12345678')
+      await page.getByRole('button', { name: 'Volgende', exact: true }).click()
+      await fill(page, 'child.birthYear', '2012')
+      await fill(page, 'child.municipality', 'Emmen')
+      await page.getByRole('button', { name: 'Volgende', exact: true }).click()
+      await fill(page, 'question', 'Jongere kan vannacht niet thuis slapen.')
+      await page.getByRole('button', { name: 'Volgende', exact: true }).click()
+      await page.getByRole('button', { name: 'Aanmelding versturen' }).click()
+      await visible(page.getByRole('heading', { name: 'Aanmelding verstuurd' }))
+      const text = (await page.locator('main').textContent()) ?? ''
+      expect(text).toContain('bellen je nu terug')
+      expect(text).not.toMatch(/3 werkdagen/)
+      expect(await page.locator('main a[href="tel:112"]').count()).toBe(1)
+      expect(await page.locator('main a[href="tel:08002000"]').count()).toBe(1)
+      expect(await seriousViolations(page)).toEqual([])
+      expect(await scrollsSideways(page)).toBe(false)
+      await page.screenshot({ path: join(SHOTS, `web-intake-urgent-receipt-${width}.png`), fullPage: true })
+      await context.close()
+    },
+  )
 
   it('keeps the case and the half-done draft when npm run dev restarts', async () => {
     expect(reference).toMatch(REFERENCE)

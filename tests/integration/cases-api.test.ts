@@ -126,8 +126,13 @@ describe('POST /api/v1/cases: filing', () => {
         missing: string[]
         scores: Record<string, number>
       }
+      receipt: Record<'nl' | 'en', { next: string; crisis: string[] }>
     }
     expect(body.reference).toMatch(/^RET-\d{4}-\d{4}$/)
+    // what happens next, in both languages (issue 13 §2); crisis numbers only for an urgent report
+    expect(body.receipt.nl.next).toMatch(INTAKE.acuteDanger ? /bellen je nu terug/ : /RET/)
+    expect(body.receipt.en.next.length).toBeGreaterThan(10)
+    expect(body.receipt.nl.crisis.length > 0).toBe(INTAKE.acuteDanger || INTAKE.urgency === 'acuut')
     expect(body.status).toBe('submitted')
     expect(body.routing.primary).toBe(unicodeSample.expected.primary)
     // the public routing output of docs/routing.md: every intervention's score, reasons with what they scored

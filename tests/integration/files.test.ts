@@ -437,6 +437,15 @@ describe('attachments', () => {
     const sanneCsrf = await buildCsrfToken(env.LINK_SIGNING_KEY ?? '', sanne.cookies.get('ret_csrf') ?? '')
     expect((await upload(sanne, uploadPath, 'analyse.pdf', PNG, sanneCsrf)).status).toBe(403)
 
+    // Submitting without a file gets a message, in the site layout (issue 13 §13): what a browser sends for an
+    // empty file input is a part with an empty name and no bytes.
+    const empty = await upload(lotte, uploadPath, '', new Uint8Array(0))
+    expect(empty.status).toBe(400)
+    const emptyPage = await empty.text()
+    expect(emptyPage).toContain('<a href="#file">Kies eerst een bestand.</a>')
+    expect(emptyPage).toContain('<header class="site">')
+    expect(emptyPage).toContain('href="/cases"')
+
     // A renamed executable is refused; so is a file over 10 MB — the link stays usable.
     const refused = await upload(lotte, uploadPath, 'analyse.pdf', EXE)
     expect(refused.status).toBe(415)

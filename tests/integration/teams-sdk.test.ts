@@ -1,8 +1,9 @@
 import { env } from 'cloudflare:test'
+import { HttpResponse, http } from 'msw'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { AdaptiveCardSchema } from '../../adapters/teams/card-schema'
 import { TEST_APP_ID } from '../fixtures/teams/keys'
-import { buildTeamsServer, buttons, connectorCalls, TeamsUser, unexpected } from './teams-helpers'
+import { buildTeamsServer, buttons, CONNECTOR, connectorCalls, TeamsUser, unexpected } from './teams-helpers'
 
 /**
  * What the Teams SDK's routing adds: invoke activities answered in their own response shapes, and one
@@ -192,5 +193,45 @@ describe('Teams ack path', () => {
     const switched = await read()
     expect(switched?.lang).toBe('en')
     expect(switched?.updated_at).not.toBe(first?.updated_at)
+  })
+})
+
+describe('Teams: a reply that could not be delivered (issue 13 §16)', () => {
+  it("the user's next message first gets the card they missed", async () => {
+    const user = new TeamsUser('aad-missed-0001')
+    // Every post to this conversation fails (after the connector's retries) while the first card is sent.
+    server.use(
+      http.post(
+        `${CONNECTOR}/v3/conversations/:cid/activities`,
+        () => new HttpResponse(null, { status: 503 }),
+      ),
+    )
+    await user.say('nieuwe casus')
+    server.resetHandlers()
+    const row = await env.DB.prepare('SELECT missed_at FROM teams_conversations WHERE user_key = ?')
+      .bind(user.key)
+      .first<{ missed_at: string | null }>()
+    expect(row?.missed_at).not.toBeNull()
+
+    const from = connectorCalls.length
+    await user.say('help')
+    const cards = callsTo(user, from).map((c) => JSON.stringify(c.card))
+    expect(cards[0]).toContain('kwam niet aan')
+    // the missed card: the intake's first step, with its "next" button
+    expect(cards[1]).toContain('"action":"next"')
+    expect(cards.at(-1)).toContain('RET-intake in Teams')
+    const after = await env.DB.prepare('SELECT missed_at FROM teams_conversations WHERE user_key = ?')
+      .bind(user.key)
+      .first<{ missed_at: string | null }>()
+    expect(after?.missed_at).toBeNull()
+
+    // once delivered, the next message gets no repeat
+    const again = connectorCalls.length
+    await user.say('help')
+    expect(
+      callsTo(user, again)
+        .map((c) => JSON.stringify(c.card))
+        .join(''),
+    ).not.toContain('kwam niet aan')
   })
 })

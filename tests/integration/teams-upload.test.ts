@@ -255,8 +255,7 @@ describe('Teams: stopping at the acute-danger notice (G1)', () => {
     expect(json).toContain('De aanmelding is gestopt en niet ingediend.')
     const lines = crisisLines(user.card)
     expect(lines).toContain('Bel 112')
-    // A non-breaking hyphen keeps the number on one line (issue 13 §2).
-    expect(lines).toContain('0800\u20112000')
+    expect(lines).toContain('0800\u20112000') // kept on one line (issue 13 §2)
     expect(lines).toContain('crisisdienst jeugd')
     expect(lines).toContain('géén melding bij Veilig Thuis')
     expect(lines).toContain('"style":"attention"')
@@ -270,7 +269,6 @@ describe('Teams: stopping at the acute-danger notice (G1)', () => {
     await user.say('stop')
     const lines = crisisLines(user.card)
     expect(lines).toContain('112')
-    // A non-breaking hyphen keeps the number on one line (issue 13 §2).
     expect(lines).toContain('0800\u20112000')
     expect(JSON.stringify(user.card)).toContain('"lang":"en"')
   })
