@@ -1,6 +1,8 @@
 import { isLoopbackHost } from '../auth/dev-mode'
 import { both } from '../domain/copy'
-import { printMessage } from './io'
+import { REFERENCE_PATTERN } from '../ports/case-store'
+import { type ParsedArgs, parseArgs, printMessage } from './io'
+import type { OptionSpec } from './parse-args'
 import { type CliContext, EXIT } from './types'
 
 /**
@@ -93,4 +95,33 @@ export async function callAdmin(
     return { ok: false, code: EXIT.badInput }
   }
   return { ok: true, status: res.status, body: parsed }
+}
+
+/**
+ * The arguments of an admin command on one case (`ret <command> RET-2026-0042 [options]`): its options
+ * and the one reference; or, after printing why and the command's usage (copy key `usageKey`), the
+ * usage exit code.
+ */
+export function parseCaseArgs<const S extends OptionSpec>(
+  ctx: CliContext,
+  command: string,
+  args: readonly string[],
+  spec: S,
+  usageKey: string,
+): { reference: string; options: ParsedArgs<S>['options']; usage: () => void } | number {
+  const usage = () => printMessage(ctx, both(usageKey))
+  const parsed = parseArgs(command, args, spec)
+  if (!parsed.ok) {
+    printMessage(ctx, parsed.error)
+    usage()
+    return EXIT.usage
+  }
+  const { positional, options } = parsed.value
+  const reference = positional[0]
+  if (positional.length !== 1 || reference === undefined || !REFERENCE_PATTERN.test(reference)) {
+    printMessage(ctx, both('privacy.errors.badReference'))
+    usage()
+    return EXIT.usage
+  }
+  return { reference, options, usage }
 }

@@ -90,8 +90,9 @@ describe('runDialogueEvent', () => {
     expect(again.reference).toBe(turn.reference)
     expect(await store.listByReferrer(KEY)).toHaveLength(1)
     expect(jobs).toContainEqual({ type: 'case.acute', id: `case.acute:${turn.reference}` })
-    // The submitted draft keeps the reference, not the answers.
-    expect((await drafts.load(KEY))?.answers).toEqual({})
+    // The submitted draft keeps the reference and the two gate facts its receipt needs (issue 13 §2), no
+    // other answer.
+    expect((await drafts.load(KEY))?.answers).toEqual({ acuteDanger: true })
   })
 
   it('keeps the draft when filing fails, says so, and files exactly one case on retry', async () => {

@@ -121,6 +121,8 @@ describe('admins through Cloudflare Access (issue 14 §8)', () => {
       ACCESS_AUD: AUD,
       ACCESS_CERTS_URL: CERTS,
       ADMINS: 'web:access:beheer@gemeente.example',
+      // Access identities are stored as keyed pseudonyms (issue 14 §4); ADMINS may still name the e-mail.
+      IDENTITY_HMAC_KEY: 'admin-test-identity-key-0123456789abcdef',
     }) as unknown as Env
   const jwt = (email: string) => {
     const now = Math.floor(Date.now() / 1000)
@@ -150,8 +152,9 @@ describe('admins through Cloudflare Access (issue 14 §8)', () => {
     expect((await audit(null)).status).toBe(401)
     const rows = await auditRows(reference)
     expect(rows).toHaveLength(1)
-    expect(rows[0]?.actor_key).toMatch(/^web:access:/)
-    expect(rows[0]?.actor_key).not.toBe('api:admin:token')
+    // Audited as that person's pseudonym, never the e-mail or the shared token.
+    expect(rows[0]?.actor_key).toMatch(/^web:access:p_/)
+    expect(rows[0]?.actor_key).not.toContain('beheer@')
   })
 })
 

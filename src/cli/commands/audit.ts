@@ -1,7 +1,7 @@
 import { both } from '../../domain/copy'
-import { type AuditEntry, REFERENCE_PATTERN } from '../../ports/case-store'
-import { type AdminIo, callAdmin, processIo, resolveTarget } from '../admin-client'
-import { parseArgs, printMessage } from '../io'
+import type { AuditEntry } from '../../ports/case-store'
+import { type AdminIo, callAdmin, parseCaseArgs, processIo, resolveTarget } from '../admin-client'
+import { printMessage } from '../io'
 import { type CliCommand, EXIT } from '../types'
 
 /** One audit row as a line: when, actor (surface), action, detail, request id. */
@@ -18,25 +18,21 @@ export function formatAuditLine(row: AuditEntry): string {
 export function buildAuditCommand(io: AdminIo): CliCommand {
   return {
     async run(args, ctx) {
-      const parsed = parseArgs('audit', args, { url: { type: 'string' }, json: { type: 'boolean' } })
-      const usage = () => printMessage(ctx, both('privacy.cli.usageAudit'))
-      if (!parsed.ok) {
-        printMessage(ctx, parsed.error)
-        usage()
-        return EXIT.usage
-      }
-      const reference = parsed.value.positional[0]
-      if (parsed.value.positional.length !== 1 || !reference || !REFERENCE_PATTERN.test(reference)) {
-        printMessage(ctx, both('privacy.errors.badReference'))
-        usage()
-        return EXIT.usage
-      }
-      const target = resolveTarget(ctx, io, parsed.value.options.url)
+      const parsed = parseCaseArgs(
+        ctx,
+        'audit',
+        args,
+        { url: { type: 'string' }, json: { type: 'boolean' } },
+        'privacy.cli.usageAudit',
+      )
+      if (typeof parsed === 'number') return parsed
+      const { reference, options } = parsed
+      const target = resolveTarget(ctx, io, options.url)
       if (!target) return EXIT.usage
       const result = await callAdmin(ctx, io, target, 'GET', `/cases/${reference}/audit`)
       if (!result.ok) return result.code
       const rows = ((result.body as { audit?: AuditEntry[] }).audit ?? []) as AuditEntry[]
-      if (parsed.value.options.json) {
+      if (options.json) {
         ctx.stdout(JSON.stringify(rows, null, 2))
         return EXIT.ok
       }

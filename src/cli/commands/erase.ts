@@ -1,8 +1,7 @@
 import { both } from '../../domain/copy'
-import { REFERENCE_PATTERN } from '../../ports/case-store'
 import { ERASE_REASONS } from '../../services/erase'
-import { type AdminIo, callAdmin, processIo, resolveTarget } from '../admin-client'
-import { parseArgs, printMessage } from '../io'
+import { type AdminIo, callAdmin, parseCaseArgs, processIo, resolveTarget } from '../admin-client'
+import { printMessage } from '../io'
 import { type CliCommand, EXIT } from '../types'
 
 /**
@@ -13,20 +12,15 @@ import { type CliCommand, EXIT } from '../types'
 export function buildEraseCommand(io: AdminIo): CliCommand {
   return {
     async run(args, ctx) {
-      const parsed = parseArgs('erase', args, { reason: { type: 'string' }, url: { type: 'string' } })
-      const usage = () => printMessage(ctx, both('privacy.cli.usageErase'))
-      if (!parsed.ok) {
-        printMessage(ctx, parsed.error)
-        usage()
-        return EXIT.usage
-      }
-      const { positional, options } = parsed.value
-      const reference = positional[0]
-      if (positional.length !== 1 || reference === undefined || !REFERENCE_PATTERN.test(reference)) {
-        printMessage(ctx, both('privacy.errors.badReference'))
-        usage()
-        return EXIT.usage
-      }
+      const parsed = parseCaseArgs(
+        ctx,
+        'erase',
+        args,
+        { reason: { type: 'string' }, url: { type: 'string' } },
+        'privacy.cli.usageErase',
+      )
+      if (typeof parsed === 'number') return parsed
+      const { reference, options, usage } = parsed
       const reason = options.reason
       if (!reason || !(ERASE_REASONS as readonly string[]).includes(reason)) {
         printMessage(ctx, both('privacy.errors.badReason', { reasons: ERASE_REASONS.join(', ') }))

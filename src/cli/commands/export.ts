@@ -1,8 +1,7 @@
 import { writeFile } from 'node:fs/promises'
 import { both } from '../../domain/copy'
-import { REFERENCE_PATTERN } from '../../ports/case-store'
-import { type AdminIo, processIo, resolveTarget } from '../admin-client'
-import { parseArgs, printMessage } from '../io'
+import { type AdminIo, parseCaseArgs, processIo, resolveTarget } from '../admin-client'
+import { printMessage } from '../io'
 import { type CliCommand, EXIT } from '../types'
 
 /**
@@ -17,20 +16,15 @@ export interface ExportIo extends AdminIo {
 export function buildExportCommand(io: ExportIo): CliCommand {
   return {
     async run(args, ctx) {
-      const parsed = parseArgs('export', args, { out: { type: 'string' }, url: { type: 'string' } })
-      const usage = () => printMessage(ctx, both('privacy.cli.usageExport'))
-      if (!parsed.ok) {
-        printMessage(ctx, parsed.error)
-        usage()
-        return EXIT.usage
-      }
-      const { positional, options } = parsed.value
-      const reference = positional[0]
-      if (positional.length !== 1 || reference === undefined || !REFERENCE_PATTERN.test(reference)) {
-        printMessage(ctx, both('privacy.errors.badReference'))
-        usage()
-        return EXIT.usage
-      }
+      const parsed = parseCaseArgs(
+        ctx,
+        'export',
+        args,
+        { out: { type: 'string' }, url: { type: 'string' } },
+        'privacy.cli.usageExport',
+      )
+      if (typeof parsed === 'number') return parsed
+      const { reference, options } = parsed
       const target = resolveTarget(ctx, io, options.url)
       if (!target) return EXIT.usage
       let res: Response

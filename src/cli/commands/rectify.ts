@@ -1,7 +1,6 @@
 import { both } from '../../domain/copy'
-import { REFERENCE_PATTERN } from '../../ports/case-store'
-import { type AdminIo, callAdmin, processIo, resolveTarget } from '../admin-client'
-import { parseArgs, printMessage } from '../io'
+import { type AdminIo, callAdmin, parseCaseArgs, processIo, resolveTarget } from '../admin-client'
+import { printMessage } from '../io'
 import { type CliCommand, EXIT } from '../types'
 
 /**
@@ -12,25 +11,20 @@ import { type CliCommand, EXIT } from '../types'
 export function buildRectifyCommand(io: AdminIo): CliCommand {
   return {
     async run(args, ctx) {
-      const parsed = parseArgs('rectify', args, {
-        field: { type: 'string' },
-        value: { type: 'string' },
-        clear: { type: 'boolean' },
-        url: { type: 'string' },
-      })
-      const usage = () => printMessage(ctx, both('privacy.cli.usageRectify'))
-      if (!parsed.ok) {
-        printMessage(ctx, parsed.error)
-        usage()
-        return EXIT.usage
-      }
-      const { positional, options } = parsed.value
-      const reference = positional[0]
-      if (positional.length !== 1 || reference === undefined || !REFERENCE_PATTERN.test(reference)) {
-        printMessage(ctx, both('privacy.errors.badReference'))
-        usage()
-        return EXIT.usage
-      }
+      const parsed = parseCaseArgs(
+        ctx,
+        'rectify',
+        args,
+        {
+          field: { type: 'string' },
+          value: { type: 'string' },
+          clear: { type: 'boolean' },
+          url: { type: 'string' },
+        },
+        'privacy.cli.usageRectify',
+      )
+      if (typeof parsed === 'number') return parsed
+      const { reference, options, usage } = parsed
       const field = options.field
       if (typeof field !== 'string' || field === '') {
         usage()
