@@ -167,7 +167,7 @@ export async function startHarness(
         bindings: { ...(workerOptions.bindings ?? {}), ...bindings },
         // wrangler.toml's production limits (120 a minute per person) would answer most bench requests with 429.
         ratelimits: BENCH_RATE_LIMITS,
-        routes: ['ret.local/*'],
+        routes: ['ret.localhost/*'],
         unsafeDirectSockets: direct,
       } as never,
       {
@@ -207,7 +207,7 @@ export async function startHarness(
     floor: fetcher(floorOrigin),
     retOrigin,
     floorOrigin,
-    dispatchRet: dispatch('ret.local'),
+    dispatchRet: dispatch('ret.localhost'),
     dispatchFloor: dispatch('floor.local'),
     inspectorPort: options.inspectorPort,
     workerdPid,
