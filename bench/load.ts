@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { buildAesGcmCipher } from '../adapters/crypto/aes-gcm-cipher'
+import { buildCaseKeyCipher } from '../adapters/crypto/case-key-cipher'
+import { D1CaseKeyStore } from '../adapters/storage/d1-case-keys'
 import type { Intake } from '../src/domain/intake'
 import { intakeAad } from '../src/ports/cipher'
 import { answersFor, initialFor, markerOf } from '../tests/integration/helpers/answers'
@@ -133,7 +135,11 @@ export async function loadBench(
       "SELECT id, referrer_key, intake_enc FROM cases WHERE referrer_key LIKE 'web:dev:bench-web-%' OR referrer_key LIKE 'teams:%:aad-bench-%'",
     )
     .all<{ id: string; referrer_key: string; intake_enc: string }>()
-  const cipher = buildAesGcmCipher(encryptionKeys)
+  // Each case's values are under its own key, wrapped by the master key (issue 14 §10).
+  const cipher = buildCaseKeyCipher(
+    buildAesGcmCipher(encryptionKeys),
+    new D1CaseKeyStore(db as unknown as D1Database),
+  )
   const byKey = new Map<string, number>()
   let crossTalk = 0
   for (const row of results) {
