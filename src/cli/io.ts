@@ -187,3 +187,26 @@ export async function withRegionCopy<T>(region: Region, fn: () => Promise<T>): P
     }
   }
 }
+
+/**
+ * Reads `file` (or `-` for stdin) and parses it as JSON. On failure prints why — the read error, or the
+ * copy `invalidJsonKey` with the file and the parser's detail — and returns the bad-input exit code.
+ */
+export async function readJsonFile(
+  ctx: CliContext,
+  file: string,
+  invalidJsonKey: string,
+): Promise<{ ok: true; data: unknown } | { ok: false; code: number }> {
+  const input = await readInput(ctx, file)
+  if (!input.ok) {
+    printMessage(ctx, input.error)
+    return { ok: false, code: EXIT.badInput }
+  }
+  try {
+    return { ok: true, data: JSON.parse(input.text) as unknown }
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error)
+    printMessage(ctx, both(invalidJsonKey, { file, detail }))
+    return { ok: false, code: EXIT.badInput }
+  }
+}

@@ -24,7 +24,6 @@ import { actorKey, availableCommands, type CaseState, type CommandType } from '.
 import { buildReport } from '../domain/report'
 import { assessCase, type CaseSummary } from '../domain/stalled'
 import type { Actor } from '../domain/types'
-import { logger } from '../logger'
 import type { CaseFileStore } from '../ports/case-files'
 import { type DigestRow, REFERENCE_PATTERN } from '../ports/case-store'
 import { pseudonymAad } from '../ports/cipher'
@@ -33,7 +32,7 @@ import { getCase, runCaseCommand } from '../services/cases'
 import type { Deps } from '../services/deps'
 import { listReportAttachments } from '../services/pdf'
 import { buildDeps } from '../wiring/deps'
-import { pageContext, type WebContext, type WebEnv, webContext } from './web-context'
+import { htmlErrors, pageContext, type WebContext, type WebEnv, webContext } from './web-context'
 
 /** Paths of the web console: the case list and one case. */
 export const CASES_PATHS = ['/cases', '/cases/:reference'] as const
@@ -103,13 +102,7 @@ export function buildWebCasesRoutes(options: WebCasesRouteOptions = {}) {
 
   for (const path of CASES_PATHS) {
     web.use(path, webContext())
-    web.use(path, async function htmlErrors(c, next) {
-      await next()
-      if (c.error && c.res.status >= 500) {
-        logger.error('web_error', { requestId: c.get('requestId'), route: path, error: c.error.name })
-        c.res = c.html(renderWeb.error(pageContext(c), 'server'), 500)
-      }
-    })
+    web.use(path, htmlErrors())
   }
   web.post(
     '/cases/:reference',

@@ -11,6 +11,7 @@ import { SESSION_COOKIE } from '../auth/session'
 import { type Config, loadConfig } from '../config'
 import type { Lang } from '../domain/enums'
 import type { Actor } from '../domain/types'
+import { logger } from '../logger'
 import { adoptLegacyIdentity } from '../services/identities'
 import { isStrictUtf8Form } from './strict-utf8'
 
@@ -155,5 +156,23 @@ export function pageContext(c: WebContext, lang?: Lang): PageContext {
     user: actor ? { name: actor.name, roles: actor.roles } : null,
     path: new URL(c.req.url).pathname,
     ...(c.get('config').YOUTH_CRISIS_PHONE ? { youthCrisisPhone: c.get('config').YOUTH_CRISIS_PHONE } : {}),
+  }
+}
+
+/**
+ * Never a bare 500 on a page: an error the route did not handle is logged (by name and route only) and
+ * answered with the error page in the person's language. One per web sub-app, after `webContext()`.
+ */
+export function htmlErrors(): MiddlewareHandler<WebEnv> {
+  return async function htmlErrors(c, next) {
+    await next()
+    if (c.error && c.res.status >= 500) {
+      logger.error('web_error', {
+        requestId: c.get('requestId'),
+        route: c.req.routePath,
+        error: c.error.name,
+      })
+      c.res = c.html(renderWeb.error(pageContext(c), 'server'), 500)
+    }
   }
 }

@@ -3,13 +3,12 @@ import { renderDigestWeb } from '../../adapters/web/digest-page'
 import { renderWeb } from '../../adapters/web/render'
 import { buildDigestCsv } from '../domain/digest-render'
 import type { Actor } from '../domain/types'
-import { logger } from '../logger'
 import { authorize, buildAuditEntry } from '../services/access'
 import type { Deps } from '../services/deps'
 import { loadDigest } from '../services/digest-delivery'
 import type { DigestStore } from '../services/digest-store'
 import { buildDeps, buildDigestStore } from '../wiring/deps'
-import { pageContext, type WebContext, type WebEnv, webContext } from './web-context'
+import { htmlErrors, pageContext, type WebContext, type WebEnv, webContext } from './web-context'
 
 /** Paths of the digest pages. */
 export const DIGEST_PATHS = ['/digest', '/digest.csv'] as const
@@ -34,13 +33,7 @@ export function buildWebDigestRoutes(options: WebDigestRouteOptions = {}) {
 
   for (const path of DIGEST_PATHS) {
     web.use(path, webContext())
-    web.use(path, async function htmlErrors(c, next) {
-      await next()
-      if (c.error && c.res.status >= 500) {
-        logger.error('web_error', { requestId: c.get('requestId'), route: path, error: c.error.name })
-        c.res = c.html(renderWeb.error(pageContext(c), 'server'), 500)
-      }
-    })
+    web.use(path, htmlErrors())
   }
 
   /** The signed-in coordinator or admin, or the response that refuses (sign-in, 401 or 403). */

@@ -11,12 +11,11 @@ import {
 } from '../domain/monitoring'
 import { buildMonitoringCsv, buildMonitoringJson } from '../domain/monitoring-render'
 import type { Actor } from '../domain/types'
-import { logger } from '../logger'
 import { authorize, buildAuditEntry } from '../services/access'
 import type { Deps } from '../services/deps'
 import { listMonitoringCases } from '../services/monitoring'
 import { buildDeps } from '../wiring/deps'
-import { pageContext, type WebContext, type WebEnv, webContext } from './web-context'
+import { htmlErrors, pageContext, type WebContext, type WebEnv, webContext } from './web-context'
 
 /** Paths of the monitoring pages. */
 export const MONITORING_PATHS = ['/monitoring', '/monitoring.csv', '/monitoring.json'] as const
@@ -51,13 +50,7 @@ export function buildWebMonitoringRoutes(options: WebMonitoringRouteOptions = {}
 
   for (const path of MONITORING_PATHS) {
     web.use(path, webContext())
-    web.use(path, async function htmlErrors(c, next) {
-      await next()
-      if (c.error && c.res.status >= 500) {
-        logger.error('web_error', { requestId: c.get('requestId'), route: path, error: c.error.name })
-        c.res = c.html(renderWeb.error(pageContext(c), 'server'), 500)
-      }
-    })
+    web.use(path, htmlErrors())
   }
 
   async function requireCoordinator(c: WebContext, deps: Deps): Promise<Actor | Response> {

@@ -18,13 +18,13 @@ import { eventFromAction } from '../domain/dialogue'
 import type { ScreenView } from '../domain/dialogue-types'
 import type { Lang } from '../domain/enums'
 import type { Actor, Role } from '../domain/types'
-import { logger } from '../logger'
 import { type DraftStore, draftKey } from '../ports/draft-store'
 import type { Deps } from '../services/deps'
 import { runDialogueEvent, runLoadDialogue } from '../services/dialogue'
 import { buildDeps } from '../wiring/deps'
 import {
   buildSecurityHeaders,
+  htmlErrors,
   LANG_COOKIE,
   pageContext,
   setWebCookie,
@@ -89,18 +89,7 @@ export function buildWebRoutes(options: WebRouteOptions = {}) {
 
   for (const path of WEB_PATHS) {
     web.use(path, webContext())
-    web.use(path, async function htmlErrors(c, next) {
-      await next()
-      // Never a bare 500 on a page: the draft is safe in its Durable Object, say so in the person's language.
-      if (c.error && c.res.status >= 500) {
-        logger.error('web_error', {
-          requestId: c.get('requestId'),
-          route: c.req.routePath,
-          error: c.error.name,
-        })
-        c.res = c.html(renderWeb.error(pageContext(c), 'server'), 500)
-      }
-    })
+    web.use(path, htmlErrors())
     web.post(
       path,
       bodyLimit({ maxSize: 256 * 1024, onError: (c) => errorPage(c as WebContext, 'tooLarge', 413) }),

@@ -3,7 +3,7 @@ import { both } from '../../domain/copy'
 import { buildDigest } from '../../domain/digest'
 import { caseSummariesSchemaFor } from '../../domain/region'
 import { parseCaseSummaries } from '../../domain/stalled'
-import { parseArgs, printErrors, printMessage, REGION_OPTION, readInput, resolveRegion } from '../io'
+import { parseArgs, printErrors, printMessage, REGION_OPTION, readJsonFile, resolveRegion } from '../io'
 import { type CliCommand, EXIT } from '../types'
 
 const instant = z.iso.datetime({ offset: true })
@@ -46,19 +46,9 @@ export const command: CliCommand = {
       return EXIT.badInput
     }
     const file = options.cases as string
-    const input = await readInput(ctx, file)
-    if (!input.ok) {
-      printMessage(ctx, input.error)
-      return EXIT.badInput
-    }
-    let data: unknown
-    try {
-      data = JSON.parse(input.text)
-    } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error)
-      printMessage(ctx, both('digest.cli.invalidJson', { file, detail }))
-      return EXIT.badInput
-    }
+    const read = await readJsonFile(ctx, file, 'digest.cli.invalidJson')
+    if (!read.ok) return read.code
+    const data = read.data
     const cases = parseCaseSummaries(data, caseSummariesSchemaFor(region))
     if (!cases.ok) {
       printErrors(ctx, cases.errors, both('digest.cli.invalidCases'))

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { both } from '../../domain/copy'
 import { buildMonitoring, parseMonitoringCases, parseMonitoringQuery } from '../../domain/monitoring'
-import { parseArgs, printErrors, printMessage, readInput } from '../io'
+import { parseArgs, printErrors, printMessage, readJsonFile } from '../io'
 import { type CliCommand, EXIT } from '../types'
 
 const instant = z.iso.datetime({ offset: true })
@@ -55,19 +55,9 @@ export const command: CliCommand = {
       return EXIT.badInput
     }
     const file = options.cases as string
-    const input = await readInput(ctx, file)
-    if (!input.ok) {
-      printMessage(ctx, input.error)
-      return EXIT.badInput
-    }
-    let data: unknown
-    try {
-      data = JSON.parse(input.text)
-    } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error)
-      printMessage(ctx, both('monitoring.cli.invalidJson', { file, detail }))
-      return EXIT.badInput
-    }
+    const read = await readJsonFile(ctx, file, 'monitoring.cli.invalidJson')
+    if (!read.ok) return read.code
+    const data = read.data
     const cases = parseMonitoringCases(data)
     if (!cases.ok) {
       printErrors(ctx, cases.errors, both('monitoring.cli.invalidCases'))
