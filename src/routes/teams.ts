@@ -13,6 +13,7 @@ import type { AppEnv } from '../app'
 import { loadConfig } from '../config'
 import { logger } from '../logger'
 import { buildDeps } from '../wiring/deps'
+import { decodeUtf8Strict } from './strict-utf8'
 
 /** Largest accepted activity (Teams messages are a few KiB; cards submit only their inputs). */
 export const MAX_ACTIVITY_BYTES = 256 * 1024
@@ -54,10 +55,12 @@ export function buildTeamsRoutes() {
 
     const bytes = await c.req.arrayBuffer()
     if (bytes.byteLength > MAX_ACTIVITY_BYTES) return c.json(refused(413), 413)
+    // Strict UTF-8 (issue 14 §7): invalid bytes are refused like invalid JSON.
+    const text = decodeUtf8Strict(bytes)
     let body: unknown
     try {
-      // Strict UTF-8 (issue 14 §7): invalid bytes throw and are refused like invalid JSON.
-      body = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes))
+      if (text === null) throw new SyntaxError('invalid UTF-8')
+      body = JSON.parse(text)
     } catch {
       return c.json(refused(400), 400)
     }
