@@ -19,6 +19,8 @@ export interface IsolateProfiler {
     samples: number
     spanMs: number
     top: { name: string; ms: number }[]
+    /** The raw V8 profile (for a closer look, e.g. bench/steps.ts `BENCH_PROFILE_OUT`). */
+    profile: Profile
   }>
   close: () => void
 }
@@ -67,7 +69,7 @@ export async function connectProfiler(inspectorPort: number, target: string): Pr
     },
     stop: async () => {
       const { profile } = (await call('Profiler.stop')) as { profile: Profile }
-      return summarise(profile)
+      return { ...summarise(profile), profile }
     },
     close: () => ws.close(),
   }

@@ -1,0 +1,120 @@
+import { env } from 'cloudflare:test'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { answersFor } from './helpers/answers'
+import { buildPlatformServer } from './helpers/platforms'
+import { botSigner, TeamsUser } from './teams-helpers'
+import { WebClient } from './web-client'
+
+/**
+ * Round trips per dialogue step (issue 11, Performance): the D1 statements and Durable Object calls one
+ * web or Teams step makes. Counted by wrapping the D1 and Durable Object prototypes of this isolate (the
+ * Worker and its Durable Object run in the test's isolate), so a change that adds a round trip to every
+ * step shows here before it shows as a longer tail in the 200-dialogue bench.
+ */
+
+interface Counts {
+  d1: number
+  doCalls: number
+}
+const counts: Counts = { d1: 0, doCalls: 0 }
+
+function wrap<T extends object>(proto: T, names: string[], onCall: () => void) {
+  const restore: (() => void)[] = []
+  for (const name of names) {
+    const original = (proto as Record<string, unknown>)[name]
+    if (typeof original !== 'function') continue
+    ;(proto as Record<string, unknown>)[name] = function (this: unknown, ...args: unknown[]) {
+      onCall()
+      return (original as (...a: unknown[]) => unknown).apply(this, args)
+    }
+    restore.push(() => {
+      ;(proto as Record<string, unknown>)[name] = original
+    })
+  }
+  return () => {
+    for (const r of restore) r()
+  }
+}
+
+const server = buildPlatformServer()
+const restores: (() => void)[] = []
+beforeAll(async () => {
+  server.listen({ onUnhandledRequest: 'bypass' })
+  await botSigner()
+  const statement = env.DB.prepare('SELECT 1')
+  restores.push(
+    wrap(Object.getPrototypeOf(statement), ['run', 'all', 'first', 'raw'], () => counts.d1++),
+    wrap(Object.getPrototypeOf(env.DB), ['batch', 'exec'], () => counts.d1++),
+    wrap(Object.getPrototypeOf(env.DRAFTS), ['get'], () => counts.doCalls++),
+  )
+})
+afterAll(() => {
+  for (const r of restores) r()
+  server.close()
+})
+
+/** Waits until no D1 statement ran for a while: the queue jobs of an earlier submit are done. */
+async function quiet(): Promise<void> {
+  for (let last = -1, rounds = 0; rounds < 40 && counts.d1 !== last; rounds++) {
+    last = counts.d1
+    await new Promise((resolve) => setTimeout(resolve, 600))
+  }
+}
+
+async function measured<T>(work: () => Promise<T>): Promise<Counts> {
+  const before = { ...counts }
+  await work()
+  return { d1: counts.d1 - before.d1, doCalls: counts.doCalls - before.doCalls }
+}
+
+describe('round trips per dialogue step', () => {
+  it('web: each step', async () => {
+    await quiet()
+    const b = new WebClient()
+    const answers = answersFor(7)
+    await b.login('Cost Web 7')
+    const steps: (Counts & { step: string })[] = []
+    steps.push({ step: 'start', ...(await measured(() => b.post('/intake/start', {}))) })
+    for (let guard = 0; guard < 25 && b.stepId() !== 'review'; guard++) {
+      const stepId = b.stepId()
+      const values = answers[stepId]
+      if (!values) throw new Error(`no answers for ${stepId}`)
+      steps.push({
+        step: stepId,
+        ...(await measured(() => b.post('/intake', { _step: stepId, _action: 'next', ...values }))),
+      })
+    }
+    steps.push({
+      step: 'submit',
+      ...(await measured(() => b.post('/intake', { _step: 'review', _action: 'submit' }))),
+    })
+    expect(b.html).toMatch(/RET-\d{4}-\d{4,}/)
+    // Every answered step: one call to the draft's object for the POST (its guard refuses a step without a
+    // draft in the same call), one for the page after the redirect; no D1 at all.
+    const answered = steps.slice(1, -1)
+    expect(answered.length).toBeGreaterThan(8)
+    for (const s of answered) expect(s, s.step).toMatchObject({ doCalls: 2, d1: 0 })
+  })
+
+  it('teams: each step', async () => {
+    await quiet()
+    const user = new TeamsUser('aad-cost-1')
+    const answers = answersFor(8)
+    const steps: (Counts & { step: string })[] = []
+    steps.push({ step: 'start', ...(await measured(() => user.say('nieuwe casus'))) })
+    for (let guard = 0; guard < 25; guard++) {
+      if (user.card && JSON.stringify(user.card).includes('"action":"submit"')) break
+      const stepId = user.stepId()
+      const values = stepId ? answers[stepId] : undefined
+      if (!stepId || !values) throw new Error(`no answers for ${stepId}`)
+      steps.push({ step: stepId, ...(await measured(() => user.press('next', values))) })
+    }
+    steps.push({ step: 'submit', ...(await measured(() => user.press('submit'))) })
+    expect(JSON.stringify(user.card)).toMatch(/RET-\d{4}-\d{4,}/)
+    // Every button press: one call to the draft's object (the card's version checked in the same call),
+    // and two D1 batches (claim the delivery with the conversation read; mark it done).
+    const answered = steps.slice(1, -1)
+    expect(answered.length).toBeGreaterThan(8)
+    for (const s of answered) expect(s, s.step).toMatchObject({ doCalls: 1, d1: 2 })
+  })
+})
