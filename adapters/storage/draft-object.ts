@@ -2,6 +2,7 @@ import { DurableObject } from 'cloudflare:workers'
 import { buildAesGcmCipher } from '../../adapters/crypto/aes-gcm-cipher'
 import type { DialogueEvent, DraftState, StepResult } from '../../src/domain/dialogue-types'
 import type { Cipher } from '../../src/ports/cipher'
+import { type ApplyGuard, type GuardedStepResult, passesGuard } from '../../src/ports/draft-store'
 import { buildDraftTransition } from './draft-transition'
 
 interface StoredDraft {
@@ -12,6 +13,12 @@ interface StoredDraft {
 }
 
 const STORAGE_KEY = 'draft'
+
+function parseNow(nowIso: string): Date {
+  const now = new Date(nowIso)
+  if (Number.isNaN(now.getTime())) throw new Error('invalid time')
+  return now
+}
 
 /**
  * One intake conversation's draft: the single writer for that conversation (DESIGN.md §2), one object
@@ -74,23 +81,50 @@ export class DraftObject extends DurableObject<Env> {
 
   /** Applies one event (see `buildDraftTransition`) and persists the result before answering. */
   async apply(key: string, event: DialogueEvent, nowIso: string): Promise<StepResult> {
-    const now = new Date(nowIso)
-    if (Number.isNaN(now.getTime())) throw new Error('invalid time')
+    const now = parseNow(nowIso)
+    return this.ctx.blockConcurrencyWhile(async () =>
+      this.transition(key, await this.read(key), event, now, nowIso),
+    )
+  }
+
+  /**
+   * `apply` when the draft passes `guard`, else the draft as it is and nothing changed: the check and the
+   * event in one call (a web step or a Teams button needs no `load` before it).
+   */
+  async applyIf(
+    key: string,
+    event: DialogueEvent,
+    nowIso: string,
+    guard: ApplyGuard,
+  ): Promise<GuardedStepResult> {
+    const now = parseNow(nowIso)
     return this.ctx.blockConcurrencyWhile(async () => {
       const current = await this.read(key)
-      const { result, write } = buildDraftTransition(current, event, now, () => crypto.randomUUID())
-      if (write === 'delete') {
-        await this.ctx.storage.delete(STORAGE_KEY)
-        this.current = { key, state: null }
-        await this.unregister(key)
-      } else if (write === 'put') {
-        const blob = await this.getCipher().encryptJson(result.state, key)
-        await this.ctx.storage.put<StoredDraft>(STORAGE_KEY, { key, blob })
-        this.current = { key, state: result.state }
-        await this.register(key, nowIso)
-      }
-      return result
+      if (!passesGuard(current, guard)) return { applied: false, state: current }
+      const before = current && { phase: current.phase, stepId: current.stepId, lang: current.lang }
+      return { applied: true, result: await this.transition(key, current, event, now, nowIso), before }
     })
+  }
+
+  private async transition(
+    key: string,
+    current: DraftState | null,
+    event: DialogueEvent,
+    now: Date,
+    nowIso: string,
+  ): Promise<StepResult> {
+    const { result, write } = buildDraftTransition(current, event, now, () => crypto.randomUUID())
+    if (write === 'delete') {
+      await this.ctx.storage.delete(STORAGE_KEY)
+      this.current = { key, state: null }
+      await this.unregister(key)
+    } else if (write === 'put') {
+      const blob = await this.getCipher().encryptJson(result.state, key)
+      await this.ctx.storage.put<StoredDraft>(STORAGE_KEY, { key, blob })
+      this.current = { key, state: result.state }
+      await this.register(key, nowIso)
+    }
+    return result
   }
 
   /** Erases the draft. */

@@ -3,7 +3,7 @@ import type { DialogueEvent, DraftState, StepResult } from '../../src/domain/dia
 import type { Lang } from '../../src/domain/enums'
 import { DEFAULT_RULES } from '../../src/domain/rules'
 import { DEFAULT_SCRIPT } from '../../src/domain/script'
-import type { DraftStore } from '../../src/ports/draft-store'
+import { type DraftStore, passesGuard } from '../../src/ports/draft-store'
 
 /** What a draft transition asks the store to do with the stored draft. */
 export type DraftWrite = 'put' | 'delete' | 'none'
@@ -60,19 +60,26 @@ export function buildMemoryDraftStore(newDraftId: () => string = () => crypto.ra
     queues.set(key, run)
     return run
   }
+  const transition = (key: string, event: DialogueEvent, nowIso: string): StepResult => {
+    const { result, write } = buildDraftTransition(
+      drafts.get(key) ?? null,
+      event,
+      new Date(nowIso),
+      newDraftId,
+    )
+    if (write === 'delete') drafts.delete(key)
+    else if (write === 'put') drafts.set(key, structuredClone(result.state))
+    return structuredClone(result)
+  }
   return {
     load: (key) => serial(key, () => structuredClone(drafts.get(key) ?? null)),
-    apply: (key, event, nowIso) =>
+    apply: (key, event, nowIso) => serial(key, () => transition(key, event, nowIso)),
+    applyIf: (key, event, nowIso, guard) =>
       serial(key, () => {
-        const { result, write } = buildDraftTransition(
-          drafts.get(key) ?? null,
-          event,
-          new Date(nowIso),
-          newDraftId,
-        )
-        if (write === 'delete') drafts.delete(key)
-        else if (write === 'put') drafts.set(key, structuredClone(result.state))
-        return structuredClone(result)
+        const current = drafts.get(key) ?? null
+        if (!passesGuard(current, guard)) return { applied: false, state: structuredClone(current) }
+        const before = current && { phase: current.phase, stepId: current.stepId, lang: current.lang }
+        return { applied: true, result: transition(key, event, nowIso), before }
       }),
     reset: (key) =>
       serial(key, () => {

@@ -4,7 +4,7 @@ import type { Lang } from '../../src/domain/enums'
 import { actorKey } from '../../src/domain/lifecycle'
 import type { Actor } from '../../src/domain/types'
 import { logger } from '../../src/logger'
-import { type DraftStore, draftKey } from '../../src/ports/draft-store'
+import { type ApplyGuard, type DraftStore, draftKey } from '../../src/ports/draft-store'
 import { listMyCases, runCaseCommand } from '../../src/services/cases'
 import type { Deps } from '../../src/services/deps'
 import { runDialogueEvent, runLoadDialogue } from '../../src/services/dialogue'
@@ -222,12 +222,13 @@ interface Turn {
   requestId: string | undefined
 }
 
-async function dialogue(turn: Turn, event: DialogueEvent) {
+async function dialogue(turn: Turn, event: DialogueEvent, guard?: ApplyGuard) {
   return runDialogueEvent(turn.ctx.deps, turn.ctx.drafts, {
     key: turn.key,
     actor: turn.actor,
     event,
     ...(turn.requestId ? { requestId: turn.requestId } : {}),
+    ...(guard ? { guard } : {}),
   })
 }
 
@@ -237,23 +238,27 @@ async function runSubmit(turn: Turn, submit: CardSubmit): Promise<TeamsReply[]> 
   if (submit.kind === 'answer') return runAnswer(turn, submit)
   if (submit.kind === 'upload') return [{ kind: 'send', card: await runUploadLink(turn, submit.reference) }]
 
-  const loaded = await runLoadDialogue(ctx.deps, ctx.drafts, turn.key)
-  const state = loaded.state
-  if (!isOpen(state) || !loaded.view) {
-    const lang = state?.lang ?? turn.lang
-    return [reply(activity, buildMessageCard(lang, t(lang, 'teams.messages.nothingToResume'), ['new']), true)]
-  }
-  // A button on an older card (double click, a card further up the chat): show where the draft is now.
-  if (submit.draftVersion !== state.version) {
-    const screen = withNotice(loaded.view, t(state.lang, 'teams.messages.stale'))
+  const event = submit.event
+  // The button's draft must be open and at the card's version; the draft's object checks both in the
+  // same call as the event (one round trip), so nothing can change in between.
+  const result = await dialogue(turn, event, { phases: [...OPEN_PHASES], version: submit.draftVersion })
+  if (result.refused) {
+    const state = result.state
+    if (!isOpen(state) || !result.view) {
+      const lang = state?.lang ?? turn.lang
+      return [
+        reply(activity, buildMessageCard(lang, t(lang, 'teams.messages.nothingToResume'), ['new']), true),
+      ]
+    }
+    // A button on an older card (double click, a card further up the chat): show where the draft is now.
+    const screen = withNotice(result.view, t(state.lang, 'teams.messages.stale'))
     return [reply(activity, stepCard(screen, state), true)]
   }
-  const event = submit.event
   if (event.type === 'setLang') turn.conversation.lang = event.lang
-  const result = await dialogue(turn, event)
   if (!result.view || !result.state) {
-    const lang = event.type === 'setLang' ? event.lang : state.lang
-    return [reply(activity, stoppedCard(state, lang, ctx.deps.config.YOUTH_CRISIS_PHONE), true)]
+    const before = result.before ?? { phase: 'step' as const, stepId: '', lang: turn.lang }
+    const lang = event.type === 'setLang' ? event.lang : before.lang
+    return [reply(activity, stoppedCard(before, lang, ctx.deps.config.YOUTH_CRISIS_PHONE), true)]
   }
   if (event.type === 'save' && result.view.errors.length === 0) {
     const lang = result.state.lang
@@ -356,7 +361,7 @@ async function runAnswer(turn: Turn, submit: Extract<CardSubmit, { kind: 'answer
  * The card after a draft was stopped. Stopped at the acute-danger notice (G1), it keeps the crisis
  * lines in view: stopping the intake must not take away the numbers to call.
  */
-function stoppedCard(before: DraftState, lang: Lang, phone: string): AdaptiveCard {
+function stoppedCard(before: Pick<DraftState, 'phase' | 'stepId'>, lang: Lang, phone: string): AdaptiveCard {
   return before.phase === 'notice' && before.stepId === 'G1'
     ? buildCrisisStopCard(lang, phone)
     : buildMessageCard(lang, t(lang, 'teams.messages.cancelled'), ['new'])

@@ -233,15 +233,15 @@ export function buildWebRoutes(options: WebRouteOptions = {}) {
     if (action === 'cancel') return c.redirect('/intake/cancel', 303)
     const event = eventFromAction(action, stepId, values)
     if (!event) return c.redirect('/intake', 303)
-    const drafts = draftsOf(c)
-    const key = draftKey(actor)
-    if (!(await drafts.load(key))) return c.redirect('/?m=noDraft', 303)
-    const turn = await runDialogueEvent(depsOf(c), drafts, {
-      key,
+    // Without a draft nothing is started: the check is part of the one call to the draft's object.
+    const turn = await runDialogueEvent(depsOf(c), draftsOf(c), {
+      key: draftKey(actor),
       actor: { ...actor, lang: c.get('lang') },
       event,
       requestId: c.get('requestId'),
+      guard: { existing: true },
     })
+    if (turn.refused) return c.redirect('/?m=noDraft', 303)
     if (!turn.view) {
       const acute = event.type === 'choose' && event.noticeId === 'G1'
       return c.redirect(acute ? '/?m=crisis' : '/?m=cancelled', 303)

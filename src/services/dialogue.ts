@@ -1,13 +1,13 @@
 import { z } from 'zod'
 import { t } from '../domain/copy'
 import { type ViewOptions, view } from '../domain/dialogue'
-import type { DialogueEvent, DraftState, FieldError, ScreenView } from '../domain/dialogue-types'
+import type { DialogueEvent, DraftState, FieldError, ScreenView, StepResult } from '../domain/dialogue-types'
 import { DEFAULT_RULES } from '../domain/rules'
 import { DEFAULT_SCRIPT } from '../domain/script'
 import type { Actor } from '../domain/types'
 import { logger } from '../logger'
 import { REFERENCE_PATTERN } from '../ports/case-store'
-import type { DraftStore } from '../ports/draft-store'
+import type { ApplyGuard, DraftStore } from '../ports/draft-store'
 import { ConsentRequiredError, runSubmitIntake } from './cases'
 import type { Deps } from './deps'
 
@@ -18,6 +18,11 @@ export interface DialogueTurnInput {
   actor: Actor
   event: DialogueEvent
   requestId?: string
+  /**
+   * Apply only when the draft passes this guard, checked by the draft's single writer in the same call
+   * (no `load` before it). A refused turn changes nothing and answers the draft as it is (`refused`).
+   */
+  guard?: ApplyGuard
 }
 
 /** What a surface renders after a turn. `state`/`view` are null when the draft is gone (cancelled). */
@@ -26,6 +31,10 @@ export interface DialogueTurn {
   state: DraftState | null
   /** The case reference when this turn (or an earlier one) submitted the draft. */
   reference: string | null
+  /** Set when the turn's guard refused the event: nothing changed; `state`/`view` are the draft as it is. */
+  refused?: true
+  /** With a guard: the draft's phase, step and language before the event (null: there was none). */
+  before?: Pick<DraftState, 'phase' | 'stepId' | 'lang'> | null
 }
 
 /** Alert the chairs at once about a spoedmelding (G1, urgency `acuut`): reference only, no personal data. */
@@ -92,7 +101,24 @@ export async function runDialogueEvent(
 ): Promise<DialogueTurn> {
   const { key, actor, event } = input
   const now = deps.clock()
-  const result = await drafts.apply(key, event, now.toISOString())
+  let result: StepResult
+  let before: DialogueTurn['before']
+  if (input.guard) {
+    const guarded = await drafts.applyIf(key, event, now.toISOString(), input.guard)
+    if (!guarded.applied) {
+      const current = guarded.state
+      return {
+        view: current && view(current, DEFAULT_SCRIPT, now, DEFAULT_RULES, undefined, viewOptions(deps)),
+        state: current,
+        reference: current?.reference ?? null,
+        refused: true,
+      }
+    }
+    result = guarded.result
+    before = guarded.before
+  } else {
+    result = await drafts.apply(key, event, now.toISOString())
+  }
   let state = result.state
   let failure: FieldError | null = null
 
@@ -122,7 +148,8 @@ export async function runDialogueEvent(
     }
   }
 
-  if (state.phase === 'cancelled') return { view: null, state: null, reference: null }
+  const withBefore = before === undefined ? {} : { before }
+  if (state.phase === 'cancelled') return { view: null, state: null, reference: null, ...withBefore }
   const refused =
     result.errors.length > 0 && (event.type === 'answer' || event.type === 'save')
       ? { values: event.values, errors: result.errors }
@@ -131,5 +158,5 @@ export async function runDialogueEvent(
   if (!refused && result.errors.length > 0)
     screen = { ...screen, errors: [...screen.errors, ...result.errors] }
   if (failure) screen = withProblem(screen, failure)
-  return { view: screen, state, reference: state.reference }
+  return { view: screen, state, reference: state.reference, ...withBefore }
 }

@@ -84,3 +84,43 @@ describe('a submitted draft (issue 13 §2)', () => {
     expect(result.state.answers).toEqual({ acuteDanger: true })
   })
 })
+
+describe('applyIf: the guard is checked by the single writer, in the same call as the event', () => {
+  const START = {
+    type: 'answer' as const,
+    stepId: 'start',
+    values: { acuteDanger: 'false', consultationOnly: 'false' },
+  }
+
+  it('refuses without a draft and starts none (the web step without a draft)', async () => {
+    const store = buildMemoryDraftStore()
+    const out = await store.applyIf('web:dev:guard-none', START, AT, { existing: true })
+    expect(out).toEqual({ applied: false, state: null })
+    expect(await store.load('web:dev:guard-none')).toBeNull()
+  })
+
+  it('applies with a draft and says what the draft was before', async () => {
+    const store = buildMemoryDraftStore()
+    const begun = await store.apply('web:dev:guard-some', { type: 'start', lang: 'en' }, AT)
+    const out = await store.applyIf('web:dev:guard-some', START, AT, { existing: true })
+    if (!out.applied) throw new Error('refused')
+    expect(out.result.state.stepId).toBe('referrer')
+    expect(out.before).toEqual({ phase: begun.state.phase, stepId: 'start', lang: 'en' })
+  })
+
+  it('refuses a button of an older version, or a draft not in the given phases, and changes nothing', async () => {
+    const store = buildMemoryDraftStore()
+    const key = 'teams:t:guard-version'
+    const begun = await store.apply(key, { type: 'start', lang: 'nl' }, AT)
+    const stale = await store.applyIf(key, START, AT, { version: begun.state.version - 1 })
+    expect(stale).toEqual({ applied: false, state: begun.state })
+    const wrongPhase = await store.applyIf(key, START, AT, {
+      phases: ['review'],
+      version: begun.state.version,
+    })
+    expect(wrongPhase.applied).toBe(false)
+    expect((await store.load(key))?.version).toBe(begun.state.version)
+    const ok = await store.applyIf(key, START, AT, { phases: ['step'], version: begun.state.version })
+    expect(ok.applied && ok.result.state.version).toBe(begun.state.version + 1)
+  })
+})

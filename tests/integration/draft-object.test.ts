@@ -87,3 +87,21 @@ describe('draft Durable Object: the state in memory follows its storage', () => 
     expect(loaded?.lang).toBe('en')
   })
 })
+
+describe('draft Durable Object: applyIf (one call for the check and the event)', () => {
+  it('refuses without a draft and starts none; applies with one, after the same guard', async () => {
+    const key = 'web:dev:guarded'
+    const store = buildDurableDraftStore(env.DRAFTS)
+    expect(await store.applyIf(key, START, AT, { existing: true })).toEqual({ applied: false, state: null })
+    expect(await stored(key)).toBeNull()
+    const begun = await store.apply(key, { type: 'start', lang: 'nl' }, AT)
+    const stale = await store.applyIf(key, START, AT, { version: begun.state.version + 5 })
+    expect(stale.applied).toBe(false)
+    expect((await stored(key))?.version).toBe(begun.state.version)
+    const out = await store.applyIf(key, START, AT, { existing: true, version: begun.state.version })
+    if (!out.applied) throw new Error('refused')
+    expect(out.before).toEqual({ phase: 'step', stepId: 'start', lang: 'nl' })
+    expect((await stored(key))?.stepId).toBe('referrer')
+    expect((await store.load(key))?.version).toBe(out.result.state.version)
+  })
+})
