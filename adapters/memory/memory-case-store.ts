@@ -60,6 +60,7 @@ export class MemoryCaseStore implements CaseStore {
       response: { ...copy(input.idempotency.response), reference },
       createdAt: input.state.createdAt,
     })
+    if (input.audit) await this.audit({ ...copy(input.audit), reference })
     return { created: true, record: copy(stored) }
   }
 

@@ -147,13 +147,15 @@ export class D1CaseStore implements CaseStore {
 
   async createCase(input: NewCase): Promise<CreateCaseResult> {
     const { scope, key } = input.idempotency
-    const replay = await this.findCreated(scope, key)
-    if (replay) return replay
-
     const s = input.state
     const e = input.event
+    const audit = input.audit
+    // One round trip for a new case: the inserts, its audit row and the row read back, in one batch (one
+    // transaction). A replayed key (rare: a retried submit) fails the batch on the UNIQUE idempotency
+    // key — nothing is written, the counter is not advanced — and the first creation is read instead.
+    let results: D1Result[]
     try {
-      await this.db.batch([
+      results = await this.db.batch([
         this.db
           .prepare(
             `INSERT INTO reference_counters (year, last) VALUES (?1, 1)
@@ -212,6 +214,25 @@ export class D1CaseStore implements CaseStore {
             input.id,
             s.createdAt,
           ),
+        ...(audit
+          ? [
+              this.db
+                .prepare(
+                  `INSERT INTO audit_log (at, actor_key, surface, action, case_reference, request_id, detail)
+                   VALUES (?1, ?2, ?3, ?4, (SELECT reference FROM cases WHERE id = ?5), ?6, ?7)`,
+                )
+                .bind(
+                  audit.at,
+                  audit.actorKey,
+                  audit.surface,
+                  audit.action,
+                  input.id,
+                  audit.requestId,
+                  audit.detail,
+                ),
+            ]
+          : []),
+        this.db.prepare('SELECT * FROM cases WHERE id = ?1').bind(input.id),
       ])
     } catch (error) {
       // A concurrent request with the same key won the race: the whole batch rolled back.
@@ -219,9 +240,9 @@ export class D1CaseStore implements CaseStore {
       if (winner) return winner
       throw error
     }
-    const record = await this.getById(input.id)
-    if (!record) throw new Error('case vanished after insert')
-    return { created: true, record }
+    const row = results.at(-1)?.results[0] as CaseRow | undefined
+    if (!row) throw new Error('case vanished after insert')
+    return { created: true, record: toRecord(row) }
   }
 
   private async findCreated(scope: string, key: string): Promise<CreateCaseResult | null> {

@@ -104,6 +104,11 @@ export interface NewCase {
     requestHash: string
     response: Record<string, unknown>
   }
+  /**
+   * The audit row of the creation (its reference is the new case's), written in the same transaction
+   * as the case and only when the case is created (not on a replay).
+   */
+  audit?: Omit<AuditEntry, 'reference'>
 }
 
 export type CreateCaseResult =

@@ -176,6 +176,15 @@ export async function runSubmitIntake(deps: Deps, input: SubmitIntakeInput): Pro
       requestHash,
       response: { status: 'submitted', routing: decision },
     },
+    // Written with the case (one transaction), only when it is created.
+    audit: {
+      at,
+      actorKey: referrerKey,
+      surface: actor.surface,
+      action: 'create',
+      requestId: input.requestId ?? null,
+      detail: null,
+    },
   })
 
   const reference = result.record.reference
@@ -183,14 +192,6 @@ export async function runSubmitIntake(deps: Deps, input: SubmitIntakeInput): Pro
     throw new IdempotencyMismatchError(reference)
   }
   if (result.created) {
-    await writeAudit(deps, {
-      actorKey: referrerKey,
-      surface: actor.surface,
-      action: 'create',
-      reference,
-      requestId: input.requestId ?? null,
-      detail: null,
-    })
     logger.info('case_submitted', { reference, intervention: decision.primary, surface: actor.surface })
   }
   await deps.queue.send(caseSubmittedJob(reference))
