@@ -20,6 +20,15 @@ export type AppVariables = {
   slackVerifiedBody?: string
   /** Set by the rate limiter once it verified a Teams bearer token: the route need not check again. */
   teamsClaims?: import('../adapters/teams/verify').VerifiedTeamsRequest['claims']
+  /**
+   * Set by the rate limiter once it read a web request's identity: the credentials it read and what they
+   * verified to (null: none), so the page's context need not verify the same credentials again.
+   */
+  webIdentity?: {
+    sessionCookie: string | undefined
+    accessJwt: string | undefined
+    identity: import('./auth/identity').ReadIdentity | null
+  }
 }
 export type AppEnv = { Bindings: Env; Variables: AppVariables }
 

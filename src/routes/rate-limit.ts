@@ -301,6 +301,7 @@ export async function identifyWeb(c: Context): Promise<RateIdentity | null> {
     { log: false },
   )
   const identity = await readWebIdentity(config, { sessionCookie: cookie, accessJwt: access }, new Date())
+  c.set('webIdentity', { sessionCookie: cookie, accessJwt: access, identity })
   if (!identity) return clientOf(c)
   return { verified: { tenant: 'web', user: `${identity.tenant}:${identity.userId}` } }
 }

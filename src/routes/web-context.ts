@@ -102,11 +102,16 @@ export function webContext(): MiddlewareHandler<WebEnv> {
     c.set('csrfSecret', csrfSecret)
     const key = config.LINK_SIGNING_KEY ?? ''
     c.set('csrfToken', key ? await buildCsrfToken(key, csrfSecret) : '')
-    const identity = await readWebIdentity(
-      config,
-      { sessionCookie: getCookie(c, SESSION_COOKIE), accessJwt: c.req.header('Cf-Access-Jwt-Assertion') },
-      new Date(),
-    )
+    const credentials = {
+      sessionCookie: getCookie(c, SESSION_COOKIE),
+      accessJwt: c.req.header('Cf-Access-Jwt-Assertion'),
+    }
+    // The rate limiter verified these very credentials already (the same rule); verify only otherwise.
+    const known = c.get('webIdentity')
+    const identity =
+      known && known.sessionCookie === credentials.sessionCookie && known.accessJwt === credentials.accessJwt
+        ? known.identity
+        : await readWebIdentity(config, credentials, new Date())
     const actor = identity ? buildWebActor(config, identity, lang) : null
     c.set('actor', actor)
     // Cases filed under the e-mail key before pseudonyms move to the pseudonym (issue 14 §4).

@@ -126,3 +126,22 @@ describe('round trips per dialogue step', () => {
     for (const s of answered) expect(s, s.step).toMatchObject({ doCalls: 1, d1: 2 })
   })
 })
+
+describe('checks per web request', () => {
+  it('verifies the session once: the rate limiter hands what it verified to the page', async () => {
+    const b = new WebClient()
+    await b.login('Cost Web Session')
+    let verified = 0
+    const restore = wrap(Object.getPrototypeOf(crypto.subtle), ['verify'], () => verified++)
+    try {
+      await b.get('/')
+    } finally {
+      restore()
+    }
+    expect(b.status).toBe(200)
+    expect(b.html).toContain('Cost Web Session')
+    // One HMAC check of the session cookie for the whole request (was two: limiter, then page).
+    expect(verified).toBe(1)
+  })
+})
+
