@@ -180,8 +180,8 @@ export class MemoryCaseStore implements CaseStore {
       .map(copy)
   }
 
-  async hasProcessedJob(jobId: string): Promise<boolean> {
-    return this.processedJobs.has(jobId)
+  async processedJobIds(jobIds: readonly string[]): Promise<Set<string>> {
+    return new Set(jobIds.filter((id) => this.processedJobs.has(id)))
   }
 
   async markJobProcessed(jobId: string, at: string): Promise<boolean> {

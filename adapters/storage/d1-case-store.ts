@@ -462,12 +462,15 @@ export class D1CaseStore implements CaseStore {
     }))
   }
 
-  async hasProcessedJob(jobId: string): Promise<boolean> {
-    const row = await this.db
-      .prepare('SELECT 1 AS seen FROM processed_jobs WHERE job_id = ?1')
-      .bind(jobId)
-      .first<{ seen: number }>()
-    return row !== null
+  async processedJobIds(jobIds: readonly string[]): Promise<Set<string>> {
+    if (jobIds.length === 0) return new Set()
+    const { results } = await this.db
+      .prepare(
+        `SELECT job_id FROM processed_jobs WHERE job_id IN (${jobIds.map((_, i) => `?${i + 1}`).join(', ')})`,
+      )
+      .bind(...jobIds)
+      .all<{ job_id: string }>()
+    return new Set(results.map((r) => r.job_id))
   }
 
   async markJobProcessed(jobId: string, at: string): Promise<boolean> {

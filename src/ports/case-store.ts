@@ -62,8 +62,11 @@ export interface CaseStore {
   audit(entry: AuditEntry): Promise<void>
   /** Audit rows, oldest first (for admins and tests). */
   listAudit(filter?: { reference?: string; limit?: number }): Promise<AuditEntry[]>
-  /** Whether the queue consumer already handled this job id (idempotent consumer). */
-  hasProcessedJob(jobId: string): Promise<boolean>
+  /**
+   * Which of these ledger ids the queue consumer already handled (idempotent consumer): one read for all
+   * handlers of a job.
+   */
+  processedJobIds(jobIds: readonly string[]): Promise<Set<string>>
   /** Records a handled job id; `false` when it was already recorded. */
   markJobProcessed(jobId: string, at: string): Promise<boolean>
   /**
