@@ -144,4 +144,3 @@ describe('checks per web request', () => {
     expect(verified).toBe(1)
   })
 })
-
