@@ -13,6 +13,7 @@ import { parseActorKey } from '../../src/domain/actor-key'
 import { ACTION_COMMANDS, cardActions, currentIntervention } from '../../src/domain/case-card'
 import { label, t } from '../../src/domain/copy'
 import { INTERVENTIONS, type Intervention, type Lang } from '../../src/domain/enums'
+import { followUpLine } from '../../src/domain/follow-up'
 import type { CaseCommandInput, CaseEvent } from '../../src/domain/lifecycle'
 import { readViewState, type SlackView } from './payloads'
 import {
@@ -483,7 +484,7 @@ const THREAD_KEYS: Record<CaseEvent['type'], string> = {
   schedule: 'scheduled',
   recordOutcome: 'advised',
   recordFollowUp: 'changed',
-  answerFollowUp: 'changed',
+  answerFollowUp: 'follow_up_answered',
   close: 'closed',
   decline: 'declined',
   withdraw: 'withdrawn',
@@ -522,6 +523,7 @@ export function buildThreadText(event: CaseEvent, lang: Lang): string {
       t(lang, 'slack.card.leadOther', { surface: lead ? surfaceLabel(lead.surface, lang) : '—' }),
     when: at ? slackDate(at) : '—',
     status: t(lang, `slack.status.${event.to}`),
+    answers: event.type === 'answerFollowUp' ? followUpLine(lang, data) : '—',
     surface: surfaceLabel(event.surface, lang),
   })
 }

@@ -14,6 +14,7 @@ import {
 } from '../../src/domain/case-card'
 import { label, t } from '../../src/domain/copy'
 import { INTERVENTIONS, type Intervention, type Lang } from '../../src/domain/enums'
+import { followUpLine } from '../../src/domain/follow-up'
 import type { CaseCommandInput, CaseEvent } from '../../src/domain/lifecycle'
 import { formatLocalTime } from '../../src/domain/local-time'
 
@@ -496,7 +497,7 @@ const THREAD_KEYS: Record<CaseEvent['type'], string> = {
   schedule: 'scheduled',
   recordOutcome: 'advised',
   recordFollowUp: 'changed',
-  answerFollowUp: 'changed',
+  answerFollowUp: 'follow_up_answered',
   close: 'closed',
   decline: 'declined',
   withdraw: 'withdrawn',
@@ -537,6 +538,7 @@ export function buildTeamsThreadLine(event: CaseEvent, lang: Lang): string {
     lead: t(lang, 'slack.card.leadOther', { surface: lead ? surfaceName(lead.surface, lang) : '—' }),
     when: at ? formatLocalTime(at, lang) : '—',
     status: t(lang, `slack.status.${event.to}`),
+    answers: event.type === 'answerFollowUp' ? followUpLine(lang, data) : '—',
     surface: surfaceName(event.surface, lang),
   })
 }

@@ -142,3 +142,43 @@ export function readFollowUpInput(raw: Record<string, unknown>, today?: string):
   if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors, values }
   return { ok: true, fields: parsed.data, note: values.note || null }
 }
+
+/**
+ * The answers in one short line for the chairs' card thread and other compact views ("advies opgevolgd:
+ * deels · zorg gestart: ja (2026-12-15) · doelen bereikt: ja · uitval: nee · nut: 4/5"). Reads only the
+ * closed answers (enums, the date, the number), never the note; unknown values are left out.
+ */
+export function followUpLine(lang: Lang, data: Record<string, unknown>): string {
+  const parts: string[] = []
+  const short = (name: string) => t(lang, `lifecycle.followUp.short.${name}`)
+  const option = (v: unknown) =>
+    typeof v === 'boolean'
+      ? t(lang, `lifecycle.followUp.options.${v ? 'yes' : 'no'}`)
+      : typeof v === 'string' && (YES_PARTLY_NO as readonly string[]).includes(v)
+        ? t(lang, `lifecycle.followUp.options.${v}`)
+        : null
+  const advice = option(data.adviceFollowed)
+  if (advice) parts.push(`${short('adviceFollowed')}: ${advice}`)
+  const care = option(data.careStarted)
+  if (care) {
+    const date =
+      data.careStarted === true &&
+      typeof data.careStartedAt === 'string' &&
+      /^\d{4}-\d{2}-\d{2}$/.test(data.careStartedAt)
+        ? ` (${data.careStartedAt})`
+        : ''
+    parts.push(`${short('careStarted')}: ${care}${date}`)
+  }
+  const goals = option(data.goalsReached)
+  if (goals) parts.push(`${short('goalsReached')}: ${goals}`)
+  const stopped = option(data.stoppedEarly)
+  if (stopped) parts.push(`${short('stoppedEarly')}: ${stopped}`)
+  if (
+    typeof data.usefulness === 'number' &&
+    Number.isInteger(data.usefulness) &&
+    data.usefulness >= 1 &&
+    data.usefulness <= 5
+  )
+    parts.push(`${short('usefulness')}: ${data.usefulness}/5`)
+  return parts.join(' · ') || '—'
+}
