@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { amsterdamLocalToIso } from '../../src/domain/case-list'
+import { DECLINE_DESTINATIONS } from '../../src/domain/decline'
 import { INTERVENTIONS, type Lang } from '../../src/domain/enums'
 import { readFollowUpInput } from '../../src/domain/follow-up'
 import { LIMITS } from '../../src/domain/intake'
@@ -29,7 +30,7 @@ const FIELDS: Record<CommandType, readonly string[]> = {
     'note',
   ],
   close: ['reason'],
-  decline: ['reason', 'alternative'],
+  decline: ['reason', 'destination', 'alternative'],
   withdraw: [],
   reopen: ['reason'],
 }
@@ -41,7 +42,7 @@ const REQUIRED: Partial<Record<CommandType, readonly string[]>> = {
   assignLead: ['leadKey'],
   schedule: ['date', 'time'],
   recordOutcome: ['advice'],
-  decline: ['reason', 'alternative'],
+  decline: ['reason'],
   reopen: ['reason'],
 }
 
@@ -143,10 +144,17 @@ export function parseCommandForm(
       Object.assign(command, read.fields, { note: read.note })
       break
     }
-    case 'decline':
+    case 'decline': {
+      // Where to instead is chosen from the closed list (issue 15 §3); the chair's own words are optional.
+      const destination = (DECLINE_DESTINATIONS as readonly string[]).includes(values.destination ?? '')
+        ? values.destination
+        : null
+      if (!destination) fields.destination = ct(lang, 'errors.chooseDestination')
       command.reason = values.reason
-      command.alternative = values.alternative
+      command.destination = destination
+      command.alternative = values.alternative || null
       break
+    }
     case 'reopen':
       command.reason = values.reason
       break
