@@ -356,6 +356,7 @@ describe('triage actions', () => {
             { r: reference, v: 1, i: 'EXPERTTAFEL' },
             {
               reason: { type: 'plain_text_input', value: 'Niet voor ons' },
+              destination: { type: 'static_select', selected_option: { value: 'lokaal_team' } },
               where: { type: 'plain_text_input', value: 'Lokaal team' },
             },
             STRANGER,
@@ -408,6 +409,7 @@ describe('triage actions', () => {
             { r: reference, v: 1, i: 'EXPERTTAFEL' },
             {
               reason: { type: 'plain_text_input', value: 'Past niet' },
+              destination: { type: 'static_select', selected_option: { value: 'lokaal_team' } },
               where: { type: 'plain_text_input', value: 'Lokaal team' },
             },
             CHAIR_2,

@@ -324,6 +324,11 @@ describe('web console: one case', () => {
       .bind(reference)
       .first<{ decline_destination: string | null }>()
     expect(row?.decline_destination).toBe('lokaal_team')
+    // Monitoring counts it under its category (and an old row without one under "other").
+    const { listMonitoringCases } = await import('../../src/services/monitoring')
+    const { buildDeps } = await import('../../src/wiring')
+    const mine = (await listMonitoringCases(buildDeps(env))).find((c) => c.reference === reference)
+    expect(mine?.declinedTo).toBe('lokaal_team')
     await chair.get(`/cases/${reference}`)
     expect(chair.html).toContain('Lokaal team')
   })
