@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { buildThreadText } from '../../adapters/slack/cards'
 import {
   buildFollowUpDoneView,
   buildFollowUpErrors,
@@ -10,10 +11,12 @@ import { renderSlackNotice } from '../../adapters/slack/notices'
 import type { SlackView } from '../../adapters/slack/payloads'
 import { AdaptiveCardSchema, type CardElement } from '../../adapters/teams/card-schema'
 import { parseCardSubmit } from '../../adapters/teams/cards'
+import { buildTeamsThreadLine } from '../../adapters/teams/case-card'
 import { buildFollowUpCard } from '../../adapters/teams/follow-up'
 import { renderTeamsNotice } from '../../adapters/teams/notices'
 import { renderWebNotice } from '../../adapters/web/notices'
 import { readFollowUpInput } from '../../src/domain/follow-up'
+import type { CaseEvent } from '../../src/domain/lifecycle'
 import { buildFollowUpNotice } from '../../src/domain/notices'
 
 /** The follow-up question's renderers (issue 15 §1): Teams card, Slack message and modal, web fragment. */
@@ -168,6 +171,35 @@ describe('Slack follow-up message and modal', () => {
     const stale = parseFollowUpSubmission({ ...view, private_metadata: '{"r":"nope"}' } as SlackView)
     expect(stale.ok).toBe(false)
     expect(buildFollowUpDoneView('nl', 'lifecycle.followUp.answered', REF).blocks).toHaveLength(1)
+  })
+})
+
+describe("the chairs' card threads", () => {
+  const event: CaseEvent = {
+    type: 'answerFollowUp',
+    at: '2026-12-07T09:00:00Z',
+    actorKey: 'teams:tenant-1:aad-ref',
+    surface: 'teams',
+    from: 'advised',
+    to: 'advised',
+    data: {
+      adviceFollowed: 'yes',
+      careStarted: false,
+      careStartedAt: null,
+      goalsReached: 'partly',
+      stoppedEarly: true,
+      usefulness: 2,
+      note: 'Gezin verhuisd naar Emmen.',
+    },
+  }
+
+  it('show the closed answers in one line, never the note (Slack and Teams)', () => {
+    const slack = buildThreadText(event, 'nl')
+    const teams = buildTeamsThreadLine(event, 'en')
+    expect(slack).toContain('beantwoordde de nazorgvragen: advies opgevolgd: Ja · zorg gestart: Nee')
+    expect(slack).toContain('doelen bereikt: Deels · uitval: Ja · nut: 2/5')
+    expect(teams).toContain('answered the follow-up questions: advice followed: Yes')
+    for (const line of [slack, teams]) expect(line).not.toContain('Emmen')
   })
 })
 
