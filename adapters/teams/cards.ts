@@ -9,6 +9,7 @@ import type {
   ScreenView,
 } from '../../src/domain/dialogue-types'
 import type { Intervention, Lang, Urgency } from '../../src/domain/enums'
+import { FOLLOW_UP_INPUTS } from '../../src/domain/follow-up'
 import { buildReviewSuggestion } from '../../src/domain/review-groups'
 import type { TeamsCommand } from './activity'
 import type {
@@ -762,6 +763,8 @@ export type CardSubmit =
   | { kind: 'answer'; reference: string; questionId: string; answer: string }
   /** "Upload analysis" on a receipt or reminder: issue an upload link for this case. */
   | { kind: 'upload'; reference: string }
+  /** The follow-up card's answers (issue 15 §1): the inputs as typed, checked by the domain. */
+  | { kind: 'followUp'; reference: string; values: Record<string, string> }
 
 const RESERVED = new Set([
   'action',
@@ -809,6 +812,16 @@ export function parseCardSubmit(activity: { value?: unknown }): CardSubmit | nul
     if (rest === 'new' || rest === 'resume' || rest === 'list' || rest === 'help' || rest === 'stop')
       return { kind: 'command', command: { type: rest } }
     return null
+  }
+  if (action === 'followUp') {
+    const reference = str(v.reference)
+    if (!reference) return null
+    const values: Record<string, string> = {}
+    for (const name of FOLLOW_UP_INPUTS) {
+      const typed = str(v[name])
+      if (typed !== undefined) values[name] = typed
+    }
+    return { kind: 'followUp', reference, values }
   }
   if (action === 'answer') {
     const reference = str(v.reference)
