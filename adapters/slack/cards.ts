@@ -14,7 +14,6 @@ import { ACTION_COMMANDS, cardActions, currentIntervention } from '../../src/dom
 import { label, t } from '../../src/domain/copy'
 import { DECLINE_DESTINATIONS } from '../../src/domain/decline'
 import { INTERVENTIONS, type Intervention, type Lang } from '../../src/domain/enums'
-import { followUpLine } from '../../src/domain/follow-up'
 import type { CaseCommandInput, CaseEvent } from '../../src/domain/lifecycle'
 import { readViewState, type SlackView } from './payloads'
 import {
@@ -540,7 +539,6 @@ export function buildThreadText(event: CaseEvent, lang: Lang): string {
       t(lang, 'slack.card.leadOther', { surface: lead ? surfaceLabel(lead.surface, lang) : '—' }),
     when: at ? slackDate(at) : '—',
     status: t(lang, `slack.status.${event.to}`),
-    answers: event.type === 'answerFollowUp' ? followUpLine(lang, data) : '—',
     surface: surfaceLabel(event.surface, lang),
   })
 }

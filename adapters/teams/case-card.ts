@@ -15,7 +15,6 @@ import {
 import { label, t } from '../../src/domain/copy'
 import { DECLINE_DESTINATIONS } from '../../src/domain/decline'
 import { INTERVENTIONS, type Intervention, type Lang } from '../../src/domain/enums'
-import { followUpLine } from '../../src/domain/follow-up'
 import type { CaseCommandInput, CaseEvent } from '../../src/domain/lifecycle'
 import { formatLocalTime } from '../../src/domain/local-time'
 
@@ -555,7 +554,6 @@ export function buildTeamsThreadLine(event: CaseEvent, lang: Lang): string {
     lead: t(lang, 'slack.card.leadOther', { surface: lead ? surfaceName(lead.surface, lang) : '—' }),
     when: at ? formatLocalTime(at, lang) : '—',
     status: t(lang, `slack.status.${event.to}`),
-    answers: event.type === 'answerFollowUp' ? followUpLine(lang, data) : '—',
     surface: surfaceName(event.surface, lang),
   })
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { FollowUpFieldsSchema, followUpLine, readFollowUpInput } from '../../src/domain/follow-up'
+import { FollowUpFieldsSchema, readFollowUpInput } from '../../src/domain/follow-up'
 import { buildChairsReminderNotice, buildFollowUpNotice } from '../../src/domain/notices'
 
 /** The follow-up answers as every surface reads them (issue 15 §1): one reader on the one schema. */
@@ -123,27 +123,6 @@ describe('readFollowUpInput', () => {
         'stoppedEarly',
         'usefulness',
       ])
-  })
-})
-
-describe('followUpLine', () => {
-  it('shows the closed answers in one line, never the note', () => {
-    const data = {
-      adviceFollowed: 'partly',
-      careStarted: true,
-      careStartedAt: '2026-11-02',
-      goalsReached: null,
-      stoppedEarly: false,
-      usefulness: 4,
-      note: 'Jesse',
-    }
-    expect(followUpLine('nl', data)).toBe(
-      'advies opgevolgd: Deels · zorg gestart: Ja (2026-11-02) · uitval: Nee · nut: 4/5',
-    )
-    expect(followUpLine('en', data)).toBe(
-      'advice followed: Partly · care started: Yes (2026-11-02) · drop-out: No · usefulness: 4/5',
-    )
-    expect(followUpLine('nl', { adviceFollowed: '<b>', usefulness: 9 })).toBe('—')
   })
 })
 
