@@ -176,6 +176,9 @@ async function cardShots(browser: Browser): Promise<void> {
  * The web intake's screenshots: which walk (path, language, width) and which of its pages (as the walk
  * names them, see tests/e2e/walks.ts) become which image.
  */
+/** The review is long (every answer): its picture is the suggestion with the reasons per intervention. */
+const PART: Record<string, string> = { 'intake:review:review': '.decision' }
+
 const WEB_SHOTS: { path: PathName; lang: 'nl' | 'en'; width: number; pages: Record<string, string> }[] = [
   ...[390, 1280].map((width) => ({
     path: 'regular' as const,
@@ -224,7 +227,9 @@ async function webShots(browser: Browser): Promise<void> {
         onPage: async (name) => {
           const file = shot.pages[name]
           if (!file) return
-          await page.screenshot({ path: `${out}${file}.png`, fullPage: true })
+          const part = PART[name]
+          if (part) await page.locator(part).screenshot({ path: `${out}${file}.png` })
+          else await page.screenshot({ path: `${out}${file}.png`, fullPage: true })
           console.log(`docs/images/${file}.png`)
         },
       })
