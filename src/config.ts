@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { parseAdminTokens } from './auth/admin'
+import { DEFAULT_REGION, loadRegion, REGION_IDS, youthCrisisPhoneOf } from './domain/region'
 
 /**
  * Configuration from the Worker's env (vars and secrets), validated once per isolate.
@@ -23,6 +24,16 @@ const list = z
 export const ConfigSchema = z.object({
   DEV_MODE: flag,
   REGION_NAME: z.string().default('Drenthe'),
+  /**
+   * The region pack this deployment runs (templates/regions/<id>/, issue 16): its municipalities, interventions,
+   * routing rules, copy, crisis number, stalled-case limits and holidays. An unknown id stops the Worker.
+   */
+  REGION: z
+    .string()
+    .default(DEFAULT_REGION)
+    .refine((id) => REGION_IDS.includes(id), {
+      error: (issue) => `unknown region "${String(issue.input)}" (known: ${REGION_IDS.join(', ')})`,
+    }),
   /** Bearer token for POST /api/v1/cases (regions filing from their own systems). */
   API_TOKEN: z.string().min(16).optional(),
   /** Comma-separated "kid:base64key" pairs (AES-256-GCM, 32-byte keys); the first is active. */
@@ -131,10 +142,15 @@ export type Config = z.output<typeof ConfigSchema>
 export function loadConfig(env: Record<string, unknown>): Config {
   const result = ConfigSchema.safeParse(env)
   if (!result.success) {
-    const names = result.error.issues.map((i) => i.path.join('.')).join(', ')
+    const names = result.error.issues
+      .map((i) => (i.path[0] === 'REGION' ? `REGION: ${i.message}` : i.path.join('.')))
+      .join(', ')
     throw new Error(`Invalid configuration: ${names}`)
   }
-  return result.data
+  const config = result.data
+  // The region pack's youth crisis number unless the deployment sets its own.
+  const phone = youthCrisisPhoneOf(config.YOUTH_CRISIS_PHONE, loadRegion(config.REGION).pack)
+  return phone === config.YOUTH_CRISIS_PHONE ? config : { ...config, YOUTH_CRISIS_PHONE: phone }
 }
 
 /**

@@ -280,7 +280,9 @@ export function buildTriageModal(action: ModalAction, summary: CaseCardSummary, 
 
   switch (action) {
     case 'reroute': {
-      const options = INTERVENTIONS.filter((i) => i !== intervention).map((i) => interventionOption(i, lang))
+      const options = (summary.offered ?? INTERVENTIONS)
+        .filter((i) => i !== intervention)
+        .map((i) => interventionOption(i, lang))
       const suggested =
         summary.suggested !== intervention
           ? summary.suggested

@@ -133,10 +133,12 @@ function actionInputs(action: ModalAction, summary: CaseCardSummary, lang: Lang)
   const items: Json[] = [text(key('intro'))]
   switch (action) {
     case 'reroute': {
-      const choices = INTERVENTIONS.filter((i) => i !== intervention).map((i) => ({
-        title: label(lang, 'intervention', i),
-        value: i,
-      }))
+      const choices = (summary.offered ?? INTERVENTIONS)
+        .filter((i) => i !== intervention)
+        .map((i) => ({
+          title: label(lang, 'intervention', i),
+          value: i,
+        }))
       items.push(input('Input.ChoiceSet', 'intervention', key('intervention'), { choices, style: 'compact' }))
       items.push(textInput('reason', key('reason'), TEAMS_TRIAGE_TEXT.reason), hint)
       break
