@@ -1,8 +1,20 @@
 import { env } from 'cloudflare:test'
 import { exports } from 'cloudflare:workers'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { TeamsCaseCard } from '../../adapters/teams/case-card'
+import { buildDeps, buildJobPorts } from '../../src/wiring'
+import mda from '../fixtures/intakes/sample-mda.json'
+import { TEST_SERVICE_URL } from '../fixtures/teams/keys'
+import { buildTeamsServer, buttons, connectorCalls, TENANT, TeamsUser, unexpected } from './teams-helpers'
 import { WEB_ANSWERS } from './web-answers'
 import { WebClient } from './web-client'
+
+const server = buildTeamsServer()
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+afterAll(() => server.close())
+beforeEach(() => {
+  unexpected.length = 0
+})
 
 /**
  * Issue 16 acceptance: the same Worker with `REGION=ijsselland` (the `ijsselland` project of
@@ -82,5 +94,133 @@ describe('IJsselland pack: the web intake', () => {
         reference,
       ),
     ).toBe(1)
+  })
+})
+
+/** The MDA++ sample intake (a Drenthe case) moved to `municipality`. */
+function sampleIn(municipality: string): Record<string, unknown> {
+  const intake = structuredClone((mda as { intake: Record<string, unknown> }).intake)
+  ;(intake.child as Record<string, unknown>).municipality = municipality
+  return intake
+}
+
+async function postRoute(intake: unknown): Promise<Response> {
+  return exports.default.fetch('http://x/api/v1/route', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(intake),
+  })
+}
+
+describe('IJsselland pack: the API', () => {
+  it("routes a Zwolle intake to the pack's one intervention and refuses an Assen one, naming the choices", async () => {
+    const zwolle = await postRoute(sampleIn('Zwolle'))
+    expect(zwolle.status).toBe(200)
+    const body = (await zwolle.json()) as { primary: string; alternatives: string[] }
+    // The Drenthe sample routes to MDA++; the IJsselland pack offers only its expert consultation.
+    expect(body.primary).toBe('EXPERTTAFEL')
+    expect(body.alternatives).toEqual([])
+
+    const assen = await postRoute(sampleIn('Assen'))
+    expect(assen.status).toBe(400)
+    const errors = ((await assen.json()) as { errors: { path: string; nl: string; en: string }[] }).errors
+    expect(errors.map((e) => e.path)).toEqual(['child.municipality'])
+    expect(errors[0]?.nl).toContain('Zwolle')
+    expect(errors[0]?.nl).not.toContain('Emmen')
+  })
+})
+
+const CHANNEL = '19:triage-ret-ijsselland@thread.tacv2'
+const channelEnv = {
+  ...env,
+  TEAMS_TRIAGE_TEAM_ID: '19:team-ret-ijsselland@thread.tacv2',
+  TEAMS_TRIAGE_CHANNEL_ID: CHANNEL,
+  PUBLIC_URL: 'https://ret.example.test',
+  TEAMS_TRIAGE_SERVICE_URL: TEST_SERVICE_URL,
+} as Env
+
+async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, what: string): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    const found = await probe()
+    if (found !== undefined) return found
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}
+
+describe('IJsselland pack: the Teams dialogue', () => {
+  it('runs a whole intake on the pack: its municipalities, its intervention name on the review and receipt, its card', async () => {
+    const user = new TeamsUser('aad-referrer-ijssel-01', TENANT)
+    const from = connectorCalls.length
+    await user.say('nieuwe casus')
+    expect(user.lastStatus).toBe(200)
+
+    let sawMunicipalities = false
+    for (let i = 0; i < 25; i++) {
+      const stepId = user.stepId()
+      if (!stepId) throw new Error('no step card')
+      if (user.card && buttons(user.card).some((b) => b.data?.action === 'submit')) break
+      if (stepId === 'child') {
+        const card = JSON.stringify(user.card)
+        expect(card).toContain('"value":"Zwolle"')
+        expect(card).toContain('"value":"Kampen"')
+        expect(card).not.toContain('"value":"Assen"')
+        // Assen typed in anyway: refused with the region's message, the step stays.
+        await user.press('next', { ...ANSWERS.child, 'child.municipality': 'Assen' } as Record<
+          string,
+          string
+        >)
+        expect(user.stepId()).toBe('child')
+        expect(JSON.stringify(user.card)).toContain('Assen hoort niet bij de regio IJsselland')
+        sawMunicipalities = true
+      }
+      const answers = ANSWERS[stepId]
+      if (!answers) throw new Error(`no answers for step ${stepId}`)
+      await user.press('next', answers as Record<string, string>)
+      expect(user.lastStatus).toBe(200)
+      expect(user.stepId(), `step ${stepId}: ${JSON.stringify(user.card).slice(0, 300)}`).not.toBe(stepId)
+    }
+    expect(sawMunicipalities).toBe(true)
+    const review = JSON.stringify(user.card)
+    expect(review).toContain('Expertconsultatie')
+    expect(review).not.toContain('Regie op 3')
+    expect(review).toContain('Zwolle')
+
+    await user.press('submit')
+    expect(user.lastStatus).toBe(200)
+    const reference = JSON.stringify(user.card).match(REFERENCE)?.[0]
+    expect(reference).toBeDefined()
+    expect(
+      await count(
+        "SELECT COUNT(*) AS n FROM cases WHERE reference = ? AND municipality = 'Zwolle'",
+        reference,
+      ),
+    ).toBe(1)
+
+    // The receipt (queued job) names the pack's intervention.
+    const receipt = await waitFor(
+      () =>
+        connectorCalls
+          .slice(from)
+          .find(
+            (c) =>
+              c.conversationId === user.conversationId && JSON.stringify(c.card).includes('Casus ingediend'),
+          ),
+      'the receipt card',
+    )
+    expect(JSON.stringify(receipt.card)).toContain('Expertconsultatie')
+
+    // The chairs' channel card: the pack's name, and no reroute to interventions the pack does not have.
+    const before = connectorCalls.length
+    await buildJobPorts(channelEnv, buildDeps(channelEnv)).channel.syncCard(reference!)
+    const post = connectorCalls.slice(before).find((c) => c.method === 'POST' && c.conversationId === CHANNEL)
+    const card = post?.card as unknown as TeamsCaseCard
+    const text = JSON.stringify(card)
+    expect(text).toContain(reference)
+    expect(text).toContain('Expertconsultatie')
+    expect(text).toContain('Zwolle')
+    for (const other of ['Regie op 3', 'Regie op plaatsing', 'MDA++', 'Reizend Specialistisch Team'])
+      expect(text).not.toContain(other)
+    expect(unexpected).toEqual([])
   })
 })
