@@ -166,13 +166,6 @@ export const REQUIRED_SECRETS = {
   teams: ['TEAMS_APP_PASSWORD'],
 } as const satisfies Record<string, readonly (keyof Config)[]>
 
-/**
- * The region packs (templates/regions/<id>/) the Worker itself runs so far. The command line runs every pack
- * (`ret … --region <id>`); the Worker's intake, routing, cards and digest still follow Drenthe, so
- * `npm run deploy` refuses to deploy another region until its pack is wired here (issue 16 §2, `REGION`).
- */
-export const WORKER_REGIONS: readonly string[] = ['drenthe']
-
 /** A surface a region can switch on in its deployment (`always` is not one). */
 export type DeploySurface = Exclude<keyof typeof REQUIRED_SECRETS, 'always'>
 
