@@ -43,6 +43,16 @@ async function answerUntil(b: WebClient, stopAt = 'review') {
   throw new Error('the intake did not reach the review')
 }
 
+/** A text entry of a PDF's document information (pdf-lib writes it as UTF-16 hex, uncompressed). */
+function pdfInfo(bytes: Uint8Array, key: string): string | null {
+  const text = new TextDecoder('latin1').decode(bytes)
+  const hex = new RegExp(`/${key}\\s*<([0-9A-Fa-f]+)>`).exec(text)?.[1]
+  if (!hex) return new RegExp(`/${key}\\s*\\(([^)]*)\\)`).exec(text)?.[1] ?? null
+  const units: number[] = []
+  for (let i = 0; i + 4 <= hex.length; i += 4) units.push(Number.parseInt(hex.slice(i, i + 4), 16))
+  return String.fromCharCode(...units).replace(/^\uFEFF/, '')
+}
+
 async function count(sql: string, ...bind: unknown[]): Promise<number> {
   const row = await env.DB.prepare(sql)
     .bind(...bind)
@@ -94,6 +104,29 @@ describe('IJsselland pack: the web intake', () => {
         reference,
       ),
     ).toBe(1)
+    // The PDF (made on the queue) is the pack's: its creator names the IJsselland service.
+    await waitFor(async () => {
+      const n = await count(
+        'SELECT COUNT(*) AS n FROM processed_jobs WHERE job_id = ?',
+        `case.submitted:${reference}#pdf.generate`,
+      )
+      return n === 1 ? true : undefined
+    }, 'the PDF job')
+    const link = await exports.default.fetch(
+      new Request(new URL(`/cases/${reference}/pdf`, b.base), {
+        headers: { cookie: [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+        redirect: 'manual',
+      }),
+    )
+    const location = link.headers.get('location') ?? ''
+    expect(location).toMatch(/^\/files\//)
+    const pdf = await exports.default.fetch(
+      new Request(new URL(location, b.base), {
+        headers: { cookie: [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+      }),
+    )
+    expect(pdf.headers.get('content-type')).toBe('application/pdf')
+    expect(pdfInfo(new Uint8Array(await pdf.arrayBuffer()), 'Creator')).toBe('RET-intake IJsselland')
   })
 })
 
