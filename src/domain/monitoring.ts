@@ -120,9 +120,38 @@ export type MonitoringCase = z.output<typeof MonitoringCaseSchema>
 
 const MonitoringCasesSchema = z.array(MonitoringCaseSchema).max(100_000)
 
-/** Validates monitoring case summaries; errors as for `parseCaseSummaries` (index and field, nl + en). */
-export function parseMonitoringCases(input: unknown): ParseResult<MonitoringCase[]> {
-  return parseSummaryList(MonitoringCasesSchema, [...SUMMARY_FIELDS, ...MONITORING_EXTRA_FIELDS], input)
+const regionalCases = new Map<string, z.ZodType<MonitoringCase[]>>()
+
+/** The monitoring case list schema with a region pack's municipalities and interventions. */
+function monitoringCasesSchemaFor(region: {
+  municipalities: readonly string[]
+  interventions: readonly Intervention[]
+}): z.ZodType<MonitoringCase[]> {
+  const id = `${region.municipalities.join('|')}#${region.interventions.join('|')}`
+  const known = regionalCases.get(id)
+  if (known) return known
+  const schema = z
+    .array(
+      MonitoringCaseSchema.safeExtend({
+        municipality: z.enum(region.municipalities as [Municipality, ...Municipality[]]),
+        intervention: z.enum(region.interventions as [Intervention, ...Intervention[]]).nullable(),
+      }),
+    )
+    .max(100_000) as unknown as z.ZodType<MonitoringCase[]>
+  regionalCases.set(id, schema)
+  return schema
+}
+
+/**
+ * Validates monitoring case summaries; errors as for `parseCaseSummaries` (index and field, nl + en).
+ * `region`: a pack's municipalities and interventions (`ret monitor --region`); default Drenthe's.
+ */
+export function parseMonitoringCases(
+  input: unknown,
+  region?: { municipalities: readonly string[]; interventions: readonly Intervention[] },
+): ParseResult<MonitoringCase[]> {
+  const schema = region ? monitoringCasesSchemaFor(region) : MonitoringCasesSchema
+  return parseSummaryList(schema, [...SUMMARY_FIELDS, ...MONITORING_EXTRA_FIELDS], input)
 }
 
 /** The period and filters of a monitoring view. */
