@@ -125,7 +125,8 @@ export const ConfigSchema = z.object({
   DIGEST_RECIPIENTS: list,
   /**
    * The regional youth crisis service's phone number (e.g. `0592-123456`), repeated with 112 and Veilig Thuis on
-   * the acute-danger notice and on an urgent receipt. Empty: "through your own organisation's crisis procedure".
+   * the acute-danger notice and on an urgent receipt. Empty: the region pack's `youthCrisisPhone`, and without one
+   * "through your own organisation's crisis procedure".
    */
   YOUTH_CRISIS_PHONE: z
     .string()

@@ -167,7 +167,7 @@ export function resolveRegion(ctx: CliContext, id: string | undefined): Region |
  * the shared copy back afterwards. One command runs at a time in the command line, so this is safe there.
  */
 export async function withRegionCopy<T>(region: Region, fn: () => Promise<T>): Promise<T> {
-  useCopyOverrides(region.pack.copy)
+  useCopyOverrides(region.copy)
   try {
     return await fn()
   } finally {

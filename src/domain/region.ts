@@ -115,6 +115,11 @@ export interface Region {
   municipalities: readonly string[]
   /** The intake script with the pack's municipalities as the choices (the shared script for Drenthe). */
   script: IntakeScript
+  /**
+   * The copy the pack puts in force: its interventions' names (`enum.intervention.<code>`, the pack is the
+   * authority on them), then its copy overrides on top.
+   */
+  copy: Record<'nl' | 'en', Record<string, string>>
 }
 
 /** Every pack in the repository, with the JSON of its routing rules (static imports: the Worker bundles them). */
@@ -166,8 +171,16 @@ export function buildRegion(packJson: unknown, rulesJson: unknown): ParseResult<
       interventions,
       municipalities,
       script: scriptIn(municipalities),
+      copy: copyOf(pack.data),
     },
   }
+}
+
+/** The pack's copy: the names of its interventions, then its own overrides. */
+function copyOf(pack: RegionPack): Region['copy'] {
+  const names = (lang: 'nl' | 'en') =>
+    Object.fromEntries(pack.interventions.map((i) => [`enum.intervention.${i.code}`, i[lang]]))
+  return { nl: { ...names('nl'), ...pack.copy.nl }, en: { ...names('en'), ...pack.copy.en } }
 }
 
 /** The shared intake script with `municipalities` as the choice of every municipality field. */
@@ -243,7 +256,7 @@ export function caseSummariesSchemaFor(region: Region): z.ZodType<CaseSummary[]>
  */
 export function regionOf(config: { REGION?: string | undefined }): Region {
   const region = loadRegion(config.REGION ?? DEFAULT_REGION)
-  useCopyOverrides(region.pack.copy)
+  useCopyOverrides(region.copy)
   return region
 }
 

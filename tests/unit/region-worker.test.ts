@@ -6,10 +6,11 @@ import { newDraft, step } from '../../src/domain/dialogue'
 import { buildDigest } from '../../src/domain/digest'
 import { buildMonitoring, parseMonitoringQuery } from '../../src/domain/monitoring'
 import { buildMonitoringExport } from '../../src/domain/monitoring-render'
-import { loadRegion, regionOf, youthCrisisPhoneOf } from '../../src/domain/region'
+import { buildRegion, loadRegion, regionOf, youthCrisisPhoneOf } from '../../src/domain/region'
 import { DEFAULT_RULES } from '../../src/domain/rules'
 import { DEFAULT_SCRIPT } from '../../src/domain/script'
 import { DEFAULT_STALLED_RULES } from '../../src/domain/stalled'
+import ijssellandRules from '../../templates/regions/ijsselland/routing-rules.json'
 import { caseSummary } from '../fixtures/case-summary'
 
 /**
@@ -61,6 +62,19 @@ describe('copy overrides of the pack in force', () => {
     regionOf({ REGION: 'drenthe' })
     expect(interventionName('nl', 'EXPERTTAFEL')).toBe('Experttafel (EXPERTTAFEL)')
     expect(t('nl', 'app.name')).not.toContain('IJsselland')
+  })
+
+  it("takes the interventions' names from the pack itself; a copy override still wins", () => {
+    const ij = loadRegion('ijsselland')
+    const pack = structuredClone(ij.pack)
+    pack.interventions[0] = { ...pack.interventions[0]!, nl: 'Consult', en: 'Consultation' }
+    pack.copy = { nl: {}, en: {} }
+    const built = buildRegion(pack, ijssellandRules)
+    expect(built.ok).toBe(true)
+    if (!built.ok) return
+    expect(built.value.copy.nl['enum.intervention.EXPERTTAFEL']).toBe('Consult')
+    expect(built.value.copy.en['enum.intervention.EXPERTTAFEL']).toBe('Consultation')
+    expect(ij.copy.nl['enum.intervention.EXPERTTAFEL']).toBe('Expertconsultatie')
   })
 
   it('falls back to the shared copy for a key the pack does not override', () => {
