@@ -207,7 +207,7 @@ export function buildCaseCard(summary: CaseCardSummary, lang: Lang): SlackMessag
   if (missing.length > 0) flagLines.push(`*${t(lang, 'slack.card.missing')}:* ${missing.join(', ')}`)
   blocks.push({ type: 'section', block_id: 'ret:case:flags', text: mrkdwn(flagLines.join('\n')) })
 
-  const actions = cardActions(summary.status)
+  const actions = cardActions(summary.status, summary.offered)
   if (actions.length > 0) {
     blocks.push({
       type: 'actions',

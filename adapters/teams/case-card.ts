@@ -296,7 +296,10 @@ export function buildTeamsCaseCard(
   )
 
   const card: TeamsCaseCard = { type: 'AdaptiveCard', version: '1.4', body }
-  const actions = options.actions === false ? [] : cardActions(summary.status).filter((a) => a !== 'details')
+  const actions =
+    options.actions === false
+      ? []
+      : cardActions(summary.status, summary.offered).filter((a) => a !== 'details')
   const buttons = actions.map((a) => cardButton(a, summary, lang))
   if (options.caseUrlBase && options.actions !== false) {
     buttons.push({

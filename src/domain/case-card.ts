@@ -152,10 +152,15 @@ const BUTTON_ORDER: readonly TriageAction[] = [
   'reopen',
 ]
 
-/** The buttons a card offers in a status: the actions whose transition the lifecycle allows from it. */
-export function cardActions(status: CaseStatus): TriageAction[] {
-  const actions = BUTTON_ORDER.filter((a) =>
-    TRANSITIONS[ACTION_COMMANDS[a as keyof typeof ACTION_COMMANDS]].from.includes(status),
+/**
+ * The buttons a card offers in a status: the actions whose transition the lifecycle allows from it. No
+ * reroute where the region's pack offers one intervention only (`offered`, IJsselland): there is nowhere to go.
+ */
+export function cardActions(status: CaseStatus, offered?: readonly Intervention[]): TriageAction[] {
+  const actions = BUTTON_ORDER.filter(
+    (a) =>
+      TRANSITIONS[ACTION_COMMANDS[a as keyof typeof ACTION_COMMANDS]].from.includes(status) &&
+      (a !== 'reroute' || offered === undefined || offered.length > 1),
   )
   return status === 'draft' ? actions : [...actions, 'details']
 }
@@ -175,7 +180,7 @@ export function viewerActions(
   kase: AccessCase,
   scopes?: ChairScopes,
 ): TriageAction[] {
-  const actions = cardActions(summary.status)
+  const actions = cardActions(summary.status, summary.offered)
   if (can(viewer, 'case.triage', kase, scopes)) return actions
   return can(viewer, 'case.view', kase, scopes) ? actions.filter((a) => a === 'details') : []
 }

@@ -254,6 +254,9 @@ describe('IJsselland pack: the Teams dialogue', () => {
     expect(text).toContain('Zwolle')
     for (const other of ['Regie op 3', 'Regie op plaatsing', 'MDA++', 'Reizend Specialistisch Team'])
       expect(text).not.toContain(other)
+    // One intervention: no reroute button at all, while accepting is offered.
+    expect(text).toContain('ret.triage.accept')
+    expect(text).not.toContain('ret.triage.reroute')
     expect(unexpected).toEqual([])
   })
 })
