@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { parseAdminTokens } from './auth/admin'
+import { DEFAULT_REGION, loadRegion, REGION_IDS, youthCrisisPhoneOf } from './domain/region'
 
 /**
  * Configuration from the Worker's env (vars and secrets), validated once per isolate.
@@ -23,6 +24,16 @@ const list = z
 export const ConfigSchema = z.object({
   DEV_MODE: flag,
   REGION_NAME: z.string().default('Drenthe'),
+  /**
+   * The region pack this deployment runs (templates/regions/<id>/, issue 16): its municipalities, interventions,
+   * routing rules, copy, crisis number, stalled-case limits and holidays. An unknown id stops the Worker.
+   */
+  REGION: z
+    .string()
+    .default(DEFAULT_REGION)
+    .refine((id) => REGION_IDS.includes(id), {
+      error: (issue) => `unknown region "${String(issue.input)}" (known: ${REGION_IDS.join(', ')})`,
+    }),
   /** Bearer token for POST /api/v1/cases (regions filing from their own systems). */
   API_TOKEN: z.string().min(16).optional(),
   /** Comma-separated "kid:base64key" pairs (AES-256-GCM, 32-byte keys); the first is active. */
@@ -114,7 +125,8 @@ export const ConfigSchema = z.object({
   DIGEST_RECIPIENTS: list,
   /**
    * The regional youth crisis service's phone number (e.g. `0592-123456`), repeated with 112 and Veilig Thuis on
-   * the acute-danger notice and on an urgent receipt. Empty: "through your own organisation's crisis procedure".
+   * the acute-danger notice and on an urgent receipt. Empty: the region pack's `youthCrisisPhone`, and without one
+   * "through your own organisation's crisis procedure".
    */
   YOUTH_CRISIS_PHONE: z
     .string()
@@ -133,11 +145,17 @@ export function loadConfig(env: object): Config {
   if (cached) return cached
   const result = ConfigSchema.safeParse(env)
   if (!result.success) {
-    const names = result.error.issues.map((i) => i.path.join('.')).join(', ')
+    const names = result.error.issues
+      .map((i) => (i.path[0] === 'REGION' ? `REGION: ${i.message}` : i.path.join('.')))
+      .join(', ')
     throw new Error(`Invalid configuration: ${names}`)
   }
-  parsed.set(env, result.data)
-  return result.data
+  const config = result.data
+  // The region pack's youth crisis number unless the deployment sets its own.
+  const phone = youthCrisisPhoneOf(config.YOUTH_CRISIS_PHONE, loadRegion(config.REGION).pack)
+  const resolved = phone === config.YOUTH_CRISIS_PHONE ? config : { ...config, YOUTH_CRISIS_PHONE: phone }
+  parsed.set(env, resolved)
+  return resolved
 }
 
 /**
@@ -159,13 +177,6 @@ export const REQUIRED_SECRETS = {
   slack: ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'],
   teams: ['TEAMS_APP_PASSWORD'],
 } as const satisfies Record<string, readonly (keyof Config)[]>
-
-/**
- * The region packs (templates/regions/<id>/) the Worker itself runs so far. The command line runs every pack
- * (`ret … --region <id>`); the Worker's intake, routing, cards and digest still follow Drenthe, so
- * `npm run deploy` refuses to deploy another region until its pack is wired here (issue 16 §2, `REGION`).
- */
-export const WORKER_REGIONS: readonly string[] = ['drenthe']
 
 /** A surface a region can switch on in its deployment (`always` is not one). */
 export type DeploySurface = Exclude<keyof typeof REQUIRED_SECRETS, 'always'>

@@ -208,7 +208,7 @@ export function buildCaseCard(summary: CaseCardSummary, lang: Lang): SlackMessag
   if (missing.length > 0) flagLines.push(`*${t(lang, 'slack.card.missing')}:* ${missing.join(', ')}`)
   blocks.push({ type: 'section', block_id: 'ret:case:flags', text: mrkdwn(flagLines.join('\n')) })
 
-  const actions = cardActions(summary.status)
+  const actions = cardActions(summary.status, summary.offered)
   if (actions.length > 0) {
     blocks.push({
       type: 'actions',
@@ -281,7 +281,9 @@ export function buildTriageModal(action: ModalAction, summary: CaseCardSummary, 
 
   switch (action) {
     case 'reroute': {
-      const options = INTERVENTIONS.filter((i) => i !== intervention).map((i) => interventionOption(i, lang))
+      const options = (summary.offered ?? INTERVENTIONS)
+        .filter((i) => i !== intervention)
+        .map((i) => interventionOption(i, lang))
       const suggested =
         summary.suggested !== intervention
           ? summary.suggested

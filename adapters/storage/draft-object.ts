@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import { buildAesGcmCipher } from '../../adapters/crypto/aes-gcm-cipher'
 import type { DialogueEvent, DraftState, StepResult } from '../../src/domain/dialogue-types'
+import { regionOf } from '../../src/domain/region'
 import type { Cipher } from '../../src/ports/cipher'
 import { buildDraftTransition } from './draft-transition'
 
@@ -78,7 +79,13 @@ export class DraftObject extends DurableObject<Env> {
     if (Number.isNaN(now.getTime())) throw new Error('invalid time')
     return this.ctx.blockConcurrencyWhile(async () => {
       const current = await this.read(key)
-      const { result, write } = buildDraftTransition(current, event, now, () => crypto.randomUUID())
+      const { result, write } = buildDraftTransition(
+        current,
+        event,
+        now,
+        () => crypto.randomUUID(),
+        regionOf(this.env),
+      )
       if (write === 'delete') {
         await this.ctx.storage.delete(STORAGE_KEY)
         this.current = { key, state: null }

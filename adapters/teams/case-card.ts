@@ -134,10 +134,12 @@ function actionInputs(action: ModalAction, summary: CaseCardSummary, lang: Lang)
   const items: Json[] = [text(key('intro'))]
   switch (action) {
     case 'reroute': {
-      const choices = INTERVENTIONS.filter((i) => i !== intervention).map((i) => ({
-        title: label(lang, 'intervention', i),
-        value: i,
-      }))
+      const choices = (summary.offered ?? INTERVENTIONS)
+        .filter((i) => i !== intervention)
+        .map((i) => ({
+          title: label(lang, 'intervention', i),
+          value: i,
+        }))
       items.push(input('Input.ChoiceSet', 'intervention', key('intervention'), { choices, style: 'compact' }))
       items.push(textInput('reason', key('reason'), TEAMS_TRIAGE_TEXT.reason), hint)
       break
@@ -302,7 +304,10 @@ export function buildTeamsCaseCard(
   )
 
   const card: TeamsCaseCard = { type: 'AdaptiveCard', version: '1.4', body }
-  const actions = options.actions === false ? [] : cardActions(summary.status).filter((a) => a !== 'details')
+  const actions =
+    options.actions === false
+      ? []
+      : cardActions(summary.status, summary.offered).filter((a) => a !== 'details')
   const buttons = actions.map((a) => cardButton(a, summary, lang))
   if (options.caseUrlBase && options.actions !== false) {
     buttons.push({

@@ -48,6 +48,8 @@ export interface CasePageModel {
   /** Why the last post changed nothing (conflict, refused, not possible in this status). */
   notice: { kind: 'conflict' | 'refused' | 'transition'; text: string } | null
   formError: CaseFormError | null
+  /** The interventions of the region's pack (the accept form's choices); default every one the engine knows. */
+  interventions?: readonly Intervention[]
 }
 
 /** The commands the case page offers as forms, in this order (withdrawal stays with the referrer's chat). */
@@ -211,7 +213,7 @@ function CommandFields({ lang, command, model }: { lang: Lang; command: CommandT
         <>
           <Field lang={lang} command={command} name="intervention" error={error}>
             <select id={fieldId(command, 'intervention')} name="intervention">
-              {INTERVENTIONS.map((i) => (
+              {(model.interventions ?? INTERVENTIONS).map((i) => (
                 <option value={i} selected={i === chosen}>
                   {enumText(lang, 'intervention', i)}
                   {i === model.state.suggestedIntervention ? ` (${ct(lang, 'suggestedShort')})` : ''}

@@ -20,8 +20,8 @@ import {
   statusesOf,
   waitingWorkingDays,
 } from '../domain/case-list'
-import { MUNICIPALITIES } from '../domain/enums'
 import { actorKey, availableCommands, type CaseState, type CommandType } from '../domain/lifecycle'
+import { regionOf } from '../domain/region'
 import { buildReport } from '../domain/report'
 import { assessCase, type CaseSummary } from '../domain/stalled'
 import type { Actor } from '../domain/types'
@@ -132,11 +132,12 @@ export function buildWebCasesRoutes(options: WebCasesRouteOptions = {}) {
     if (actor instanceof Response) return actor
     const deps = depsOf(c)
     const now = deps.clock()
-    const params = parseCaseListParams(c.req.query())
+    const region = regionOf(deps.config)
+    const params = parseCaseListParams(c.req.query(), region)
     const isAdmin = actor.roles.includes('admin')
     const chair = isAdmin || actor.roles.includes('chair')
     const scope = isAdmin ? undefined : chairScopesOf(deps.config).get(identityKeyOf(actor))
-    const allowed: readonly string[] = scope ?? MUNICIPALITIES
+    const allowed: readonly string[] = scope ?? region.municipalities
     const municipalities = params.municipality
       ? allowed.includes(params.municipality)
         ? [params.municipality]
@@ -148,7 +149,7 @@ export function buildWebCasesRoutes(options: WebCasesRouteOptions = {}) {
           ...(statusesOf(params.status) ? { statuses: statusesOf(params.status) } : {}),
           ...(params.intervention ? { intervention: params.intervention } : {}),
           ...(params.urgency ? { urgency: params.urgency } : {}),
-          ...(params.stalled ? { stalled: stalledCutoffs(now) } : {}),
+          ...(params.stalled ? { stalled: stalledCutoffs(now, region.stalled) } : {}),
           ...(params.after ? { after: params.after } : {}),
           order: params.sort,
           limit: CASES_PAGE_SIZE,
@@ -173,7 +174,7 @@ export function buildWebCasesRoutes(options: WebCasesRouteOptions = {}) {
         submittedAt: row.submittedAt ?? row.createdAt,
         statusSince: row.statusSince,
         waitingDays: waitingWorkingDays(row.statusSince, now),
-        stalled: assessCase(summaryOf(row), now).stalled,
+        stalled: assessCase(summaryOf(row), now, region.stalled).stalled,
       })),
     )
     if (chair) {
@@ -196,6 +197,7 @@ export function buildWebCasesRoutes(options: WebCasesRouteOptions = {}) {
         rows,
         params,
         municipalities: allowed,
+        interventions: region.interventions,
         nextHref: page.next ? href(cursorText(page.next)) : null,
         firstHref: params.after ? href(null) : null,
       }),
@@ -237,18 +239,20 @@ export function buildWebCasesRoutes(options: WebCasesRouteOptions = {}) {
     const inRegion = chairCovers(actor, state.municipality, chairScopesOf(deps.config))
     const effective = inRegion ? actor : { ...actor, roles: actor.roles.filter((r) => r !== 'chair') }
     const commands = availableCommands(state, effective).filter((cmd) => WEB_COMMANDS.includes(cmd))
+    const region = regionOf(deps.config)
     const model: CasePageModel = {
       state,
       pseudonym,
       routing,
-      groups: routing ? groupReasons(routing) : [],
+      groups: routing ? groupReasons(routing, region.rules) : [],
       sections: report.sections.filter((s) => !HIDDEN_SECTIONS.has(s.id)),
       timeline: timeline.map((e) => ({ ...e })),
       attachments,
       commands: WEB_COMMANDS.filter((cmd) => commands.includes(cmd)),
       mayUploadAnalysis: actorKey(actor) === state.referrerKey,
       waitingDays: waitingWorkingDays(state.statusSince, now),
-      stalled: assessCase(summaryOf(state), now).stalled,
+      stalled: assessCase(summaryOf(state), now, region.stalled).stalled,
+      interventions: region.interventions,
       flash: extra.flash ?? null,
       notice: extra.notice ?? null,
       formError: extra.formError ?? null,

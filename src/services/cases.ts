@@ -1,5 +1,5 @@
 import { type ChairScopes, can, chairCovers } from '../domain/access'
-import { type Bilingual, t } from '../domain/copy'
+import { type Bilingual, label, t } from '../domain/copy'
 import { ageOf, type Intake } from '../domain/intake'
 import {
   actorKey,
@@ -10,6 +10,7 @@ import {
   type CaseStatus,
   type LifecycleErrorCode,
 } from '../domain/lifecycle'
+import { regionOf } from '../domain/region'
 import type { CaseSummary } from '../domain/stalled'
 import type { Actor, RoutingDecision } from '../domain/types'
 import { logger } from '../logger'
@@ -259,6 +260,22 @@ export async function runCaseCommand(deps: Deps, input: CaseCommandInput): Promi
   const current = stateOf(record)
   if (input.expectedVersion !== undefined && input.expectedVersion !== record.version) {
     return { ...failure('conflict', 'lifecycle.errors.conflict'), current }
+  }
+  // The region pack decides which interventions exist here: a chair cannot accept one the pack does not offer.
+  const region = regionOf(deps.config)
+  const cmd = input.command as { type?: unknown; intervention?: unknown } | null
+  if (
+    typeof cmd === 'object' &&
+    cmd !== null &&
+    cmd.type === 'accept' &&
+    typeof cmd.intervention === 'string' &&
+    !(region.interventions as readonly string[]).includes(cmd.intervention)
+  ) {
+    const text = (lang: 'nl' | 'en') =>
+      t(lang, 'lifecycle.errors.interventionNotInRegion', {
+        options: region.interventions.map((i) => label(lang, 'intervention', i)).join(', '),
+      })
+    return { ok: false, error: { code: 'invalid_command', nl: text('nl'), en: text('en') } }
   }
   // A chair acts as chair only within their region (CHAIR_SCOPES); elsewhere their chair role does not count.
   const inRegion = chairCovers(actor, record.municipality, chairScopesOf(deps.config))

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { DigestSnapshot } from '../domain/digest'
-import { INTERVENTIONS, MUNICIPALITIES } from '../domain/enums'
+import { INTERVENTIONS } from '../domain/enums'
 
 /**
  * Storage of the reminder and digest ledgers (migrations/0040_digest.sql): weekly snapshots (counts
@@ -54,7 +54,8 @@ export interface ReminderEntry {
 const countsSchema = z.object({
   total: z.int().min(0),
   byIntervention: z.partialRecord(z.enum(INTERVENTIONS), z.int().min(0)),
-  byMunicipality: z.partialRecord(z.enum(MUNICIPALITIES), z.int().min(0)),
+  // A region pack's municipalities (src/domain/region.ts), not only Drenthe's.
+  byMunicipality: z.record(z.string().min(1).max(100), z.int().min(0)),
 })
 const SnapshotSchema = z.object({ week: z.string().regex(/^\d{4}-W\d{2}$/), counts: countsSchema })
 

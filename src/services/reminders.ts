@@ -7,10 +7,10 @@ import {
   type FollowUpNotice,
   type ReminderNotice,
 } from '../domain/notices'
+import { regionOf } from '../domain/region'
 import {
   assessCase,
   type CaseSummary,
-  DEFAULT_STALLED_RULES,
   dueReminders,
   type NextStepKind,
   type OwnerRole,
@@ -106,8 +106,10 @@ export async function runReminderScan(
   deps: Deps,
   store: DigestStore,
   now: Date,
-  rules: StalledRules = DEFAULT_STALLED_RULES,
+  /** Default: the stalled-case limits of the deployment's region pack. */
+  givenRules?: StalledRules,
 ): Promise<ReminderJobInput[]> {
+  const rules = givenRules ?? regionOf(deps.config).stalled
   const summaries = await listCaseSummaries(deps, { statuses: OPEN })
   const counts = await store.countInfoReminders()
   const byReference = new Map<string, CaseSummary>()
@@ -216,8 +218,10 @@ async function deliver(
 export async function runReminder(
   ctx: ReminderDeps,
   job: ReminderJobInput,
-  rules: StalledRules = DEFAULT_STALLED_RULES,
+  /** Default: the stalled-case limits of the deployment's region pack. */
+  givenRules?: StalledRules,
 ): Promise<ReminderResult> {
+  const rules = givenRules ?? regionOf(ctx.deps.config).stalled
   const record = await ctx.deps.store.getByReference(job.reference)
   if (!record) return 'not_found'
   if (!RULE_STATUSES[job.rule].includes(record.status)) return 'nothing'
