@@ -41,17 +41,18 @@ export async function platformUserId(
 }
 
 /**
- * The stored form of an identity key: `teams:` and `slack:` keys with their user part pseudonymised
- * (`platformUserId`); every other key as it is (web keys are pseudonymised when read, see below).
+ * The stored form of an identity key: `teams:` keys with their user part pseudonymised
+ * (`platformUserId`); every other key as it is (web keys are pseudonymised when read, see below; Slack
+ * keys stay platform ids until the Slack surface can resolve a pseudonym to the user it mentions and
+ * messages — docs/privacy.md §1).
  */
 export async function storedIdentityKey(
   config: { IDENTITY_HMAC_KEY?: string | undefined },
   key: string,
 ): Promise<string> {
-  const m = /^(teams|slack):([^:\s]+):(\S+)$/.exec(key)
+  const m = /^teams:([^:\s]+):(\S+)$/.exec(key)
   if (!m) return key
-  const surface = m[1] as 'teams' | 'slack'
-  return `${surface}:${m[2]}:${await platformUserId(config, surface, m[2] as string, m[3] as string)}`
+  return `teams:${m[1]}:${await platformUserId(config, 'teams', m[1] as string, m[2] as string)}`
 }
 
 /** A web identity as read from the request; `email` is kept only for role configuration and never stored. */
