@@ -20,6 +20,8 @@ export type AppVariables = {
   slackVerifiedBody?: string
   /** Set by the rate limiter once it verified a Teams bearer token: the route need not check again. */
   teamsClaims?: import('../adapters/teams/verify').VerifiedTeamsRequest['claims']
+  /** Set with `teamsClaims`: the activity's JSON as read and checked against those claims (size, UTF-8, tenant). */
+  teamsActivity?: { body: unknown; tenantId: string }
 }
 export type AppEnv = { Bindings: Env; Variables: AppVariables }
 

@@ -10,6 +10,7 @@ import { type DraftStore, draftKey } from '../../src/ports/draft-store'
 import { listMyCases, runCaseCommand } from '../../src/services/cases'
 import type { Deps } from '../../src/services/deps'
 import { runDialogueEvent, runLoadDialogue } from '../../src/services/dialogue'
+import { runFollowUpAnswer } from '../../src/services/follow-up'
 import { adoptLegacyIdentity } from '../../src/services/identities'
 import { issueAnalysisUploadLink } from '../../src/services/links'
 import { type Activity, isPersonal, langOfLocale, parseCommand, type TeamsCommand } from './activity'
@@ -25,6 +26,7 @@ import {
   type CardSubmit,
   parseCardSubmit,
 } from './cards'
+import { buildFollowUpCard } from './follow-up'
 import type { ConversationRef } from './store'
 
 /**
@@ -255,6 +257,7 @@ async function runSubmit(turn: Turn, submit: CardSubmit): Promise<TeamsReply[]> 
   if (submit.kind === 'command') return runCommand(turn, submit.command)
   if (submit.kind === 'answer') return runAnswer(turn, submit)
   if (submit.kind === 'upload') return [{ kind: 'send', card: await runUploadLink(turn, submit.reference) }]
+  if (submit.kind === 'followUp') return runFollowUp(turn, submit)
 
   const loaded = await runLoadDialogue(ctx.deps, ctx.drafts, turn.key)
   const state = loaded.state
@@ -369,6 +372,36 @@ async function runAnswer(turn: Turn, submit: Extract<CardSubmit, { kind: 'answer
       true,
     ),
   ]
+}
+
+/**
+ * The follow-up card's answers (issue 15 §1), through the one follow-up use case (src/services/follow-up.ts):
+ * the card is replaced in place — by the same card with the errors under the fields and the values as
+ * chosen, or by a short confirmation (the answers do not stay in the chat), or by a refusal for anyone but
+ * the case's referrer and for a question that is no longer open.
+ */
+async function runFollowUp(
+  turn: Turn,
+  submit: Extract<CardSubmit, { kind: 'followUp' }>,
+): Promise<TeamsReply[]> {
+  const { ctx, activity, actor, lang } = turn
+  const { reference } = submit
+  const result = await runFollowUpAnswer(ctx.deps, {
+    reference,
+    actor,
+    raw: submit.values,
+    ...(turn.requestId ? { requestId: turn.requestId } : {}),
+  })
+  if (result.ok)
+    return [
+      reply(activity, buildMessageCard(lang, t(lang, 'lifecycle.followUp.answered', { reference })), true),
+    ]
+  if (result.code === 'invalid') {
+    const card = buildFollowUpCard({ lang, reference, errors: result.errors, values: result.values })
+    return [reply(activity, card, true)]
+  }
+  const key = result.code === 'refused' ? 'lifecycle.followUp.refused' : 'lifecycle.followUp.closed'
+  return [reply(activity, buildMessageCard(lang, t(lang, key, { reference }), ['list']), true)]
 }
 
 /**

@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import type { Child } from 'hono/jsx'
 import { t } from '../../src/domain/copy'
+import { DECLINE_DESTINATIONS } from '../../src/domain/decline'
 import { INTERVENTIONS, type Intervention, type Lang } from '../../src/domain/enums'
 import type { CaseState, CommandType } from '../../src/domain/lifecycle'
 import { RECTIFIABLE_FIELDS } from '../../src/domain/rectify'
@@ -275,13 +276,19 @@ function CommandFields({ lang, command, model }: { lang: Lang; command: CommandT
     }
     case 'close':
       return <TextArea {...common} name="reason" />
-    case 'decline':
+    case 'decline': {
+      const destinations: [string, string][] = DECLINE_DESTINATIONS.map((d) => [
+        d,
+        t(lang, `monitoring.destinations.${d}`),
+      ])
       return (
         <>
           <TextArea {...common} name="reason" required />
-          <TextArea {...common} name="alternative" required hint />
+          <Choice {...common} name="destination" options={destinations} />
+          <TextArea {...common} name="alternative" hint />
         </>
       )
+    }
     case 'reopen':
       return <TextArea {...common} name="reason" required />
     default:
@@ -437,6 +444,8 @@ function EventDetails({ lang, event }: { lang: Lang; event: CasePageEvent }) {
   if (typeof d.at === 'string') lines.push([label1(lang, 'fields.scheduledFor'), when(lang, d.at)])
   text('leadKey')
   text('reason')
+  if (typeof d.destination === 'string')
+    lines.push([label1(lang, 'fields.destination'), t(lang, `monitoring.destinations.${d.destination}`)])
   text('alternative')
   text('advice')
   // The referrer's follow-up answers (issue 15 §1), shown to whoever may see the case.

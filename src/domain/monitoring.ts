@@ -10,6 +10,7 @@ import {
   type WorkingCalendar,
 } from './calendar'
 import { both } from './copy'
+import { DECLINE_DESTINATIONS, type DeclineDestination } from './decline'
 import { type LeadTimeStats, leadTimeStats } from './digest'
 import { INTERVENTIONS, type Intervention, MUNICIPALITIES, type Municipality, URGENCIES } from './enums'
 import { FollowUpAnswersSchema, YES_PARTLY_NO, type YesPartlyNo } from './follow-up'
@@ -62,17 +63,7 @@ export const STAGES = [
 export type Stage = (typeof STAGES)[number]
 
 /** Where a declined case was sent instead (a category; the free-text advice stays on the case). */
-export const DECLINE_DESTINATIONS = [
-  'lokaal_team',
-  'jeugdarts',
-  'gi',
-  'veilig_thuis',
-  'aanbieder',
-  'onderwijs',
-  'volwassenenzorg',
-  'other',
-] as const
-export type DeclineDestination = (typeof DECLINE_DESTINATIONS)[number]
+export { DECLINE_DESTINATIONS, type DeclineDestination } from './decline'
 
 /** Age buckets of open cases, in working days since submission. */
 export const AGE_BUCKETS = ['0-5', '6-10', '11-20', '21-40', '41+'] as const

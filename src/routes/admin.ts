@@ -49,16 +49,6 @@ export interface AdminRouteOptions {
 type AdminEnv = { Bindings: Env; Variables: AppVariables & { admin: Actor } }
 type AdminContext = Context<AdminEnv>
 
-const configs = new WeakMap<object, Config>()
-function configOf(env: Env): Config {
-  let config = configs.get(env)
-  if (!config) {
-    config = loadConfig(env as unknown as Record<string, unknown>)
-    configs.set(env, config)
-  }
-  return config
-}
-
 /** Whether Access identities may administer: Access configured and someone listed in `ADMINS`. */
 const accessAdmins = (config: Config) => isAccessConfigured(config) && config.ADMINS.length > 0
 
@@ -117,7 +107,7 @@ export function buildAdminRoutes(options: AdminRouteOptions = {}) {
   const filesOf = (env: Env) => options.files?.(env) ?? buildCaseFileStore(env)
 
   admin.use('*', async function adminConfigured(c, next) {
-    const config = configOf(c.env)
+    const config = loadConfig(c.env)
     if (!hasAdminTokens(config) && !accessAdmins(config))
       return c.json(error('not_configured', 'notConfigured'), 503)
     await next()
@@ -125,7 +115,7 @@ export function buildAdminRoutes(options: AdminRouteOptions = {}) {
   const bearer = requireBearer<AdminContext>({
     expected: () => undefined,
     verify: async (token, c) => {
-      const actor = await findAdminActor(token, configOf(c.env))
+      const actor = await findAdminActor(token, loadConfig(c.env))
       if (actor) c.set('admin', actor)
       return actor !== null
     },
@@ -139,7 +129,7 @@ export function buildAdminRoutes(options: AdminRouteOptions = {}) {
   admin.use('*', async function adminIdentity(c, next) {
     // Cloudflare Access in front of the admin API: a person with the admin role needs no token.
     if (!c.req.header('authorization')) {
-      const actor = await adminFromAccess(c, configOf(c.env))
+      const actor = await adminFromAccess(c, loadConfig(c.env))
       if (actor) {
         c.set('admin', actor)
         return next()

@@ -11,6 +11,7 @@ import { renderWeb } from '../../adapters/web/render'
 import { WEB_CSS } from '../../adapters/web/styles'
 import { verifyCsrfToken } from '../auth/csrf'
 import { can, chairCovers, identityKeyOf } from '../domain/access'
+import { amsterdamDate } from '../domain/calendar'
 import {
   cursorText,
   groupReasons,
@@ -301,7 +302,7 @@ export function buildWebCasesRoutes(options: WebCasesRouteOptions = {}) {
     if (formString(body, 'command') === 'rectify') {
       return rectifyPost(c, deps, actor, reference, body, lang)
     }
-    const form = parseCommandForm(body, record, lang)
+    const form = parseCommandForm(body, record, lang, amsterdamDate(deps.clock()))
     if (!form.ok) {
       if (form.error === null) return c.html(renderWeb.error(pageContext(c), 'badForm'), 400)
       return casePage(c, deps, actor, reference, { formError: form.error }, 422)

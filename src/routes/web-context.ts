@@ -40,17 +40,6 @@ export function setWebCookie(c: Context, name: string, value: string, maxAge: nu
   setCookie(c, name, value, { httpOnly: true, sameSite: 'Lax', path: '/', secure: isHttps(c), maxAge })
 }
 
-const configs = new WeakMap<object, Config>()
-
-function configOf(env: Env): Config {
-  let config = configs.get(env)
-  if (!config) {
-    config = loadConfig(env as unknown as Record<string, unknown>)
-    configs.set(env, config)
-  }
-  return config
-}
-
 /**
  * Security headers for every web page: a strict CSP (the one stylesheet by nonce, no scripts at all),
  * no framing, no referrer, no caching (pages carry personal data).
@@ -84,7 +73,7 @@ export function buildSecurityHeaders(nonce: string): Record<string, string> {
 export function webContext(): MiddlewareHandler<WebEnv> {
   return async function webContext(c, next) {
     // DEV_MODE counts only without Access and from loopback (src/auth/dev-mode.ts); else it is logged and off.
-    const config = webConfigFor(configOf(c.env), {
+    const config = webConfigFor(loadConfig(c.env), {
       url: c.req.url,
       connectingIp: c.req.header('cf-connecting-ip'),
       requestId: c.get('requestId'),

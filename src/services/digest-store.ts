@@ -23,7 +23,10 @@ export interface DigestStore {
   claimReminder(entry: ReminderEntry, now: Date): Promise<Claim>
   finishReminder(key: string): Promise<void>
   releaseReminder(key: string): Promise<void>
-  /** Referrer reminders sent (the escalation included) per case and information request. */
+  /**
+   * Referrer messages sent (the escalation included) per case and open question: an information request,
+   * or the follow-up question after the advice (`statusSince` tells the two apart).
+   */
   countInfoReminders(): Promise<Map<string, { statusSince: string; sent: number }[]>>
 }
 
