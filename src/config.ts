@@ -175,7 +175,8 @@ export const REQUIRED_SECRETS = {
   web: ['IDENTITY_HMAC_KEY'],
   api: ['API_TOKEN'],
   slack: ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'],
-  teams: ['TEAMS_APP_PASSWORD'],
+  // Teams identities are stored as keyed pseudonyms (issue 14 §4).
+  teams: ['TEAMS_APP_PASSWORD', 'IDENTITY_HMAC_KEY'],
 } as const satisfies Record<string, readonly (keyof Config)[]>
 
 /** A surface a region can switch on in its deployment (`always` is not one). */

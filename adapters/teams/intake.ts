@@ -1,3 +1,5 @@
+import { platformUserId } from '../../src/auth/identity'
+import { actorKeyUser } from '../../src/domain/actor-key'
 import { t } from '../../src/domain/copy'
 import type { DialogueEvent, DraftState, ScreenView } from '../../src/domain/dialogue-types'
 import type { Lang } from '../../src/domain/enums'
@@ -9,6 +11,7 @@ import { listMyCases, runCaseCommand } from '../../src/services/cases'
 import type { Deps } from '../../src/services/deps'
 import { runDialogueEvent, runLoadDialogue } from '../../src/services/dialogue'
 import { runFollowUpAnswer } from '../../src/services/follow-up'
+import { adoptLegacyIdentity } from '../../src/services/identities'
 import { issueAnalysisUploadLink } from '../../src/services/links'
 import { type Activity, isPersonal, langOfLocale, parseCommand, type TeamsCommand } from './activity'
 import type { AdaptiveCard } from './card-schema'
@@ -85,8 +88,21 @@ function isOpen(state: DraftState | null): state is DraftState {
 }
 
 /** The user key of a Teams user: the same shape as draft keys and case referrer keys. */
-export function teamsUserKey(tenantId: string, aadObjectId: string): string {
-  return draftKey({ surface: 'teams', tenant: tenantId, userId: aadObjectId })
+export function teamsUserKey(tenantId: string, userId: string): string {
+  return draftKey({ surface: 'teams', tenant: tenantId, userId })
+}
+
+/**
+ * The stored user key of a Teams user (issue 14 §4): `teams:<tenant>:p_<pseudonym>` of the Entra object
+ * id with `IDENTITY_HMAC_KEY` (the object id itself only without the key, a local setup). Drafts, cases,
+ * events, audit rows, file links and the conversation reference all use it.
+ */
+export async function storedTeamsUserKey(
+  config: { IDENTITY_HMAC_KEY?: string | undefined },
+  tenantId: string,
+  aadObjectId: string,
+): Promise<string> {
+  return teamsUserKey(tenantId, await platformUserId(config, 'teams', tenantId, aadObjectId))
 }
 
 /** Cards answering a pressed button replace that card; everything else is a new message. */
@@ -140,12 +156,15 @@ export async function runTeamsActivity(ctx: TeamsTurnDeps, input: TeamsTurnInput
     }
   }
 
-  const userKey = teamsUserKey(tenantId, aad)
+  const userKey = await storedTeamsUserKey(ctx.deps.config, tenantId, aad)
+  // Cases filed before pseudonyms name the object id: they move to the pseudonym at this contact.
+  await adoptLegacyIdentity(ctx.deps.store, teamsUserKey(tenantId, aad), userKey)
   // Mutable: a language command changes it, and the caller stores the result once, after the turn.
   const conversation: ConversationRef = {
     userKey,
     tenantId,
-    userId: activity.from.id,
+    // Not kept (issue 14 §4): a proactive message needs the conversation and the service URL only.
+    userId: '',
     botId: activity.recipient?.id ?? '',
     conversationId: activity.conversation.id,
     serviceUrl: activity.serviceUrl,
@@ -176,12 +195,12 @@ async function runTurn(
   installed: boolean,
 ): Promise<TeamsReply[]> {
   const { activity, tenantId } = input
-  const aad = activity.from.aadObjectId ?? ''
   const userKey = conversation.userKey
   const actor: Actor = {
     surface: 'teams',
     tenant: tenantId,
-    userId: aad,
+    // The pseudonym (or, without IDENTITY_HMAC_KEY, the Entra object id): what every stored key holds.
+    userId: actorKeyUser(userKey),
     name: activity.from.name ?? '',
     roles: ['referrer'],
     lang: conversation.lang,

@@ -10,7 +10,7 @@ import { formString } from '../../adapters/web/form'
 import { renderWeb } from '../../adapters/web/render'
 import { WEB_CSS } from '../../adapters/web/styles'
 import { verifyCsrfToken } from '../auth/csrf'
-import { chairCovers, identityKeyOf } from '../domain/access'
+import { can, chairCovers, identityKeyOf } from '../domain/access'
 import { amsterdamDate } from '../domain/calendar'
 import {
   cursorText,
@@ -20,7 +20,10 @@ import {
   statusesOf,
   waitingWorkingDays,
 } from '../domain/case-list'
+import { t } from '../domain/copy'
+import type { Lang } from '../domain/enums'
 import { actorKey, availableCommands, type CaseState, type CommandType } from '../domain/lifecycle'
+import { RectifyInputSchema, rectifyPartMessage } from '../domain/rectify'
 import { regionOf } from '../domain/region'
 import { buildReport } from '../domain/report'
 import { assessCase, type CaseSummary } from '../domain/stalled'
@@ -32,6 +35,7 @@ import { authorize, buildAuditEntry, chairScopesOf } from '../services/access'
 import { getCase, runCaseCommand } from '../services/cases'
 import type { Deps } from '../services/deps'
 import { listReportAttachments } from '../services/pdf'
+import { runRectifyField } from '../services/rectify'
 import { buildDeps } from '../wiring/deps'
 import { htmlErrors, pageContext, type WebContext, type WebEnv, webContext } from './web-context'
 
@@ -250,6 +254,7 @@ export function buildWebCasesRoutes(options: WebCasesRouteOptions = {}) {
       attachments,
       commands: WEB_COMMANDS.filter((cmd) => commands.includes(cmd)),
       mayUploadAnalysis: actorKey(actor) === state.referrerKey,
+      mayRectify: can(actor, 'case.rectify', state, chairScopesOf(deps.config)),
       waitingDays: waitingWorkingDays(state.statusSince, now),
       stalled: assessCase(summaryOf(state), now, region.stalled).stalled,
       interventions: region.interventions,
@@ -266,7 +271,12 @@ export function buildWebCasesRoutes(options: WebCasesRouteOptions = {}) {
     const reference = c.req.param('reference')
     if (!REFERENCE_PATTERN.test(reference)) return notFound(c)
     const done = c.req.query('done') ?? ''
-    const flash = (WEB_COMMANDS as readonly string[]).includes(done) ? (done as CommandType) : null
+    const flash =
+      done === 'rectified' || done === 'rectifyUnchanged'
+        ? done
+        : (WEB_COMMANDS as readonly string[]).includes(done)
+          ? (done as CommandType)
+          : null
     return casePage(c, depsOf(c), actor, reference, { flash }, 200)
   })
 
@@ -294,6 +304,9 @@ export function buildWebCasesRoutes(options: WebCasesRouteOptions = {}) {
     if (!record || !visible) return notFound(c)
 
     const lang = c.get('lang')
+    if (formString(body, 'command') === 'rectify') {
+      return rectifyPost(c, deps, actor, reference, body, lang)
+    }
     const form = parseCommandForm(body, record, lang, amsterdamDate(deps.clock()))
     if (!form.ok) {
       if (form.error === null) return c.html(renderWeb.error(pageContext(c), 'badForm'), 400)
@@ -350,6 +363,93 @@ export function buildWebCasesRoutes(options: WebCasesRouteOptions = {}) {
         return notFound(c)
     }
   })
+
+  /**
+   * The rectification form of a chair or admin (issue 14 §11): the same schema as the admin API
+   * (`RectifyInputSchema`), then `runRectifyField`, which checks `case.rectify`, records the event (field
+   * and reason, encrypted) and the audit row (field only) and renders the PDF again. A referrer gets 403.
+   */
+  async function rectifyPost(
+    c: WebContext,
+    deps: Deps,
+    actor: Actor,
+    reference: string,
+    body: FormBody,
+    lang: Lang,
+  ) {
+    const values = {
+      field: formString(body, 'field').trim(),
+      value: formString(body, 'value'),
+      reason: formString(body, 'reason'),
+    }
+    const invalid = (fields: Record<string, string>) =>
+      casePage(c, deps, actor, reference, { formError: { command: 'rectify', fields, values } }, 422)
+    const refused = () =>
+      casePage(c, deps, actor, reference, { notice: { kind: 'refused', text: ct(lang, 'refused') } }, 403)
+    // Policy first: a referrer learns nothing from validation messages of a form they may not use.
+    const record = await deps.store.getByReference(reference)
+    if (!record) return notFound(c)
+    if (!can(actor, 'case.rectify', record, chairScopesOf(deps.config))) {
+      await authorize(deps, {
+        actor,
+        action: 'case.rectify',
+        kase: record,
+        reference,
+        requestId: c.get('requestId'),
+      })
+      return refused()
+    }
+    if (values.field === '') {
+      return invalid({ field: ct(lang, 'errors.required', { field: ct(lang, 'rectify.field') }) })
+    }
+    const parsed = RectifyInputSchema.safeParse({
+      field: values.field,
+      value: values.value.trim() === '' ? null : values.value.trim(),
+      reason: values.reason,
+    })
+    if (!parsed.success) {
+      const fields: Record<string, string> = {}
+      for (const issue of parsed.error.issues) {
+        const name = String(issue.path[0] ?? 'field')
+        fields[name] ??= rectifyPartMessage(issue.path[0])[lang]
+      }
+      return invalid(fields)
+    }
+    const result = await runRectifyField(deps, {
+      reference,
+      ...parsed.data,
+      actor,
+      requestId: c.get('requestId'),
+    })
+    if (result.ok) {
+      return c.redirect(`/cases/${reference}?done=${result.changed ? 'rectified' : 'rectifyUnchanged'}`, 303)
+    }
+    switch (result.code) {
+      case 'not_found':
+        return notFound(c)
+      case 'forbidden':
+        return refused()
+      case 'conflict':
+        return casePage(
+          c,
+          deps,
+          actor,
+          reference,
+          { notice: { kind: 'conflict', text: ct(lang, 'conflict') } },
+          409,
+        )
+      case 'bad_field':
+        return invalid({ field: result.message[lang] })
+      case 'invalid': {
+        const first = result.errors?.[0]
+        return invalid({
+          value: first
+            ? `${t(lang, 'privacy.errors.badValue', { field: values.field })} ${first[lang]}`
+            : result.message[lang],
+        })
+      }
+    }
+  }
 
   return web
 }

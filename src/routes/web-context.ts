@@ -13,7 +13,7 @@ import type { Lang } from '../domain/enums'
 import type { Actor } from '../domain/types'
 import { logger } from '../logger'
 import { adoptLegacyIdentity } from '../services/identities'
-import { isStrictUtf8Form } from './strict-utf8'
+import { isStrictUtf8Form, multipartBoundary, multipartTextProblem } from './strict-utf8'
 
 /** The language preference cookie (nl default). */
 export const LANG_COOKIE = 'ret_lang'
@@ -106,9 +106,11 @@ export function webContext(): MiddlewareHandler<WebEnv> {
         `web:${identity.tenant}:${identity.userId}`,
       )
     }
-    if (await hasInvalidFormEncoding(c)) {
-      // Issue 14 §7: a form whose text is not valid UTF-8 is refused, never stored with U+FFFD in it.
-      const res = c.html(renderWeb.error(pageContext(c), 'badEncoding'), 400)
+    const problem = await formTextProblem(c)
+    if (problem) {
+      // Issue 14 §7: a form whose text is not valid UTF-8 is refused, never stored with U+FFFD in it;
+      // so is a multipart form with a control character in a file name or a text part.
+      const res = c.html(renderWeb.error(pageContext(c), problem), 400)
       for (const [name, value] of Object.entries(buildSecurityHeaders(nonce))) res.headers.set(name, value)
       return res
     }
@@ -118,19 +120,26 @@ export function webContext(): MiddlewareHandler<WebEnv> {
 }
 
 /**
- * Whether a posted `application/x-www-form-urlencoded` form is not valid UTF-8, raw or in its `%XX`
- * escapes. Read from a copy, so the route's body limit and parser still see the body. Multipart bodies
- * (uploads) carry binary files and are not checked here.
+ * What is wrong with the text of a posted form, if anything: an `application/x-www-form-urlencoded` form
+ * that is not valid UTF-8, raw or in its `%XX` escapes (`badEncoding`); a `multipart/form-data` form
+ * (uploads, or any form a client sends that way) whose file names or text parts are not valid UTF-8
+ * (`badEncoding`) or hold a control character (`badText`) — a file's own bytes are not checked. Read from
+ * a copy, so the route's body limit and parser still see the body.
  */
-async function hasInvalidFormEncoding(c: WebContext): Promise<boolean> {
-  if (c.req.method !== 'POST') return false
+async function formTextProblem(c: WebContext): Promise<'badEncoding' | 'badText' | null> {
+  if (c.req.method !== 'POST') return null
   const type = c.req.header('content-type') ?? ''
-  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) return false
+  const boundary = multipartBoundary(type)
+  const urlencoded = /^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)
+  if (!urlencoded && !boundary) return null
   try {
-    return !isStrictUtf8Form(await c.req.raw.clone().arrayBuffer())
+    const bytes = new Uint8Array(await c.req.raw.clone().arrayBuffer())
+    if (urlencoded) return isStrictUtf8Form(bytes) ? null : 'badEncoding'
+    const problem = multipartTextProblem(bytes, boundary as string)
+    return problem === 'encoding' ? 'badEncoding' : problem === 'control' ? 'badText' : null
   } catch {
     // An unreadable body is the route's to refuse (413 at the limit, 400 for a broken form).
-    return false
+    return null
   }
 }
 

@@ -1,3 +1,4 @@
+import { storedIdentityKey } from '../auth/identity'
 import { type ChairScopes, can, chairCovers } from '../domain/access'
 import { type Bilingual, label, t } from '../domain/copy'
 import { ageOf, type Intake } from '../domain/intake'
@@ -280,7 +281,12 @@ export async function runCaseCommand(deps: Deps, input: CaseCommandInput): Promi
   // A chair acts as chair only within their region (CHAIR_SCOPES); elsewhere their chair role does not count.
   const inRegion = chairCovers(actor, record.municipality, chairScopesOf(deps.config))
   const effective = inRegion ? actor : { ...actor, roles: actor.roles.filter((role) => role !== 'chair') }
-  const applied = applyCommand(current, input.command, effective, deps.clock())
+  const applied = applyCommand(
+    current,
+    await pseudonymiseLeadKey(deps, input.command),
+    effective,
+    deps.clock(),
+  )
   const commandType =
     typeof input.command === 'object' && input.command !== null && 'type' in input.command
       ? String(input.command.type).slice(0, 40)
@@ -436,3 +442,15 @@ export async function listCaseSummaries(
 }
 
 export { decryptEvent } from './events'
+
+/**
+ * A lead key a chair typed (`assignLead`) as it is stored (issue 14 §4): a Teams or Slack platform id
+ * becomes its keyed pseudonym, like every other stored identity. Anything else passes unchanged (the
+ * lifecycle validates it).
+ */
+async function pseudonymiseLeadKey(deps: Pick<Deps, 'config'>, command: unknown): Promise<unknown> {
+  if (typeof command !== 'object' || command === null) return command
+  const c = command as { type?: unknown; leadKey?: unknown }
+  if (c.type !== 'assignLead' || typeof c.leadKey !== 'string') return command
+  return { ...c, leadKey: await storedIdentityKey(deps.config, c.leadKey.trim()) }
+}

@@ -1,3 +1,4 @@
+import { storedIdentityKey } from '../auth/identity'
 import { amsterdamDay, isoWeekOfDay } from '../domain/calendar'
 import { buildDigest, type Digest, digestKey, snapshotOf } from '../domain/digest'
 import { buildDigestNotice } from '../domain/notices'
@@ -74,8 +75,11 @@ export async function runDigestSchedule(
   const delivered = new Set(await store.listDeliveries(week))
   const jobs: DigestJobInput[] = []
   for (const r of recipients) {
-    if (delivered.has(r.key)) continue
-    const job = { id: digestKey(week, r.key), week, recipient: r.key }
+    // A Teams recipient is named by its pseudonym in the job, its id and the delivery ledger (issue 14
+    // §4); the notifier finds the conversation reference by it.
+    const key = await storedIdentityKey(deps.config, r.key)
+    if (delivered.has(key)) continue
+    const job = { id: digestKey(week, key), week, recipient: key }
     await deps.queue.send({ type: 'digest.send', ...job })
     jobs.push(job)
   }
