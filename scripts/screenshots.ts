@@ -3,24 +3,31 @@
 // Adaptive Cards renderer (`adaptivecards`, dev dependency) in Debian's chromium (playwright-core). The
 // card is the one a new sample case gets (sample-experttafel, routed by the default rules), and the same
 // card with the reroute inputs opened (Action.ShowCard) and with a spoedmelding.
-// Usage: npx tsx scripts/screenshots.ts. The web console's screenshots are made by
-// tests/e2e/console.test.ts (they need the running service). The card's 🚨 needs a colour emoji font:
-// fonts-noto-color-emoji is installed with apt-get when missing, as scripts/pdf-sample-images.ts does
-// for poppler.
+// The web intake (docs/images/web-intake-*.png, linked from README.md): the acceptance walk of
+// tests/e2e/walks.ts (a whole regular intake, the GP path, the urgent path, in Dutch and English, at 390
+// and 1280 px) against its own `npm run dev`, photographed on the way.
+// Usage: npx tsx scripts/screenshots.ts [cards] [web] (both when none is named). Not part of `npm test`.
+// The web console's screenshots are made by tests/e2e/console.test.ts. The card's 🚨 needs a colour
+// emoji font: fonts-noto-color-emoji is installed with apt-get when missing, as
+// scripts/pdf-sample-images.ts does for poppler.
 import { execFileSync, execSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { buildTeamsCaseCard, type TeamsCaseCard } from '../adapters/teams/case-card'
 import type { CaseCardSummary } from '../src/domain/case-card'
 import { parseIntake } from '../src/domain/intake'
 import { route } from '../src/domain/routing'
 import { DEFAULT_RULES } from '../src/domain/rules'
+import { CHROMIUM, launchBrowser } from '../tests/e2e/browser'
+import { freePort, startDevServer } from '../tests/e2e/dev-server'
+import { type PathName, walk } from '../tests/e2e/walks'
 import { loadSample } from '../tests/fixtures/samples'
 
 const out = fileURLToPath(new URL('../docs/images/', import.meta.url))
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const RENDERER = readFileSync(
   createRequire(import.meta.url).resolve('adaptivecards/dist/adaptivecards.min.js'),
   'utf8',
@@ -103,72 +110,142 @@ const HOST_CONFIG = {
   },
 }
 
-async function main(): Promise<void> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-    headless: true,
-  })
-  try {
-    const page = await (
-      await browser.newContext({ viewport: { width: 600, height: 400 }, locale: 'nl-NL' })
-    ).newPage()
-    const shots: { name: string; card: TeamsCaseCard; open?: string }[] = [
-      {
-        name: 'teams-channel-card',
-        card: buildTeamsCaseCard(sampleSummary(), 'nl', { caseUrlBase: 'https://ret.example.org' }),
-      },
-      {
-        name: 'teams-channel-card-reroute',
-        card: buildTeamsCaseCard(sampleSummary(), 'nl', { caseUrlBase: 'https://ret.example.org' }),
-        open: 'Andere route',
-      },
-      {
-        name: 'teams-channel-card-acute',
-        card: buildTeamsCaseCard(
-          sampleSummary({ reference: 'RET-2026-0043', urgency: 'acuut', gates: ['G1'] }),
-          'nl',
-          {
-            caseUrlBase: 'https://ret.example.org',
-          },
-        ),
-      },
-    ]
-    for (const shot of shots) {
-      await page.setContent(PAGE)
-      await page.addScriptTag({ content: RENDERER })
-      const problems = (await page.evaluate(
-        ([card, hostConfig]) => {
-          // The page's globals: the renderer's UMD global and the document (this code runs in chromium).
-          // biome-ignore lint/suspicious/noExplicitAny: the renderer ships no global type declaration
-          const page = globalThis as any
-          const AC = page.AdaptiveCards
-          const adaptive = new AC.AdaptiveCard()
-          adaptive.hostConfig = new AC.HostConfig(hostConfig)
-          // Whatever the renderer could not read (unknown elements or properties) or finds invalid.
-          const errors: unknown[] = []
-          const context = new AC.SerializationContext()
-          adaptive.parse(card, context)
-          for (let i = 0; i < context.eventCount; i++) errors.push(context.getEventAt(i))
-          const rendered = adaptive.render()
-          page.document.getElementById('card').appendChild(rendered)
-          errors.push(...adaptive.validateProperties().validationEvents)
-          return errors
-            .filter(
-              // Teams' people picker (assign a lead): `choices.data` is a Teams extension the generic
-              // renderer does not know, so it sees a choice set without choices.
-              (e) => !JSON.stringify(e).includes('"choices.data"'),
-            )
-            .map((e) => JSON.stringify(e))
+async function cardShots(browser: Browser): Promise<void> {
+  const page = await (
+    await browser.newContext({ viewport: { width: 600, height: 400 }, locale: 'nl-NL' })
+  ).newPage()
+  const shots: { name: string; card: TeamsCaseCard; open?: string }[] = [
+    {
+      name: 'teams-channel-card',
+      card: buildTeamsCaseCard(sampleSummary(), 'nl', { caseUrlBase: 'https://ret.example.org' }),
+    },
+    {
+      name: 'teams-channel-card-reroute',
+      card: buildTeamsCaseCard(sampleSummary(), 'nl', { caseUrlBase: 'https://ret.example.org' }),
+      open: 'Andere route',
+    },
+    {
+      name: 'teams-channel-card-acute',
+      card: buildTeamsCaseCard(
+        sampleSummary({ reference: 'RET-2026-0043', urgency: 'acuut', gates: ['G1'] }),
+        'nl',
+        {
+          caseUrlBase: 'https://ret.example.org',
         },
-        [shot.card, HOST_CONFIG] as const,
-      )) as string[]
-      if (problems.length) throw new Error(`${shot.name}: the renderer reports ${problems.join('; ')}`)
-      if (shot.open) await page.getByRole('button', { name: shot.open, exact: true }).click()
-      writeFileSync(`${out}${shot.name}.json`, `${JSON.stringify(shot.card, null, 2)}\n`)
-      await page.locator('.post').screenshot({ path: `${out}${shot.name}.png` })
-      console.log(`docs/images/${shot.name}.png (from docs/images/${shot.name}.json)`)
+      ),
+    },
+  ]
+  for (const shot of shots) {
+    await page.setContent(PAGE)
+    await page.addScriptTag({ content: RENDERER })
+    const problems = (await page.evaluate(
+      ([card, hostConfig]) => {
+        // The page's globals: the renderer's UMD global and the document (this code runs in chromium).
+        // biome-ignore lint/suspicious/noExplicitAny: the renderer ships no global type declaration
+        const page = globalThis as any
+        const AC = page.AdaptiveCards
+        const adaptive = new AC.AdaptiveCard()
+        adaptive.hostConfig = new AC.HostConfig(hostConfig)
+        // Whatever the renderer could not read (unknown elements or properties) or finds invalid.
+        const errors: unknown[] = []
+        const context = new AC.SerializationContext()
+        adaptive.parse(card, context)
+        for (let i = 0; i < context.eventCount; i++) errors.push(context.getEventAt(i))
+        const rendered = adaptive.render()
+        page.document.getElementById('card').appendChild(rendered)
+        errors.push(...adaptive.validateProperties().validationEvents)
+        return errors
+          .filter(
+            // Teams' people picker (assign a lead): `choices.data` is a Teams extension the generic
+            // renderer does not know, so it sees a choice set without choices.
+            (e) => !JSON.stringify(e).includes('"choices.data"'),
+          )
+          .map((e) => JSON.stringify(e))
+      },
+      [shot.card, HOST_CONFIG] as const,
+    )) as string[]
+    if (problems.length) throw new Error(`${shot.name}: the renderer reports ${problems.join('; ')}`)
+    if (shot.open) await page.getByRole('button', { name: shot.open, exact: true }).click()
+    writeFileSync(`${out}${shot.name}.json`, `${JSON.stringify(shot.card, null, 2)}\n`)
+    await page.locator('.post').screenshot({ path: `${out}${shot.name}.png` })
+    console.log(`docs/images/${shot.name}.png (from docs/images/${shot.name}.json)`)
+  }
+}
+
+/**
+ * The web intake's screenshots: which walk (path, language, width) and which of its pages (as the walk
+ * names them, see tests/e2e/walks.ts) become which image.
+ */
+/** The review is long (every answer): its picture is the suggestion with the reasons per intervention. */
+const PART: Record<string, string> = { 'intake:review:review': '.decision' }
+
+const WEB_SHOTS: { path: PathName; lang: 'nl' | 'en'; width: number; pages: Record<string, string> }[] = [
+  ...[390, 1280].map((width) => ({
+    path: 'regular' as const,
+    lang: 'nl' as const,
+    width,
+    pages: {
+      'intake:step:legal': `web-intake-step-${width}`,
+      'intake:review:review': `web-intake-review-${width}`,
+      done: `web-intake-receipt-${width}`,
+      cases: `web-intake-cases-${width}`,
+    },
+  })),
+  ...[390, 1280].map((width) => ({
+    path: 'urgent' as const,
+    lang: 'nl' as const,
+    width,
+    pages: {
+      'intake:notice:G1': `web-intake-urgent-notice-${width}`,
+      done: `web-intake-urgent-receipt-${width}`,
+    },
+  })),
+  { path: 'gp', lang: 'nl', width: 390, pages: { 'intake:notice:G4': 'web-intake-gp-notice-390' } },
+  {
+    path: 'regular',
+    lang: 'en',
+    width: 1280,
+    pages: { 'intake:review:review': 'web-intake-review-en-1280', done: 'web-intake-receipt-en-1280' },
+  },
+  { path: 'gp', lang: 'en', width: 390, pages: { 'intake:notice:G4': 'web-intake-gp-notice-en-390' } },
+]
+
+async function webShots(browser: Browser): Promise<void> {
+  const persistDir = mkdtempSync(join(tmpdir(), 'ret-screenshots-'))
+  const server = await startDevServer(await freePort(), persistDir)
+  try {
+    for (const shot of WEB_SHOTS) {
+      const context = await browser.newContext({
+        locale: shot.lang === 'nl' ? 'nl-NL' : 'en-GB',
+        viewport: { width: shot.width, height: 844 },
+      })
+      const page = await context.newPage()
+      await walk(page, server.base, {
+        path: shot.path,
+        lang: shot.lang,
+        user: shot.lang === 'nl' ? 'Sanne de Vries' : 'Sam de Vries',
+        onPage: async (name) => {
+          const file = shot.pages[name]
+          if (!file) return
+          const part = PART[name]
+          if (part) await page.locator(part).screenshot({ path: `${out}${file}.png` })
+          else await page.screenshot({ path: `${out}${file}.png`, fullPage: true })
+          console.log(`docs/images/${file}.png`)
+        },
+      })
+      await context.close()
     }
+  } finally {
+    await server.stop()
+    rmSync(persistDir, { recursive: true, force: true })
+  }
+}
+
+async function main(which: string[]): Promise<void> {
+  const browser = await launchBrowser()
+  try {
+    if (which.includes('cards')) await cardShots(browser)
+    if (which.includes('web')) await webShots(browser)
   } finally {
     await browser.close()
   }
@@ -187,6 +264,8 @@ function ensureEmojiFont(): void {
   )
 }
 
+const which = process.argv.slice(2).filter((a) => a === 'cards' || a === 'web')
+const chosen = which.length > 0 ? which : ['cards', 'web']
 execFileSync(CHROMIUM, ['--version'], { stdio: 'ignore' })
-ensureEmojiFont()
-await main()
+if (chosen.includes('cards')) ensureEmojiFont()
+await main(chosen)

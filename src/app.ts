@@ -29,6 +29,8 @@ export type AppVariables = {
     accessJwt: string | undefined
     identity: import('./auth/identity').ReadIdentity | null
   }
+  /** Set with `teamsClaims`: the activity's JSON as read and checked against those claims (size, UTF-8, tenant). */
+  teamsActivity?: { body: unknown; tenantId: string }
 }
 export type AppEnv = { Bindings: Env; Variables: AppVariables }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { parseAdminTokens } from './auth/admin'
+import { DEFAULT_REGION, loadRegion, REGION_IDS, youthCrisisPhoneOf } from './domain/region'
 
 /**
  * Configuration from the Worker's env (vars and secrets), validated once per isolate.
@@ -23,6 +24,16 @@ const list = z
 export const ConfigSchema = z.object({
   DEV_MODE: flag,
   REGION_NAME: z.string().default('Drenthe'),
+  /**
+   * The region pack this deployment runs (templates/regions/<id>/, issue 16): its municipalities, interventions,
+   * routing rules, copy, crisis number, stalled-case limits and holidays. An unknown id stops the Worker.
+   */
+  REGION: z
+    .string()
+    .default(DEFAULT_REGION)
+    .refine((id) => REGION_IDS.includes(id), {
+      error: (issue) => `unknown region "${String(issue.input)}" (known: ${REGION_IDS.join(', ')})`,
+    }),
   /** Bearer token for POST /api/v1/cases (regions filing from their own systems). */
   API_TOKEN: z.string().min(16).optional(),
   /** Comma-separated "kid:base64key" pairs (AES-256-GCM, 32-byte keys); the first is active. */
@@ -114,7 +125,8 @@ export const ConfigSchema = z.object({
   DIGEST_RECIPIENTS: list,
   /**
    * The regional youth crisis service's phone number (e.g. `0592-123456`), repeated with 112 and Veilig Thuis on
-   * the acute-danger notice and on an urgent receipt. Empty: "through your own organisation's crisis procedure".
+   * the acute-danger notice and on an urgent receipt. Empty: the region pack's `youthCrisisPhone`, and without one
+   * "through your own organisation's crisis procedure".
    */
   YOUTH_CRISIS_PHONE: z
     .string()
@@ -128,14 +140,30 @@ export const ConfigSchema = z.object({
 export type Config = z.output<typeof ConfigSchema>
 
 /** Parses the env; throws a readable error naming the setting (shown by `wrangler dev`, never to users). */
-export function loadConfig(env: Record<string, unknown>): Config {
+export function loadConfig(env: object): Config {
+  const cached = parsed.get(env)
+  if (cached) return cached
   const result = ConfigSchema.safeParse(env)
   if (!result.success) {
-    const names = result.error.issues.map((i) => i.path.join('.')).join(', ')
+    const names = result.error.issues
+      .map((i) => (i.path[0] === 'REGION' ? `REGION: ${i.message}` : i.path.join('.')))
+      .join(', ')
     throw new Error(`Invalid configuration: ${names}`)
   }
-  return result.data
+  const config = result.data
+  // The region pack's youth crisis number unless the deployment sets its own.
+  const phone = youthCrisisPhoneOf(config.YOUTH_CRISIS_PHONE, loadRegion(config.REGION).pack)
+  const resolved = phone === config.YOUTH_CRISIS_PHONE ? config : { ...config, YOUTH_CRISIS_PHONE: phone }
+  parsed.set(env, resolved)
+  return resolved
 }
+
+/**
+ * Parsed configurations by bindings object. workerd hands every request of an isolate the same `env`, so the
+ * settings are parsed once per isolate, not on every ack (a parse is ~0.1 ms; a Teams ack used to do three).
+ * Bindings never change within an isolate; a test that needs other settings passes another object.
+ */
+const parsed = new WeakMap<object, Config>()
 
 /**
  * The secrets (`wrangler secret put`) a production deployment needs, by what needs them: `always` for every
@@ -147,15 +175,9 @@ export const REQUIRED_SECRETS = {
   web: ['IDENTITY_HMAC_KEY'],
   api: ['API_TOKEN'],
   slack: ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'],
-  teams: ['TEAMS_APP_PASSWORD'],
+  // Teams identities are stored as keyed pseudonyms (issue 14 §4).
+  teams: ['TEAMS_APP_PASSWORD', 'IDENTITY_HMAC_KEY'],
 } as const satisfies Record<string, readonly (keyof Config)[]>
-
-/**
- * The region packs (templates/regions/<id>/) the Worker itself runs so far. The command line runs every pack
- * (`ret … --region <id>`); the Worker's intake, routing, cards and digest still follow Drenthe, so
- * `npm run deploy` refuses to deploy another region until its pack is wired here (issue 16 §2, `REGION`).
- */
-export const WORKER_REGIONS: readonly string[] = ['drenthe']
 
 /** A surface a region can switch on in its deployment (`always` is not one). */
 export type DeploySurface = Exclude<keyof typeof REQUIRED_SECRETS, 'always'>

@@ -1,3 +1,4 @@
+import { storedIdentityKey } from '../../src/auth/identity'
 import type { Config } from '../../src/config'
 import { parseActorKey } from '../../src/domain/actor-key'
 import type { Lang } from '../../src/domain/enums'
@@ -61,7 +62,7 @@ export interface NotifierTeams {
 }
 
 export interface NotifierDeps {
-  config: Pick<Config, 'SLACK_TEAM_IDS'>
+  config: Pick<Config, 'SLACK_TEAM_IDS'> & Partial<Pick<Config, 'IDENTITY_HMAC_KEY'>>
   clock: Clock
   slack: NotifierSlack
   teams: NotifierTeams
@@ -102,7 +103,14 @@ export function buildNotifier(deps: NotifierDeps): Notifier {
     return { status: 'sent' }
   }
 
-  async function sendTeams(key: string, notice: Notice, options: NotifyOptions): Promise<NotifyResult> {
+  async function sendTeams(
+    configured: string,
+    notice: Notice,
+    options: NotifyOptions,
+  ): Promise<NotifyResult> {
+    // Conversation references are kept under the pseudonymised key (issue 14 §4); a key from the
+    // configuration (a digest recipient) may still name the Entra object id.
+    const key = await storedIdentityKey(deps.config, configured)
     if (options.sendKey && (await teams.store.getSentCard(options.sendKey))) return { status: 'already_sent' }
     const conversation = await teams.store.getConversation(key)
     if (!conversation) {

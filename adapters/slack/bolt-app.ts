@@ -15,7 +15,9 @@ import {
   parseTriageButton,
   TRIAGE_CALLBACK_PREFIX,
 } from './cards'
+import { FOLLOW_UP_ACTION_ID, FOLLOW_UP_CALLBACK_ID, parseFollowUpRef } from './follow-up'
 import { buildSlackDeps, type SlackDeps } from './handlers/deps'
+import { runSlackFollowUpClick, runSlackFollowUpSubmit } from './handlers/follow-up'
 import {
   runSlackAnswerClick,
   runSlackAnswerSubmit,
@@ -259,6 +261,25 @@ function buildApp(config: Config): { app: App; receiver: WorkerReceiver } {
     })
   })
 
+  // "Nazorgvragen beantwoorden" under the follow-up question (issue 15 §1).
+  app.action(FOLLOW_UP_ACTION_ID, async ({ body, action, ack, client, context }) => {
+    await ack()
+    const payload = body as unknown as BlockActionsPayload
+    const ref = parseFollowUpRef((action as { value?: string }).value)
+    if (!ref) return
+    const scope = scopeOf(context)
+    const deps = scope.deps()
+    if (!(await claimSlackDelivery(deps, `action:${payload.trigger_id}:${FOLLOW_UP_ACTION_ID}`))) return
+    await runSlackFollowUpClick(deps, slackOf(scope, deps, client), {
+      teamId: teamOf(payload),
+      userId: payload.user.id,
+      channelId: payload.channel?.id ?? null,
+      triggerId: payload.trigger_id,
+      ref,
+      requestId: scope.requestId,
+    })
+  })
+
   // The case card's buttons in the chairs' channel.
   app.action(
     new RegExp(`^${escapeRegExp(ACTION_PREFIX)}`),
@@ -302,6 +323,17 @@ function buildApp(config: Config): { app: App; receiver: WorkerReceiver } {
   app.view(ANSWER_CALLBACK_ID, async ({ body, ack, client, context }) => {
     await answerSubmission(body, ack, context, async (payload, deps, scope) => ({
       response: await runSlackAnswerSubmit(deps, slackOf(scope, deps, client), {
+        teamId: teamOf(payload),
+        userId: payload.user.id,
+        view: payload.view,
+        requestId: scope.requestId,
+      }),
+    }))
+  })
+
+  app.view(FOLLOW_UP_CALLBACK_ID, async ({ body, ack, context }) => {
+    await answerSubmission(body, ack, context, async (payload, deps, scope) => ({
+      response: await runSlackFollowUpSubmit(deps, {
         teamId: teamOf(payload),
         userId: payload.user.id,
         view: payload.view,

@@ -2,6 +2,7 @@ import { buildCaseSummary } from '../../src/domain/case-card'
 import { t } from '../../src/domain/copy'
 import type { Lang } from '../../src/domain/enums'
 import { buildErasedNotice } from '../../src/domain/notices'
+import { regionOf } from '../../src/domain/region'
 import { logger } from '../../src/logger'
 import type { CaseChannel } from '../../src/ports/case-channel'
 import type { CaseRecord, CaseStore } from '../../src/ports/case-store'
@@ -26,6 +27,8 @@ export interface CardCore {
   store: CaseStore
   cipher: Cipher
   clock: Clock
+  /** The deployment's region (`REGION`): the interventions a reroute offers. */
+  config?: { REGION?: string }
 }
 
 /** The Slack side: the Web API, where cards are, the triage channel and its language. */
@@ -44,7 +47,7 @@ type SlackDeps = CardSlack
 async function loadCardSummary(deps: Deps, record: CaseRecord) {
   const routing = (await deps.store.listRouting(record.id)).at(-1)?.decision ?? null
   const { id: _id, intakeEnc: _intake, pseudonymEnc: _pseudonym, ...state } = record
-  return buildCaseSummary(state, routing)
+  return buildCaseSummary(state, routing, regionOf(deps.config ?? {}).interventions)
 }
 
 /** A claimed post that never finished may be taken over after this long. */

@@ -12,6 +12,7 @@ import { z } from 'zod'
 import { parseActorKey } from '../../src/domain/actor-key'
 import { ACTION_COMMANDS, cardActions, currentIntervention } from '../../src/domain/case-card'
 import { label, t } from '../../src/domain/copy'
+import { DECLINE_DESTINATIONS } from '../../src/domain/decline'
 import { INTERVENTIONS, type Intervention, type Lang } from '../../src/domain/enums'
 import type { CaseCommandInput, CaseEvent } from '../../src/domain/lifecycle'
 import { readViewState, type SlackView } from './payloads'
@@ -207,7 +208,7 @@ export function buildCaseCard(summary: CaseCardSummary, lang: Lang): SlackMessag
   if (missing.length > 0) flagLines.push(`*${t(lang, 'slack.card.missing')}:* ${missing.join(', ')}`)
   blocks.push({ type: 'section', block_id: 'ret:case:flags', text: mrkdwn(flagLines.join('\n')) })
 
-  const actions = cardActions(summary.status)
+  const actions = cardActions(summary.status, summary.offered)
   if (actions.length > 0) {
     blocks.push({
       type: 'actions',
@@ -280,7 +281,9 @@ export function buildTriageModal(action: ModalAction, summary: CaseCardSummary, 
 
   switch (action) {
     case 'reroute': {
-      const options = INTERVENTIONS.filter((i) => i !== intervention).map((i) => interventionOption(i, lang))
+      const options = (summary.offered ?? INTERVENTIONS)
+        .filter((i) => i !== intervention)
+        .map((i) => interventionOption(i, lang))
       const suggested =
         summary.suggested !== intervention
           ? summary.suggested
@@ -321,10 +324,17 @@ export function buildTriageModal(action: ModalAction, summary: CaseCardSummary, 
     case 'record_outcome':
       blocks.push(input('summary', key('summary'), textInput(TRIAGE_TEXT.summary), false, hint))
       break
-    case 'decline':
+    case 'decline': {
+      // Where to instead from the closed list (issue 15 §3); the chair's own words are an optional extra.
+      const options = DECLINE_DESTINATIONS.map((d) => ({
+        text: plain(t(lang, `monitoring.destinations.${d}`), MAX.option),
+        value: d,
+      }))
       blocks.push(input('reason', key('reason'), textInput(TRIAGE_TEXT.reason), false, hint))
-      blocks.push(input('where', key('where'), textInput(TRIAGE_TEXT.where), false, hint))
+      blocks.push(input('destination', key('destination'), { type: 'static_select', options }))
+      blocks.push(input('where', key('where'), textInput(TRIAGE_TEXT.where), true, hint))
       break
+    }
     case 'reopen':
       blocks.push(input('reason', key('reason'), textInput(TRIAGE_TEXT.reason), false, hint))
       break
@@ -434,8 +444,17 @@ export function parseTriageSubmission(view: SlackView, teamId: string, now: Date
       return done({ type: 'recordOutcome', advice: text('summary', TRIAGE_TEXT.summary) })
     case 'decline': {
       const reason = text('reason', TRIAGE_TEXT.reason)
-      const alternative = text('where', TRIAGE_TEXT.where)
-      return done({ type: 'decline', reason, alternative })
+      const destination = z.enum(DECLINE_DESTINATIONS).safeParse(state.destination)
+      if (!destination.success) errors.destination = t(lang, 'slack.error.chooseDestination')
+      const where = typeof state.where === 'string' ? state.where.trim() : ''
+      if (where.length > TRIAGE_TEXT.where)
+        errors.where = t(lang, 'slack.error.tooLong', { max: TRIAGE_TEXT.where })
+      return done({
+        type: 'decline',
+        reason,
+        destination: destination.success ? destination.data : 'other',
+        alternative: where || null,
+      })
     }
     case 'reopen':
       return done({ type: 'reopen', reason: text('reason', TRIAGE_TEXT.reason) })
@@ -483,7 +502,7 @@ const THREAD_KEYS: Record<CaseEvent['type'], string> = {
   schedule: 'scheduled',
   recordOutcome: 'advised',
   recordFollowUp: 'changed',
-  answerFollowUp: 'changed',
+  answerFollowUp: 'follow_up_answered',
   close: 'closed',
   decline: 'declined',
   withdraw: 'withdrawn',

@@ -1,7 +1,7 @@
 import type { Button, InputBlock, InputBlockElement, MrkdwnElement } from '@slack/types'
 import { z } from 'zod'
 import { t } from '../../src/domain/copy'
-import { keepPhonesTogether } from '../../src/domain/crisis'
+import { linkPhones } from '../../src/domain/crisis'
 import { eventFromAction } from '../../src/domain/dialogue'
 import type { DialogueEvent, FieldView, ScreenView } from '../../src/domain/dialogue-types'
 import type { Lang } from '../../src/domain/enums'
@@ -162,6 +162,14 @@ function fieldBlocks(field: FieldView, lang: Lang): SlackBlock[] {
   return blocks
 }
 
+/**
+ * A mrkdwn text with every phone number as a `tel:` link, its dashes and spaces non-breaking:
+ * `<tel:08002000|0800‑2000>` — one tap, one line (issue 13 §2; docs/slack.md says what Slack does with it).
+ */
+export function phoneLinks(text: string): string {
+  return linkPhones(text, (shown, tel) => `<${tel}|${shown}>`)
+}
+
 const TONE_ICON = { danger: ':rotating_light:', warning: ':warning:', info: ':information_source:' } as const
 
 /**
@@ -178,9 +186,7 @@ export function buildIntakeModal(screen: ScreenView): SlackModalView {
   for (const notice of screen.notices) {
     blocks.push({
       type: 'section',
-      text: mrkdwn(
-        keepPhonesTogether(`${TONE_ICON[notice.tone]} *${notice.title}*\n${notice.body.join('\n')}`),
-      ),
+      text: mrkdwn(phoneLinks(`${TONE_ICON[notice.tone]} *${notice.title}*\n${notice.body.join('\n')}`)),
     })
   }
   const fieldNames = new Set(screen.fields.map((f) => f.name))

@@ -18,6 +18,7 @@ import type { ChartBreakdown } from '../../src/domain/digest-render'
 import { INTERVENTIONS, type Intervention, type Lang } from '../../src/domain/enums'
 import type { Notice, StatusNotice } from '../../src/domain/notices'
 import { buildQuestionMessage, escapeMrkdwn, slackDate } from './cards'
+import { buildFollowUpMessage } from './follow-up'
 import type { SlackBlock } from './types'
 
 /**
@@ -62,6 +63,8 @@ export function renderSlackNotice(
         },
         lang,
       )
+    case 'followUp':
+      return buildFollowUpMessage(notice.reference, notice.number, lang)
     case 'reminder':
     case 'dead-letter':
       return { text: notice.text[lang] }

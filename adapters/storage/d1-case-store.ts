@@ -1,3 +1,4 @@
+import { declineDestinationOf } from '../../src/domain/decline'
 import type { Intervention, Municipality, Urgency } from '../../src/domain/enums'
 import { parseStoredFollowUp } from '../../src/domain/follow-up'
 import type { AgeBand, CaseState, CaseStatus } from '../../src/domain/lifecycle'
@@ -41,6 +42,8 @@ interface CaseRow {
   closed_at: string | null
   /** The follow-up answers as JSON (migration 0100); absent in rows read without the column. */
   follow_up_json?: string | null
+  /** Where a declined case was sent instead (migration 0130); absent in rows read without the column. */
+  decline_destination?: string | null
   version: number
   intake_enc: string
   pseudonym_enc: string | null
@@ -79,7 +82,7 @@ interface AuditRow {
 const DIGEST_COLUMNS = `id, reference, status, suggested_intervention, chosen_intervention, municipality,
   age_band, urgency, flags_json, consultation, referrer_key, lead_key, created_at, status_since,
   submitted_at, triaged_at, scheduled_for, advised_at, follow_up_done_at, closed_at, version, pseudonym_enc,
-  follow_up_json`
+  follow_up_json, decline_destination`
 
 function toState(row: Omit<CaseRow, 'intake_enc'>): CaseState {
   return {
@@ -103,6 +106,7 @@ function toState(row: Omit<CaseRow, 'intake_enc'>): CaseState {
     followUpDoneAt: row.follow_up_done_at,
     closedAt: row.closed_at,
     followUp: parseStoredFollowUp(row.follow_up_json ?? null),
+    declinedTo: row.decline_destination ? declineDestinationOf(row.decline_destination) : null,
     version: row.version,
   }
 }
@@ -315,7 +319,7 @@ export class D1CaseStore implements CaseStore {
             `UPDATE cases SET status = ?3, chosen_intervention = ?4, lead_key = ?5, status_since = ?6,
                submitted_at = ?7, triaged_at = ?8, scheduled_for = ?9, advised_at = ?10,
                follow_up_done_at = ?11, closed_at = ?12, flags_json = ?13, urgency = ?14,
-               follow_up_json = ?15, version = version + 1
+               follow_up_json = ?15, decline_destination = ?16, version = version + 1
              WHERE id = ?1 AND version = ?2`,
           )
           .bind(
@@ -334,6 +338,7 @@ export class D1CaseStore implements CaseStore {
             JSON.stringify(next.flags),
             next.urgency,
             next.followUp ? JSON.stringify(next.followUp) : null,
+            next.declinedTo ?? null,
           ),
         this.insertEvent(id, expectedVersion + 1, event),
       ])

@@ -133,7 +133,8 @@ export class D1DigestStore implements DigestStore {
     const { results } = await this.db
       .prepare(
         `SELECT reference, status_since, COUNT(*) AS n FROM reminders_sent
-         WHERE rule = 'info_overdue' AND state = 'sent' GROUP BY reference, status_since`,
+         WHERE rule IN ('info_overdue', 'follow_up_overdue') AND state = 'sent'
+         GROUP BY reference, status_since`,
       )
       .all<{ reference: string; status_since: string; n: number }>()
     const out = new Map<string, { statusSince: string; sent: number }[]>()

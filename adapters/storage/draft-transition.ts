@@ -1,8 +1,8 @@
 import { newDraft, step } from '../../src/domain/dialogue'
 import type { DialogueEvent, DraftState, StepResult } from '../../src/domain/dialogue-types'
 import type { Lang } from '../../src/domain/enums'
-import { DEFAULT_RULES } from '../../src/domain/rules'
-import { DEFAULT_SCRIPT } from '../../src/domain/script'
+import { DEFAULT_RULES, type RuleSet } from '../../src/domain/rules'
+import { DEFAULT_SCRIPT, type IntakeScript } from '../../src/domain/script'
 import { type DraftStore, passesGuard } from '../../src/ports/draft-store'
 
 /** What a draft transition asks the store to do with the stored draft. */
@@ -15,23 +15,25 @@ const ENDED = new Set(['submitted', 'cancelled'])
  * - No draft yet, or `start` after a submitted/cancelled one: a new draft (new id) is begun first.
  * - A cancelled draft is erased (no personal data kept for a referral nobody sends).
  * - A submitted draft keeps only its reference (and whether it was urgent): the case holds the answers from then on.
+ * `region`: the script and routing rules of the deployment's region pack (default: Drenthe's, the shared ones).
  */
 export function buildDraftTransition(
   current: DraftState | null,
   event: DialogueEvent,
   now: Date,
   newDraftId: () => string,
+  region: { script: IntakeScript; rules: RuleSet } = { script: DEFAULT_SCRIPT, rules: DEFAULT_RULES },
 ): { result: StepResult; write: DraftWrite } {
   const fresh = current === null || (event.type === 'start' && ENDED.has(current.phase))
   if (fresh) {
     const lang: Lang =
       (event.type === 'start' || event.type === 'setLang' ? event.lang : undefined) ?? current?.lang ?? 'nl'
-    const begun = newDraft(newDraftId(), lang, now, DEFAULT_SCRIPT)
+    const begun = newDraft(newDraftId(), lang, now, region.script)
     if (event.type === 'start') return { result: { state: begun, effects: [], errors: [] }, write: 'put' }
-    const result = step(begun, event, DEFAULT_SCRIPT, now, DEFAULT_RULES)
+    const result = step(begun, event, region.script, now, region.rules)
     return { result, write: result.state.phase === 'cancelled' ? 'delete' : 'put' }
   }
-  const result = step(current, event, DEFAULT_SCRIPT, now, DEFAULT_RULES)
+  const result = step(current, event, region.script, now, region.rules)
   if (result.state === current) return { result, write: 'none' }
   if (result.state.phase === 'cancelled') return { result, write: 'delete' }
   if (result.state.phase === 'submitted') {

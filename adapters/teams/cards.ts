@@ -1,5 +1,5 @@
 import { interventionName, label, t } from '../../src/domain/copy'
-import { keepPhonesTogether, noticeLine, type ReceiptText, receiptText } from '../../src/domain/crisis'
+import { linkPhones, noticeLine, type ReceiptText, receiptText } from '../../src/domain/crisis'
 import { eventFromAction } from '../../src/domain/dialogue'
 import type {
   ActionView,
@@ -9,6 +9,7 @@ import type {
   ScreenView,
 } from '../../src/domain/dialogue-types'
 import type { Intervention, Lang, Urgency } from '../../src/domain/enums'
+import { FOLLOW_UP_INPUTS } from '../../src/domain/follow-up'
 import { buildReviewSuggestion } from '../../src/domain/review-groups'
 import type { TeamsCommand } from './activity'
 import type {
@@ -73,6 +74,15 @@ export function escapeCardMarkdown(value: string): string {
     .replace(/^(\s*\d+)\.(?=\s)/gm, '$1\\.')
 }
 
+/**
+ * A line of copy with every phone number as a Markdown `tel:` link, its dashes and spaces non-breaking:
+ * `[0800‑2000](tel:08002000)` — one tap, one line (issue 13 §2). Adaptive Card TextBlocks render Markdown
+ * links; docs/teams.md says which Teams clients open `tel:` from them.
+ */
+export function phoneLinks(line: string): string {
+  return linkPhones(line, (shown, tel) => `[${shown}](${tel})`)
+}
+
 function heading(value: string): TextBlock {
   return text(value, { style: 'heading', size: 'large', weight: 'bolder' })
 }
@@ -103,8 +113,8 @@ function noticeBlock(notice: NoticeView): Container {
     style: TONE[notice.tone],
     bleed: false,
     items: [
-      text(notice.title, { weight: 'bolder' }),
-      ...notice.body.map((line) => text(keepPhonesTogether(line))),
+      text(phoneLinks(notice.title), { weight: 'bolder' }),
+      ...notice.body.map((line) => text(phoneLinks(line))),
     ],
   }
 }
@@ -442,7 +452,7 @@ export function buildHelpCard(lang: Lang): AdaptiveCard {
       {
         type: 'Container',
         style: 'attention',
-        items: [text(t(lang, 'teams.help.crisis'), { weight: 'bolder' })],
+        items: [text(phoneLinks(t(lang, 'teams.help.crisis')), { weight: 'bolder' })],
       },
     ],
     [
@@ -549,10 +559,10 @@ export function buildUploadLinkCard(
 
 /**
  * What happens next after a submit (a call back now for a spoedmelding, never "within 3 working days") and,
- * for an urgent report, 112, Veilig Thuis and the crisis service; numbers kept on one line.
+ * for an urgent report, 112, Veilig Thuis and the crisis service; numbers as `tel:` links kept on one line.
  */
 function receiptBlocks(lang: Lang, receipt: ReceiptText): CardElement[] {
-  const next = text(keepPhonesTogether(receipt.next), {
+  const next = text(phoneLinks(receipt.next), {
     weight: receipt.crisis.length ? 'bolder' : 'default',
   })
   if (receipt.crisis.length === 0) return [next]
@@ -564,7 +574,7 @@ function receiptBlocks(lang: Lang, receipt: ReceiptText): CardElement[] {
       style: 'attention',
       items: [
         text(t(lang, 'dialogue.receipt.crisisTitle'), { weight: 'bolder' }),
-        ...receipt.crisis.map((line) => text(keepPhonesTogether(line))),
+        ...receipt.crisis.map((line) => text(phoneLinks(line))),
       ],
     },
   ]
@@ -586,7 +596,7 @@ export function buildCrisisStopCard(lang: Lang, phone = ''): AdaptiveCard {
         items: [
           text(t(lang, 'dialogue.notices.G1.title'), { weight: 'bolder' }),
           ...(['call112', 'veiligThuis', 'crisis', 'notAReport'] as const).map((k) =>
-            text(keepPhonesTogether(noticeLine(lang, `dialogue.notices.G1.${k}`, {}, phone))),
+            text(phoneLinks(noticeLine(lang, `dialogue.notices.G1.${k}`, {}, phone))),
           ),
         ],
       },
@@ -762,6 +772,8 @@ export type CardSubmit =
   | { kind: 'answer'; reference: string; questionId: string; answer: string }
   /** "Upload analysis" on a receipt or reminder: issue an upload link for this case. */
   | { kind: 'upload'; reference: string }
+  /** The follow-up card's answers (issue 15 §1): the inputs as typed, checked by the domain. */
+  | { kind: 'followUp'; reference: string; values: Record<string, string> }
 
 const RESERVED = new Set([
   'action',
@@ -809,6 +821,16 @@ export function parseCardSubmit(activity: { value?: unknown }): CardSubmit | nul
     if (rest === 'new' || rest === 'resume' || rest === 'list' || rest === 'help' || rest === 'stop')
       return { kind: 'command', command: { type: rest } }
     return null
+  }
+  if (action === 'followUp') {
+    const reference = str(v.reference)
+    if (!reference) return null
+    const values: Record<string, string> = {}
+    for (const name of FOLLOW_UP_INPUTS) {
+      const typed = str(v[name])
+      if (typed !== undefined) values[name] = typed
+    }
+    return { kind: 'followUp', reference, values }
   }
   if (action === 'answer') {
     const reference = str(v.reference)

@@ -13,6 +13,7 @@ import {
   type TriageAction,
 } from '../../src/domain/case-card'
 import { label, t } from '../../src/domain/copy'
+import { DECLINE_DESTINATIONS } from '../../src/domain/decline'
 import { INTERVENTIONS, type Intervention, type Lang } from '../../src/domain/enums'
 import type { CaseCommandInput, CaseEvent } from '../../src/domain/lifecycle'
 import { formatLocalTime } from '../../src/domain/local-time'
@@ -133,10 +134,12 @@ function actionInputs(action: ModalAction, summary: CaseCardSummary, lang: Lang)
   const items: Json[] = [text(key('intro'))]
   switch (action) {
     case 'reroute': {
-      const choices = INTERVENTIONS.filter((i) => i !== intervention).map((i) => ({
-        title: label(lang, 'intervention', i),
-        value: i,
-      }))
+      const choices = (summary.offered ?? INTERVENTIONS)
+        .filter((i) => i !== intervention)
+        .map((i) => ({
+          title: label(lang, 'intervention', i),
+          value: i,
+        }))
       items.push(input('Input.ChoiceSet', 'intervention', key('intervention'), { choices, style: 'compact' }))
       items.push(textInput('reason', key('reason'), TEAMS_TRIAGE_TEXT.reason), hint)
       break
@@ -171,10 +174,17 @@ function actionInputs(action: ModalAction, summary: CaseCardSummary, lang: Lang)
     case 'record_outcome':
       items.push(textInput('summary', key('summary'), TEAMS_TRIAGE_TEXT.summary), hint)
       break
-    case 'decline':
+    case 'decline': {
+      // Where to instead from the closed list (issue 15 §3); the chair's own words are an optional extra.
+      const choices = DECLINE_DESTINATIONS.map((d) => ({
+        title: t(lang, `monitoring.destinations.${d}`),
+        value: d,
+      }))
       items.push(textInput('reason', key('reason'), TEAMS_TRIAGE_TEXT.reason))
-      items.push(textInput('where', key('where'), TEAMS_TRIAGE_TEXT.where), hint)
+      items.push(input('Input.ChoiceSet', 'destination', key('destination'), { choices, style: 'compact' }))
+      items.push({ ...textInput('where', key('where'), TEAMS_TRIAGE_TEXT.where), isRequired: false }, hint)
       break
+    }
     case 'reopen':
       items.push(textInput('reason', key('reason'), TEAMS_TRIAGE_TEXT.reason), hint)
       break
@@ -294,7 +304,10 @@ export function buildTeamsCaseCard(
   )
 
   const card: TeamsCaseCard = { type: 'AdaptiveCard', version: '1.4', body }
-  const actions = options.actions === false ? [] : cardActions(summary.status).filter((a) => a !== 'details')
+  const actions =
+    options.actions === false
+      ? []
+      : cardActions(summary.status, summary.offered).filter((a) => a !== 'details')
   const buttons = actions.map((a) => cardButton(a, summary, lang))
   if (options.caseUrlBase && options.actions !== false) {
     buttons.push({
@@ -478,8 +491,17 @@ export function parseTriageCommand(
       return done({ type: 'recordOutcome', advice: freeText('summary', TEAMS_TRIAGE_TEXT.summary) })
     case 'decline': {
       const reason = freeText('reason', TEAMS_TRIAGE_TEXT.reason)
-      const alternative = freeText('where', TEAMS_TRIAGE_TEXT.where)
-      return done({ type: 'decline', reason, alternative })
+      const destination = z.enum(DECLINE_DESTINATIONS).safeParse(field('destination'))
+      if (!destination.success) errors.push(t(lang, 'slack.error.chooseDestination'))
+      const where = field('where')
+      if (where.length > TEAMS_TRIAGE_TEXT.where)
+        errors.push(t(lang, 'slack.error.tooLong', { max: TEAMS_TRIAGE_TEXT.where }))
+      return done({
+        type: 'decline',
+        reason,
+        destination: destination.success ? destination.data : 'other',
+        alternative: where || null,
+      })
     }
     case 'reopen':
       return done({ type: 'reopen', reason: freeText('reason', TEAMS_TRIAGE_TEXT.reason) })
@@ -496,7 +518,7 @@ const THREAD_KEYS: Record<CaseEvent['type'], string> = {
   schedule: 'scheduled',
   recordOutcome: 'advised',
   recordFollowUp: 'changed',
-  answerFollowUp: 'changed',
+  answerFollowUp: 'follow_up_answered',
   close: 'closed',
   decline: 'declined',
   withdraw: 'withdrawn',

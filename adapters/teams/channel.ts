@@ -1,6 +1,7 @@
 import { buildCaseSummary, type CaseCardSummary } from '../../src/domain/case-card'
 import type { Lang } from '../../src/domain/enums'
 import type { CaseEvent } from '../../src/domain/lifecycle'
+import { regionOf } from '../../src/domain/region'
 import { logger } from '../../src/logger'
 import type { CaseChannel } from '../../src/ports/case-channel'
 import type { CaseRecord, CaseStore, StoredEvent } from '../../src/ports/case-store'
@@ -32,6 +33,8 @@ export interface TeamsChannelCore {
   store: CaseStore
   cipher: Cipher
   clock: Clock
+  /** The deployment's region (`REGION`): the interventions a reroute offers. */
+  config?: { REGION?: string }
 }
 
 /** The Teams side: the connector, where cards are, the channel and its language. */
@@ -65,12 +68,12 @@ export function threadOf(conversationId: string, activityId: string): string {
 
 /** The card summary of a case: its state and its latest routing decision (no personal data). */
 export async function loadTeamsCardSummary(
-  core: Pick<TeamsChannelCore, 'store'>,
+  core: Pick<TeamsChannelCore, 'store' | 'config'>,
   record: CaseRecord,
 ): Promise<CaseCardSummary> {
   const routing = (await core.store.listRouting(record.id)).at(-1)?.decision ?? null
   const { id: _id, intakeEnc: _intake, pseudonymEnc: _pseudonym, ...state } = record
-  return buildCaseSummary(state, routing)
+  return buildCaseSummary(state, routing, regionOf(core.config ?? {}).interventions)
 }
 
 async function decryptEvent(core: TeamsChannelCore, stored: StoredEvent): Promise<CaseEvent> {

@@ -1,3 +1,5 @@
+import { platformUserId } from '../../src/auth/identity'
+import { actorKeyUser } from '../../src/domain/actor-key'
 import { t } from '../../src/domain/copy'
 import type { DialogueEvent, DraftState, ScreenView } from '../../src/domain/dialogue-types'
 import type { Lang } from '../../src/domain/enums'
@@ -8,6 +10,8 @@ import { type ApplyGuard, type DraftStore, draftKey } from '../../src/ports/draf
 import { listMyCases, runCaseCommand } from '../../src/services/cases'
 import type { Deps } from '../../src/services/deps'
 import { runDialogueEvent, runLoadDialogue } from '../../src/services/dialogue'
+import { runFollowUpAnswer } from '../../src/services/follow-up'
+import { adoptLegacyIdentity } from '../../src/services/identities'
 import { issueAnalysisUploadLink } from '../../src/services/links'
 import { type Activity, isPersonal, langOfLocale, parseCommand, type TeamsCommand } from './activity'
 import type { AdaptiveCard } from './card-schema'
@@ -22,6 +26,7 @@ import {
   type CardSubmit,
   parseCardSubmit,
 } from './cards'
+import { buildFollowUpCard } from './follow-up'
 import type { ConversationRef } from './store'
 
 /**
@@ -83,8 +88,21 @@ function isOpen(state: DraftState | null): state is DraftState {
 }
 
 /** The user key of a Teams user: the same shape as draft keys and case referrer keys. */
-export function teamsUserKey(tenantId: string, aadObjectId: string): string {
-  return draftKey({ surface: 'teams', tenant: tenantId, userId: aadObjectId })
+export function teamsUserKey(tenantId: string, userId: string): string {
+  return draftKey({ surface: 'teams', tenant: tenantId, userId })
+}
+
+/**
+ * The stored user key of a Teams user (issue 14 §4): `teams:<tenant>:p_<pseudonym>` of the Entra object
+ * id with `IDENTITY_HMAC_KEY` (the object id itself only without the key, a local setup). Drafts, cases,
+ * events, audit rows, file links and the conversation reference all use it.
+ */
+export async function storedTeamsUserKey(
+  config: { IDENTITY_HMAC_KEY?: string | undefined },
+  tenantId: string,
+  aadObjectId: string,
+): Promise<string> {
+  return teamsUserKey(tenantId, await platformUserId(config, 'teams', tenantId, aadObjectId))
 }
 
 /** Cards answering a pressed button replace that card; everything else is a new message. */
@@ -138,12 +156,15 @@ export async function runTeamsActivity(ctx: TeamsTurnDeps, input: TeamsTurnInput
     }
   }
 
-  const userKey = teamsUserKey(tenantId, aad)
+  const userKey = await storedTeamsUserKey(ctx.deps.config, tenantId, aad)
+  // Cases filed before pseudonyms name the object id: they move to the pseudonym at this contact.
+  await adoptLegacyIdentity(ctx.deps.store, teamsUserKey(tenantId, aad), userKey)
   // Mutable: a language command changes it, and the caller stores the result once, after the turn.
   const conversation: ConversationRef = {
     userKey,
     tenantId,
-    userId: activity.from.id,
+    // Not kept (issue 14 §4): a proactive message needs the conversation and the service URL only.
+    userId: '',
     botId: activity.recipient?.id ?? '',
     conversationId: activity.conversation.id,
     serviceUrl: activity.serviceUrl,
@@ -174,12 +195,12 @@ async function runTurn(
   installed: boolean,
 ): Promise<TeamsReply[]> {
   const { activity, tenantId } = input
-  const aad = activity.from.aadObjectId ?? ''
   const userKey = conversation.userKey
   const actor: Actor = {
     surface: 'teams',
     tenant: tenantId,
-    userId: aad,
+    // The pseudonym (or, without IDENTITY_HMAC_KEY, the Entra object id): what every stored key holds.
+    userId: actorKeyUser(userKey),
     name: activity.from.name ?? '',
     roles: ['referrer'],
     lang: conversation.lang,
@@ -237,6 +258,7 @@ async function runSubmit(turn: Turn, submit: CardSubmit): Promise<TeamsReply[]> 
   if (submit.kind === 'command') return runCommand(turn, submit.command)
   if (submit.kind === 'answer') return runAnswer(turn, submit)
   if (submit.kind === 'upload') return [{ kind: 'send', card: await runUploadLink(turn, submit.reference) }]
+  if (submit.kind === 'followUp') return runFollowUp(turn, submit)
 
   const event = submit.event
   // The button's draft must be open and at the card's version; the draft's object checks both in the
@@ -355,6 +377,36 @@ async function runAnswer(turn: Turn, submit: Extract<CardSubmit, { kind: 'answer
       true,
     ),
   ]
+}
+
+/**
+ * The follow-up card's answers (issue 15 §1), through the one follow-up use case (src/services/follow-up.ts):
+ * the card is replaced in place — by the same card with the errors under the fields and the values as
+ * chosen, or by a short confirmation (the answers do not stay in the chat), or by a refusal for anyone but
+ * the case's referrer and for a question that is no longer open.
+ */
+async function runFollowUp(
+  turn: Turn,
+  submit: Extract<CardSubmit, { kind: 'followUp' }>,
+): Promise<TeamsReply[]> {
+  const { ctx, activity, actor, lang } = turn
+  const { reference } = submit
+  const result = await runFollowUpAnswer(ctx.deps, {
+    reference,
+    actor,
+    raw: submit.values,
+    ...(turn.requestId ? { requestId: turn.requestId } : {}),
+  })
+  if (result.ok)
+    return [
+      reply(activity, buildMessageCard(lang, t(lang, 'lifecycle.followUp.answered', { reference })), true),
+    ]
+  if (result.code === 'invalid') {
+    const card = buildFollowUpCard({ lang, reference, errors: result.errors, values: result.values })
+    return [reply(activity, card, true)]
+  }
+  const key = result.code === 'refused' ? 'lifecycle.followUp.refused' : 'lifecycle.followUp.closed'
+  return [reply(activity, buildMessageCard(lang, t(lang, key, { reference }), ['list']), true)]
 }
 
 /**

@@ -26,6 +26,7 @@ import {
   buildStatusCard,
   escapeCardMarkdown,
 } from './cards'
+import { buildFollowUpCard } from './follow-up'
 
 /**
  * Adaptive Cards for the neutral notices (src/domain/notices.ts): the referrer's receipt, status,
@@ -70,6 +71,8 @@ export function renderTeamsNotice(notice: Notice, lang: Lang): AdaptiveCard | nu
         questionId: String(notice.version),
         question: notice.question,
       })
+    case 'followUp':
+      return buildFollowUpCard({ lang, reference: notice.reference, number: notice.number })
     case 'reminder':
       if (notice.topic === 'draft' || notice.topic === 'info' || notice.topic === 'analysis')
         return buildReminderCard({

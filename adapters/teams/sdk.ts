@@ -21,7 +21,7 @@ import { buildCardActivity, buildHelpCard, buildMessageCard } from './cards'
 import { parseTriageInvoke, TRIAGE_VERB_PREFIX } from './case-card'
 import type { TeamsChannelSide } from './channel'
 import { ConnectorError, fetchInterceptor, quietLogger, type TeamsConnector } from './connector'
-import { runTeamsActivity, type TeamsReply, type TeamsTurnDeps, teamsUserKey } from './intake'
+import { runTeamsActivity, storedTeamsUserKey, type TeamsReply, type TeamsTurnDeps } from './intake'
 import type { D1TeamsStore } from './store'
 import { runTeamsTriage } from './triage'
 
@@ -239,7 +239,8 @@ async function runTurn(activity: Activity, replyActivity: Activity = activity): 
   const now = scope.turn.deps.clock()
   const claimKey = activity.id ? `${tenantId}:${activity.conversation.id}:${activity.id}` : null
   const aad = activity.from.aadObjectId
-  const userKey = aad && isPersonal(activity) ? teamsUserKey(tenantId, aad) : null
+  const userKey =
+    aad && isPersonal(activity) ? await storedTeamsUserKey(scope.turn.deps.config, tenantId, aad) : null
   try {
     const { claim, known } = await store.claimAndLoad(claimKey, userKey, now)
     if (claim === 'duplicate') {
@@ -427,7 +428,10 @@ function sendAfterAck(activity: Activity, replies: TeamsReply[]): void {
           const aad = activity.from.aadObjectId
           if (aad && isPersonal(activity))
             await scope.store
-              .markMissed(teamsUserKey(scope.tenantId, aad), scope.turn.deps.clock())
+              .markMissed(
+                await storedTeamsUserKey(scope.turn.deps.config, scope.tenantId, aad),
+                scope.turn.deps.clock(),
+              )
               .catch(() => undefined)
           break
         }

@@ -11,7 +11,10 @@ export interface ConversationRef {
   /** `teams:<tenant>:<aadObjectId>`: the same key as the user's drafts and cases. */
   userKey: string
   tenantId: string
-  /** The user's Teams id (`29:…`) and the bot's (`28:…`). */
+  /**
+   * The user's Teams id (`29:…`; no longer stored since issue 14 §4: '' — a proactive message needs the
+   * conversation only) and the bot's (`28:…`).
+   */
   userId: string
   botId: string
   conversationId: string

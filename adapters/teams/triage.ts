@@ -1,3 +1,4 @@
+import { platformUserId } from '../../src/auth/identity'
 import { t } from '../../src/domain/copy'
 import type { Lang } from '../../src/domain/enums'
 import { actorKey } from '../../src/domain/lifecycle'
@@ -75,7 +76,9 @@ export async function runTeamsTriage(
   const actor = buildActor(deps.config, {
     surface: 'teams',
     tenant: ctx.tenantId,
-    userId: aad || 'unknown',
+    // Stored keys hold the pseudonym (issue 14 §4); roles are read for the object id as configured too.
+    userId: aad ? await platformUserId(deps.config, 'teams', ctx.tenantId, aad) : 'unknown',
+    ...(aad ? { platformUserId: aad } : {}),
     lang: personal,
   })
   const team = activity.channelData?.team?.id ?? ''

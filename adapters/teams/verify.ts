@@ -14,6 +14,9 @@ import { z } from 'zod'
  */
 
 /** Bot Framework tokens for the Teams channel are issued by this issuer. */
+/** Largest accepted activity (Teams messages are a few KiB; cards submit only their inputs). */
+export const MAX_ACTIVITY_BYTES = 256 * 1024
+
 export const BOT_FRAMEWORK_ISSUER = 'https://api.botframework.com'
 
 /** Why a request was refused. Every code maps to 401 except `keys_unavailable` (503, so Teams retries). */

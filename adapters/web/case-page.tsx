@@ -1,8 +1,10 @@
 /** @jsxImportSource hono/jsx */
 import type { Child } from 'hono/jsx'
 import { t } from '../../src/domain/copy'
+import { DECLINE_DESTINATIONS } from '../../src/domain/decline'
 import { INTERVENTIONS, type Intervention, type Lang } from '../../src/domain/enums'
 import type { CaseState, CommandType } from '../../src/domain/lifecycle'
+import { RECTIFIABLE_FIELDS } from '../../src/domain/rectify'
 import type { ReportBlock, ReportSection } from '../../src/domain/report'
 import type { RoutingDecision, RoutingReason } from '../../src/domain/types'
 import { ct, enumText, label1, StatusBadge, statusText, when } from './console-parts'
@@ -22,7 +24,8 @@ export interface CasePageEvent {
 
 /** A form the last post left with errors: its fields' messages and the values as typed. */
 export interface CaseFormError {
-  command: CommandType
+  /** A lifecycle command's form, or the rectification form (issue 14 §11). */
+  command: CommandType | 'rectify'
   fields: Record<string, string>
   values: Record<string, string>
 }
@@ -40,13 +43,17 @@ export interface CasePageModel {
   /** The commands this viewer may run now, each shown as a form. */
   commands: CommandType[]
   mayUploadAnalysis: boolean
+  /** Whether this viewer may correct a personal field (a chair of the case's region or an admin). */
+  mayRectify: boolean
   waitingDays: number
   stalled: boolean
-  /** The command that just succeeded (after the redirect). */
-  flash: CommandType | null
+  /** The command that just succeeded (after the redirect), or the outcome of a rectification. */
+  flash: CommandType | 'rectified' | 'rectifyUnchanged' | null
   /** Why the last post changed nothing (conflict, refused, not possible in this status). */
   notice: { kind: 'conflict' | 'refused' | 'transition'; text: string } | null
   formError: CaseFormError | null
+  /** The interventions of the region's pack (the accept form's choices); default every one the engine knows. */
+  interventions?: readonly Intervention[]
 }
 
 /** The commands the case page offers as forms, in this order (withdrawal stays with the referrer's chat). */
@@ -74,21 +81,24 @@ function Field({
   error,
   children,
   hint,
+  copy = '',
 }: {
   lang: Lang
   command: string
   name: string
   error?: string | undefined
   hint?: boolean
+  /** Where the label and hint live under `web.console.`: `fields.<name>`, or `<copy><name>` and `<copy>hints.<name>`. */
+  copy?: string
   children: Child
 }) {
   const id = fieldId(command, name)
   return (
     <div class={error ? 'field has-error' : 'field'}>
-      <label for={id}>{label1(lang, `fields.${name}`)}</label>
+      <label for={id}>{label1(lang, copy ? `${copy}${name}` : `fields.${name}`)}</label>
       {hint ? (
         <p class="hint" id={`${id}-hint`}>
-          {ct(lang, `hints.${name}`)}
+          {ct(lang, `${copy}hints.${name}`)}
         </p>
       ) : null}
       {error ? (
@@ -112,12 +122,20 @@ function TextArea(p: {
   name: string
   required?: boolean
   hint?: boolean
+  copy?: string
   error: CaseFormError | null
 }) {
   const error = p.error?.command === p.command ? p.error.fields[p.name] : undefined
   const value = p.error?.command === p.command ? (p.error.values[p.name] ?? '') : ''
   return (
-    <Field lang={p.lang} command={p.command} name={p.name} error={error} hint={p.hint ?? false}>
+    <Field
+      lang={p.lang}
+      command={p.command}
+      name={p.name}
+      error={error}
+      hint={p.hint ?? false}
+      copy={p.copy ?? ''}
+    >
       <textarea
         id={fieldId(p.command, p.name)}
         name={p.name}
@@ -210,7 +228,7 @@ function CommandFields({ lang, command, model }: { lang: Lang; command: CommandT
         <>
           <Field lang={lang} command={command} name="intervention" error={error}>
             <select id={fieldId(command, 'intervention')} name="intervention">
-              {INTERVENTIONS.map((i) => (
+              {(model.interventions ?? INTERVENTIONS).map((i) => (
                 <option value={i} selected={i === chosen}>
                   {enumText(lang, 'intervention', i)}
                   {i === model.state.suggestedIntervention ? ` (${ct(lang, 'suggestedShort')})` : ''}
@@ -260,13 +278,19 @@ function CommandFields({ lang, command, model }: { lang: Lang; command: CommandT
     }
     case 'close':
       return <TextArea {...common} name="reason" />
-    case 'decline':
+    case 'decline': {
+      const destinations: [string, string][] = DECLINE_DESTINATIONS.map((d) => [
+        d,
+        t(lang, `monitoring.destinations.${d}`),
+      ])
       return (
         <>
           <TextArea {...common} name="reason" required />
-          <TextArea {...common} name="alternative" required hint />
+          <Choice {...common} name="destination" options={destinations} />
+          <TextArea {...common} name="alternative" hint />
         </>
       )
+    }
     case 'reopen':
       return <TextArea {...common} name="reason" required />
     default:
@@ -296,6 +320,48 @@ function CommandForm({
         <CommandFields lang={lang} command={command} model={model} />
         <button type="submit" class={command === 'decline' ? 'danger' : 'primary'}>
           {ct(lang, `submit.${command}`)}
+        </button>
+      </form>
+    </details>
+  )
+}
+
+/**
+ * The rectification form (issue 14 §11): one field from the rectifiable list, its new value (empty
+ * clears it) and the required reason. Posted to the case page with `command=rectify` and the CSRF token.
+ */
+function RectifyForm({ ctx, model }: { ctx: PageContext; model: CasePageModel }) {
+  const { lang } = ctx
+  const e = model.formError?.command === 'rectify' ? model.formError : null
+  const chosen = e?.values.field ?? ''
+  const common = { lang, command: 'rectify', error: model.formError, copy: 'rectify.' }
+  return (
+    <details class="action" open={e !== null}>
+      <summary>{ct(lang, 'rectify.title')}</summary>
+      <form method="post" action={`/cases/${model.state.reference}`} novalidate>
+        <CsrfField ctx={ctx} />
+        <input type="hidden" name="command" value="rectify" />
+        <p class="hint">{ct(lang, 'rectify.explain')}</p>
+        <Field lang={lang} command="rectify" name="field" error={e?.fields.field} copy="rectify.">
+          <select
+            id={fieldId('rectify', 'field')}
+            name="field"
+            required
+            aria-invalid={e?.fields.field ? 'true' : undefined}
+            aria-describedby={describedBy('rectify', 'field', e?.fields.field)}
+          >
+            <option value="">{ct(lang, 'followUp.choose')}</option>
+            {RECTIFIABLE_FIELDS.map((f) => (
+              <option value={f} selected={f === chosen}>
+                {ct(lang, `rectify.fields.${f}`)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <TextArea {...common} name="value" hint />
+        <TextArea {...common} name="reason" required hint />
+        <button type="submit" class="primary">
+          {ct(lang, 'rectify.submit')}
         </button>
       </form>
     </details>
@@ -368,6 +434,10 @@ function EventDetails({ lang, event }: { lang: Lang; event: CasePageEvent }) {
   }
   if (Array.isArray(d.items) && d.items.length > 0)
     lines.push([label1(lang, 'fields.items'), d.items.join(', ')])
+  if (event.type === 'rectify' && typeof d.field === 'string') {
+    // Only which field was corrected (and why, below): never the old or the new value.
+    lines.push([label1(lang, 'rectify.eventField'), ct(lang, `rectify.fields.${d.field}`)])
+  }
   text('question')
   text('answer')
   if (typeof d.intervention === 'string') {
@@ -376,6 +446,8 @@ function EventDetails({ lang, event }: { lang: Lang; event: CasePageEvent }) {
   if (typeof d.at === 'string') lines.push([label1(lang, 'fields.scheduledFor'), when(lang, d.at)])
   text('leadKey')
   text('reason')
+  if (typeof d.destination === 'string')
+    lines.push([label1(lang, 'fields.destination'), t(lang, `monitoring.destinations.${d.destination}`)])
   text('alternative')
   text('advice')
   // The referrer's follow-up answers (issue 15 §1), shown to whoever may see the case.
@@ -513,7 +585,11 @@ export function CasePage({ ctx, model }: { ctx: PageContext; model: CasePageMode
       <h1>{title}</h1>
       {model.flash ? (
         <p class="flash" role="status">
-          {ct(lang, 'done', { command: t(lang, `lifecycle.commands.${model.flash}`) })}
+          {model.flash === 'rectified'
+            ? ct(lang, 'rectify.done')
+            : model.flash === 'rectifyUnchanged'
+              ? ct(lang, 'rectify.unchanged')
+              : ct(lang, 'done', { command: t(lang, `lifecycle.commands.${model.flash}`) })}
         </p>
       ) : null}
       {model.notice ? (
@@ -538,12 +614,13 @@ export function CasePage({ ctx, model }: { ctx: PageContext; model: CasePageMode
         </section>
       ) : null}
       <Summary lang={lang} model={model} />
-      {model.commands.length > 0 ? (
+      {model.commands.length > 0 || model.mayRectify ? (
         <section aria-labelledby="h-actions" class="actions-panel">
           <h2 id="h-actions">{ct(lang, 'sections.actions')}</h2>
           {model.commands.map((command) => (
             <CommandForm ctx={ctx} model={model} command={command} />
           ))}
+          {model.mayRectify ? <RectifyForm ctx={ctx} model={model} /> : null}
         </section>
       ) : null}
       <Routing lang={lang} model={model} />

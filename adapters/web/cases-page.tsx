@@ -28,6 +28,8 @@ export interface CasesPageModel {
   params: CaseListParams
   /** The municipalities this chair may filter on (their scope). */
   municipalities: readonly string[]
+  /** The interventions of the region's pack (the filter's choices); default every one the engine knows. */
+  interventions?: readonly Intervention[]
   /** The next page's address, or null on the last page. */
   nextHref: string | null
   /** Back to the first page, when this is a later one. */
@@ -86,7 +88,7 @@ function Filters({ ctx, model }: { ctx: PageContext; model: CasesPageModel }) {
       <Select
         lang={lang}
         name="intervention"
-        values={INTERVENTIONS}
+        values={model.interventions ?? INTERVENTIONS}
         selected={p.intervention}
         any={ct(lang, 'filters.any')}
         text={(v) => enumText(lang, 'intervention', v)}

@@ -1,7 +1,8 @@
 import { z } from 'zod'
-import { dayOfIso } from '../../src/domain/calendar'
 import { amsterdamLocalToIso } from '../../src/domain/case-list'
+import { DECLINE_DESTINATIONS } from '../../src/domain/decline'
 import { INTERVENTIONS, type Lang } from '../../src/domain/enums'
+import { readFollowUpInput } from '../../src/domain/follow-up'
 import { LIMITS } from '../../src/domain/intake'
 import type { CaseState, CommandType } from '../../src/domain/lifecycle'
 import type { CaseFormError } from './case-page'
@@ -29,7 +30,7 @@ const FIELDS: Record<CommandType, readonly string[]> = {
     'note',
   ],
   close: ['reason'],
-  decline: ['reason', 'alternative'],
+  decline: ['reason', 'destination', 'alternative'],
   withdraw: [],
   reopen: ['reason'],
 }
@@ -41,8 +42,7 @@ const REQUIRED: Partial<Record<CommandType, readonly string[]>> = {
   assignLead: ['leadKey'],
   schedule: ['date', 'time'],
   recordOutcome: ['advice'],
-  answerFollowUp: ['adviceFollowed', 'careStarted', 'stoppedEarly', 'usefulness'],
-  decline: ['reason', 'alternative'],
+  decline: ['reason'],
   reopen: ['reason'],
 }
 
@@ -65,6 +65,8 @@ export function parseCommandForm(
   body: FormBody,
   state: Pick<CaseState, 'suggestedIntervention'>,
   lang: Lang,
+  /** The Amsterdam date of the post (a follow-up's start of care may not lie after it). */
+  today?: string,
 ): CommandForm {
   const head = HeadSchema.safeParse({
     command: formString(body, 'command'),
@@ -132,33 +134,27 @@ export function parseCommandForm(
       command[type === 'close' ? 'reason' : 'note'] = values[type === 'close' ? 'reason' : 'note'] || null
       break
     case 'answerFollowUp': {
-      // Radio buttons and a date: an answer that is not one of the options counts as not given.
-      const yesPartlyNo = (v: string | undefined) => (v === 'yes' || v === 'partly' || v === 'no' ? v : null)
-      const yesNo = (v: string | undefined) => (v === 'yes' ? true : v === 'no' ? false : null)
-      command.adviceFollowed = yesPartlyNo(values.adviceFollowed)
-      command.careStarted = yesNo(values.careStarted)
-      command.careStartedAt = command.careStarted === true ? values.careStartedAt || null : null
-      command.goalsReached = yesPartlyNo(values.goalsReached)
-      command.stoppedEarly = yesNo(values.stoppedEarly)
-      const usefulness = Number(values.usefulness)
-      command.usefulness =
-        Number.isInteger(usefulness) && usefulness >= 1 && usefulness <= 5 ? usefulness : null
-      command.note = values.note || null
-      for (const name of ['adviceFollowed', 'careStarted', 'stoppedEarly', 'usefulness'] as const) {
-        if (values[name] && command[name] === null)
-          fields[name] = ct(lang, 'errors.required', { field: label(name) })
+      // The one reader of every surface (src/domain/follow-up.ts): the same checks as the Teams card and
+      // the Slack modal, on the same schema; its errors go under the fields, in the reader's language.
+      const read = readFollowUpInput(values, today)
+      if (!read.ok) {
+        for (const [name, error] of Object.entries(read.errors)) if (error) fields[name] = error[lang]
+        break
       }
-      if (command.careStarted === true) {
-        if (!values.careStartedAt)
-          fields.careStartedAt = ct(lang, 'errors.required', { field: label('careStartedAt') })
-        else if (!isIsoDate(values.careStartedAt)) fields.careStartedAt = ct(lang, 'errors.dateTime')
-      }
+      Object.assign(command, read.fields, { note: read.note })
       break
     }
-    case 'decline':
+    case 'decline': {
+      // Where to instead is chosen from the closed list (issue 15 §3); the chair's own words are optional.
+      const destination = (DECLINE_DESTINATIONS as readonly string[]).includes(values.destination ?? '')
+        ? values.destination
+        : null
+      if (!destination) fields.destination = ct(lang, 'errors.chooseDestination')
       command.reason = values.reason
-      command.alternative = values.alternative
+      command.destination = destination
+      command.alternative = values.alternative || null
       break
+    }
     case 'reopen':
       command.reason = values.reason
       break
@@ -189,13 +185,4 @@ export function lifecycleFieldErrors(
 /** The values as typed, for showing a form again. */
 export function formValues(body: FormBody, type: CommandType): Record<string, string> {
   return Object.fromEntries(FIELDS[type].map((name) => [name, formString(body, name)]))
-}
-
-function isIsoDate(text: string): boolean {
-  try {
-    dayOfIso(text)
-    return true
-  } catch {
-    return false
-  }
 }

@@ -4,7 +4,7 @@ import { label, t } from '../../src/domain/copy'
 import type { Digest, LeadTimeStats, StalledEntry } from '../../src/domain/digest'
 import { newAndOpenText, openByStatusText, quietText } from '../../src/domain/digest-lines'
 import { buildDigestChartSvg, type ChartBreakdown } from '../../src/domain/digest-render'
-import { INTERVENTIONS, type Lang } from '../../src/domain/enums'
+import type { Intervention, Lang } from '../../src/domain/enums'
 import { Layout, type PageContext, renderDocument } from './layout'
 
 /**
@@ -211,7 +211,7 @@ export function DigestPage({ ctx, digest }: { ctx: PageContext; digest: Digest }
             </tr>
           </thead>
           <tbody>
-            {INTERVENTIONS.map((i) => (
+            {(Object.keys(digest.leadTimes) as Intervention[]).map((i) => (
               <tr>
                 <th scope="row">{label(lang, 'intervention', i)}</th>
                 <LeadTimeCells stats={digest.leadTimes[i].submissionToTriage} />

@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import { t } from '../../src/domain/copy'
 import type { LeadTimeStats } from '../../src/domain/digest'
-import { INTERVENTIONS, type Lang, MUNICIPALITIES } from '../../src/domain/enums'
+import type { Intervention, Lang, Municipality } from '../../src/domain/enums'
 import {
   AGE_BUCKETS,
   DECLINE_DESTINATIONS,
@@ -170,7 +170,7 @@ function Trend({
   )
 }
 
-function Filters({ lang, query }: { lang: Lang; query: MonitoringQuery }) {
+function Filters({ lang, query, model }: { lang: Lang; query: MonitoringQuery; model: Monitoring }) {
   return (
     <form class="filters" method="get" action="/monitoring">
       <div>
@@ -185,7 +185,7 @@ function Filters({ lang, query }: { lang: Lang; query: MonitoringQuery }) {
         <label for="f-municipality">{t(lang, 'monitoring.page.municipality')}</label>
         <select id="f-municipality" name="municipality">
           <option value="">{t(lang, 'monitoring.page.all')}</option>
-          {MUNICIPALITIES.map((m) => (
+          {Object.keys(model.leadTimes.byMunicipality).map((m) => (
             <option value={m} selected={query.municipality === m}>
               {m}
             </option>
@@ -196,7 +196,7 @@ function Filters({ lang, query }: { lang: Lang; query: MonitoringQuery }) {
         <label for="f-intervention">{t(lang, 'monitoring.page.intervention')}</label>
         <select id="f-intervention" name="intervention">
           <option value="">{t(lang, 'monitoring.page.all')}</option>
-          {INTERVENTIONS.map((i) => (
+          {(Object.keys(model.leadTimes.byIntervention) as Intervention[]).map((i) => (
             <option value={i} selected={query.intervention === i}>
               {interventionLabel(lang, i)}
             </option>
@@ -281,7 +281,7 @@ export function MonitoringPage({
           {t(lang, 'monitoring.page.invalid')}
         </p>
       ) : null}
-      <Filters lang={lang} query={query} />
+      <Filters lang={lang} query={query} model={model} />
       <p class="hint" id="period">
         {t(lang, 'monitoring.page.period', { from: model.from, to: model.to })}
         {model.filter.municipality ? ` · ${model.filter.municipality}` : ''}
@@ -323,12 +323,18 @@ export function MonitoringPage({
       <StageTable
         lang={lang}
         caption={t(lang, 'monitoring.page.byIntervention')}
-        rows={INTERVENTIONS.map((i) => [interventionLabel(lang, i), model.leadTimes.byIntervention[i]])}
+        rows={(Object.keys(model.leadTimes.byIntervention) as Intervention[]).map((i) => [
+          interventionLabel(lang, i),
+          model.leadTimes.byIntervention[i],
+        ])}
       />
       <StageTable
         lang={lang}
         caption={t(lang, 'monitoring.page.byMunicipality')}
-        rows={MUNICIPALITIES.map((m) => [m, model.leadTimes.byMunicipality[m]])}
+        rows={(Object.keys(model.leadTimes.byMunicipality) as Municipality[]).map((m) => [
+          m,
+          model.leadTimes.byMunicipality[m],
+        ])}
       />
 
       <h2 id="waiting">{t(lang, 'monitoring.waiting.heading')}</h2>

@@ -36,6 +36,14 @@ function NoticeBody({ notice, lang }: { notice: Notice; lang: Lang }) {
           <blockquote>{notice.question}</blockquote>
         </>
       )
+    case 'followUp':
+      return (
+        <p>
+          {t(lang, `lifecycle.followUp.${notice.number > 1 ? 'reminderTitle' : 'title'}`, {
+            reference: notice.reference,
+          })}
+        </p>
+      )
     case 'reminder':
     case 'erased':
     case 'dead-letter':

@@ -277,6 +277,7 @@ export type ErrorKind =
   | 'tooLarge'
   | 'badForm'
   | 'badEncoding'
+  | 'badText'
 
 /**
  * An error page. The 401 page is bilingual (we do not know the person's language yet); others use the
@@ -292,6 +293,7 @@ export function ErrorPage({ ctx, kind }: { ctx: PageContext; kind: ErrorKind }) 
     tooLarge: 'web.errors.title',
     badForm: 'web.errors.title',
     badEncoding: 'web.errors.title',
+    badText: 'web.errors.title',
   }[kind]
   const bodyKey = `web.errors.${kind}`
   return (

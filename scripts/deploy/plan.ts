@@ -1,6 +1,6 @@
 import { posix } from 'node:path'
 import { z } from 'zod'
-import { ConfigSchema, REQUIRED_SECRETS, REQUIRED_VARS, WORKER_REGIONS } from '../../src/config'
+import { ConfigSchema, REQUIRED_SECRETS, REQUIRED_VARS } from '../../src/config'
 import type { DeployDescription } from './description'
 
 /**
@@ -133,11 +133,6 @@ export function buildDeployPlan(input: PlanInput): DeployPlan {
   const check = checkSettings(input)
   steps.push(check)
   const blockers = [
-    ...(WORKER_REGIONS.includes(d.region)
-      ? []
-      : [
-          `region ${d.region}: the Worker runs only the ${WORKER_REGIONS.join(', ')} pack so far (the command line runs every pack: ret … --region ${d.region}); see docs/deploy.md`,
-        ]),
     ...check.missingSecrets.map(
       (n) => `secret ${n} is not set: npx wrangler secret put ${n} --name ${d.worker}`,
     ),

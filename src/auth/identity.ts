@@ -21,6 +21,40 @@ export async function accessPseudonym(secret: string, subject: string): Promise<
   return `p_${(await signHmac(secret, `access-sub:${subject}`)).slice(0, 32)}`
 }
 
+/** The prefix every keyed pseudonym starts with (`p_…`): a user part that already is one is kept. */
+export const PSEUDONYM_PREFIX = 'p_'
+
+/**
+ * The keyed pseudonym of a chat platform user (issue 14 §4): `p_` + 32 base64url characters of
+ * HMAC-SHA256(`IDENTITY_HMAC_KEY`, `<surface>-user:<tenant>:<user>`), e.g. of a Teams tenant and Entra
+ * object id. What drafts, cases, events, the audit log, file links and the conversation references store
+ * instead of the platform id. Without the key (a local setup) the platform id is returned unchanged.
+ */
+export async function platformUserId(
+  config: { IDENTITY_HMAC_KEY?: string | undefined },
+  surface: 'teams' | 'slack',
+  tenant: string,
+  user: string,
+): Promise<string> {
+  if (!config.IDENTITY_HMAC_KEY || user.startsWith(PSEUDONYM_PREFIX)) return user
+  return `${PSEUDONYM_PREFIX}${(await signHmac(config.IDENTITY_HMAC_KEY, `${surface}-user:${tenant}:${user}`)).slice(0, 32)}`
+}
+
+/**
+ * The stored form of an identity key: `teams:` keys with their user part pseudonymised
+ * (`platformUserId`); every other key as it is (web keys are pseudonymised when read, see below; Slack
+ * keys stay platform ids until the Slack surface can resolve a pseudonym to the user it mentions and
+ * messages — docs/privacy.md §1).
+ */
+export async function storedIdentityKey(
+  config: { IDENTITY_HMAC_KEY?: string | undefined },
+  key: string,
+): Promise<string> {
+  const m = /^teams:([^:\s]+):(\S+)$/.exec(key)
+  if (!m) return key
+  return `teams:${m[1]}:${await platformUserId(config, 'teams', m[1] as string, m[2] as string)}`
+}
+
 /** A web identity as read from the request; `email` is kept only for role configuration and never stored. */
 export type ReadIdentity = WebIdentity & { email?: string }
 

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { type Bilingual, both, COPY, type CopyTree } from '../domain/copy'
+import { type Bilingual, both, useCopyOverrides } from '../domain/copy'
 import { type Intake, parseIntake, type ValidationError } from '../domain/intake'
 import { DEFAULT_REGION, loadRegion, parseIntakeForRegion, REGION_IDS, type Region } from '../domain/region'
 import { type OptionSpec, parseStrict, type StrictParse } from './parse-args'
@@ -167,24 +167,11 @@ export function resolveRegion(ctx: CliContext, id: string | undefined): Region |
  * the shared copy back afterwards. One command runs at a time in the command line, so this is safe there.
  */
 export async function withRegionCopy<T>(region: Region, fn: () => Promise<T>): Promise<T> {
-  const saved: [CopyTree, string, string | CopyTree | undefined][] = []
-  for (const lang of ['nl', 'en'] as const) {
-    for (const [key, text] of Object.entries(region.pack.copy[lang])) {
-      const parts = key.split('.')
-      let node: CopyTree = COPY[lang]
-      for (const part of parts.slice(0, -1)) node = node[part] as CopyTree
-      const last = parts.at(-1) as string
-      saved.push([node, last, node[last]])
-      node[last] = text
-    }
-  }
+  useCopyOverrides(region.copy)
   try {
     return await fn()
   } finally {
-    for (const [node, key, value] of saved.reverse()) {
-      if (value === undefined) delete node[key]
-      else node[key] = value
-    }
+    useCopyOverrides({ nl: {}, en: {} })
   }
 }
 

@@ -1,7 +1,7 @@
 import { type AccessCase, type ChairScopes, can } from './access'
 import { parseActorKey } from './actor-key'
 import type { Bilingual } from './copy'
-import { GATES, type Gate, type Intervention, type Municipality, type Urgency } from './enums'
+import { GATES, type Gate, INTERVENTIONS, type Intervention, type Municipality, type Urgency } from './enums'
 import { type CaseState, type CaseStatus, type CommandType, TRANSITIONS } from './lifecycle'
 import type { Actor } from './types'
 
@@ -81,6 +81,8 @@ export interface CaseCardSummary {
   leadOtherSurface: string | null
   /** ISO date-time of the table. */
   scheduledFor: string | null
+  /** The interventions of the region's pack, the choices of a reroute (absent: every one the engine knows). */
+  offered?: Intervention[]
 }
 
 /** Routing output the card shows beside the case state (all template text, no values typed by a person). */
@@ -94,7 +96,11 @@ export interface CardRouting {
  * Projects a case onto the card summary. `CaseState` already holds no personal data; this keeps the
  * card to the fields DOMAIN.md §7 allows (reference, intervention, municipality, age band, urgency, flags).
  */
-export function buildCaseSummary(state: CaseState, routing?: CardRouting | null): CaseCardSummary {
+export function buildCaseSummary(
+  state: CaseState,
+  routing?: CardRouting | null,
+  offered: readonly Intervention[] = INTERVENTIONS,
+): CaseCardSummary {
   const lead = parseActorKey(state.leadKey)
   const gates = state.flags.filter((f): f is Gate => (GATES as readonly string[]).includes(f))
   const analysisMissing = state.flags.includes('analysis_missing')
@@ -117,6 +123,7 @@ export function buildCaseSummary(state: CaseState, routing?: CardRouting | null)
     leadSlackUserId: lead?.surface === 'slack' ? lead.user : null,
     leadOtherSurface: lead && lead.surface !== 'slack' ? lead.surface : null,
     scheduledFor: state.scheduledFor,
+    offered: [...offered],
   }
 }
 
@@ -145,10 +152,15 @@ const BUTTON_ORDER: readonly TriageAction[] = [
   'reopen',
 ]
 
-/** The buttons a card offers in a status: the actions whose transition the lifecycle allows from it. */
-export function cardActions(status: CaseStatus): TriageAction[] {
-  const actions = BUTTON_ORDER.filter((a) =>
-    TRANSITIONS[ACTION_COMMANDS[a as keyof typeof ACTION_COMMANDS]].from.includes(status),
+/**
+ * The buttons a card offers in a status: the actions whose transition the lifecycle allows from it. No
+ * reroute where the region's pack offers one intervention only (`offered`, IJsselland): there is nowhere to go.
+ */
+export function cardActions(status: CaseStatus, offered?: readonly Intervention[]): TriageAction[] {
+  const actions = BUTTON_ORDER.filter(
+    (a) =>
+      TRANSITIONS[ACTION_COMMANDS[a as keyof typeof ACTION_COMMANDS]].from.includes(status) &&
+      (a !== 'reroute' || offered === undefined || offered.length > 1),
   )
   return status === 'draft' ? actions : [...actions, 'details']
 }
@@ -168,7 +180,7 @@ export function viewerActions(
   kase: AccessCase,
   scopes?: ChairScopes,
 ): TriageAction[] {
-  const actions = cardActions(summary.status)
+  const actions = cardActions(summary.status, summary.offered)
   if (can(viewer, 'case.triage', kase, scopes)) return actions
   return can(viewer, 'case.view', kase, scopes) ? actions.filter((a) => a === 'details') : []
 }

@@ -107,17 +107,30 @@ export const CaseListParamsSchema = z.object({
 })
 export type CaseListParams = z.output<typeof CaseListParamsSchema>
 
-/** Reads the list filters from query parameters (never fails). */
-export function parseCaseListParams(query: Record<string, string | undefined>): CaseListParams {
-  return CaseListParamsSchema.parse({
+/**
+ * Reads the list filters from query parameters (never fails). `region`: the pack's interventions and
+ * municipalities, the only values a filter takes (default: Drenthe's).
+ */
+export function parseCaseListParams(
+  query: Record<string, string | undefined>,
+  region?: { interventions: readonly string[]; municipalities: readonly string[] },
+): CaseListParams {
+  const known = (list: readonly string[] | undefined, v: string | undefined) =>
+    v && (!list || list.includes(v)) ? v : undefined
+  const municipality = known(region?.municipalities, query.municipality || undefined)
+  const params = CaseListParamsSchema.parse({
     status: query.status || undefined,
-    intervention: query.intervention || undefined,
-    municipality: query.municipality || undefined,
+    intervention: known(region?.interventions, query.intervention || undefined),
+    // Another region's municipality passes the shared schema's check separately (below).
+    municipality: region ? undefined : municipality,
     urgency: query.urgency || undefined,
     stalled: query.stalled || undefined,
     sort: query.sort || undefined,
     after: query.after || undefined,
   })
+  return region && municipality
+    ? { ...params, municipality: municipality as CaseListParams['municipality'] }
+    : params
 }
 
 /** The cursor text of a page start (`<statusSince>~<reference>`). */

@@ -85,9 +85,20 @@ export function interpolate(text: string, params?: Record<string, string | numbe
   )
 }
 
+/**
+ * The copy overrides of the region pack in force (`useCopyOverrides`): a dotted key → its text, per language.
+ * One Worker deployment runs one region, so its isolate keeps one set (src/domain/region.ts `regionOf`).
+ */
+let overrides: Record<Lang, Readonly<Record<string, string>>> = { nl: {}, en: {} }
+
+/** Puts a region pack's copy overrides in force for every `t` (an empty set: the shared copy as it is). */
+export function useCopyOverrides(next: Record<Lang, Readonly<Record<string, string>>>): void {
+  overrides = next
+}
+
 /** Looks a copy key up in one language (Dutch is the default); a missing key returns the key itself. */
 export function t(lang: Lang, key: string, params?: Record<string, string | number>): string {
-  const text = lookup(COPY[lang], key) ?? lookup(COPY.nl, key)
+  const text = overrides[lang][key] ?? lookup(COPY[lang], key) ?? overrides.nl[key] ?? lookup(COPY.nl, key)
   return text === undefined ? key : interpolate(text, params)
 }
 
@@ -98,12 +109,15 @@ export function both(key: string, params?: Record<string, string | number>): Bil
 
 /** Whether a key exists in a language (used by completeness tests and the dialogue script check). */
 export function hasCopy(lang: Lang, key: string): boolean {
-  return lookup(COPY[lang], key) !== undefined
+  return overrides[lang][key] !== undefined || lookup(COPY[lang], key) !== undefined
 }
 
 /** The label of an enum value, e.g. `label('nl', 'referrerRole', 'gi')`. */
 export function label(lang: Lang, name: EnumName, value: string): string {
-  return t(lang, `enum.${name}.${value}`)
+  const key = `enum.${name}.${value}`
+  // A municipality of another region's pack (no copy of its own) is shown by its name.
+  if (name === 'municipality' && !hasCopy(lang, key) && !hasCopy('nl', key)) return value
+  return t(lang, key)
 }
 
 /** All leaf keys of a copy tree, dotted. */

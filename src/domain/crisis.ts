@@ -96,3 +96,15 @@ export function phoneParts(text: string): TextPart[] {
 export function keepPhonesTogether(text: string): string {
   return text.replace(PHONE, (n) => n.replace(/-/g, '\u2011').replace(/ /g, '\u00a0'))
 }
+
+/**
+ * Every phone number in a text as a `tel:` link in the surface's own markup, its visible text kept on one
+ * line (`keepPhonesTogether`): `link(shown, tel)` writes one link, e.g. `[0800‑2000](tel:08002000)` for
+ * Teams card Markdown or `<tel:08002000|0800‑2000>` for Slack mrkdwn (issue 13 §2). The rest of the text
+ * is left as it is, so it must be copy or already escaped for that markup.
+ */
+export function linkPhones(text: string, link: (shown: string, tel: string) => string): string {
+  return phoneParts(text)
+    .map((part) => ('tel' in part ? link(keepPhonesTogether(part.text), part.tel) : part.text))
+    .join('')
+}

@@ -2,7 +2,7 @@ import { type Condition, evaluate } from './conditions'
 import { defaultOf, type RawValues, rowKey, toFormValue } from './dialogue-fields'
 import type { DraftFlow, DraftState } from './dialogue-types'
 import type { Lang } from './enums'
-import { ageOf, type Intake, type ParseResult, parseIntake } from './intake'
+import { ageOf, type Intake, type ParseResult, parseIntakeIn } from './intake'
 import type { GateNotice, IntakeScript, ItemField, ScriptField, ScriptStep } from './script'
 
 /**
@@ -279,5 +279,5 @@ export function buildIntakeWith(script: IntakeScript, state: DraftState, now: Da
     intake.consultationOnly = true
   }
   if (intake.consultationOnly === true) setPath(intake, 'child.pseudonym', null)
-  return parseIntake(intake)
+  return parseIntakeIn(intake, script.municipalities)
 }

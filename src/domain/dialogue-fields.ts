@@ -180,11 +180,15 @@ export function parseValue(
     case 'select':
     case 'radio': {
       const text = first(value)
-      const options = ENUMS[field.enum!] as readonly string[]
-      return options.includes(text) ? { ok: true, value: text } : { ok: false, key: 'choice' }
+      const options = field.options ?? (ENUMS[field.enum!] as readonly string[])
+      if (options.includes(text)) return { ok: true, value: text }
+      // A municipality of another region (a region pack's own list): say so, not just "choose an option".
+      if (field.options && field.enum === 'municipality' && ENUMS.municipality.some((m) => m === text))
+        return { ok: false, key: 'municipalityElsewhere', params: { municipality: text } }
+      return { ok: false, key: 'choice' }
     }
     case 'checkboxes': {
-      const options = ENUMS[field.enum!] as readonly string[]
+      const options = field.options ?? (ENUMS[field.enum!] as readonly string[])
       const chosen = (typeof value === 'string' ? [value] : value)
         .map((v) => v.trim())
         .filter((v) => v !== '')

@@ -202,7 +202,7 @@ function optionsOf(field: ItemField, lang: Lang): OptionView[] | undefined {
       { value: 'false', label: t(lang, 'dialogue.common.no') },
     ]
   if (!field.enum) return undefined
-  const options = (ENUMS[field.enum] as readonly string[]).map((v) => ({
+  const options = (field.options ?? (ENUMS[field.enum] as readonly string[])).map((v) => ({
     value: v,
     label: label(lang, field.enum!, v),
   }))

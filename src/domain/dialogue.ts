@@ -256,7 +256,8 @@ function parseScalar(
   const outcome = parseValue(field, raw[field.path], required, today)
   if (!outcome.ok)
     return { value: undefined, errors: [fieldError(field.path, outcome.key, field, outcome.params)] }
-  if (!fitsIntake(field.path, outcome.value))
+  // A field with its own options (a region's municipalities) is checked against them; the intake is checked whole.
+  if (!field.options && !fitsIntake(field.path, outcome.value))
     return { value: undefined, errors: [fieldError(field.path, 'invalid', field)] }
   return { value: outcome.value, errors: [] }
 }

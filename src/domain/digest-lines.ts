@@ -8,7 +8,7 @@ import {
   type StalledEntry,
 } from './digest'
 import type { ChartBreakdown } from './digest-render'
-import { INTERVENTIONS, type Lang } from './enums'
+import type { Intervention, Lang } from './enums'
 
 /**
  * The digest's lines as text, shared by every surface's renderer (adapters/slack/notices.ts,
@@ -72,16 +72,19 @@ function leadTimeText(stats: LeadTimeStats, lang: Lang): string {
 
 /** Lead times per intervention with at least one measured case, as lines. */
 export function leadTimeLines(digest: Digest, lang: Lang): { title: string; value: string }[] {
-  return INTERVENTIONS.filter((i) => {
-    const lt = digest.leadTimes[i]
-    return lt.submissionToTriage.n > 0 || lt.submissionToAdvice.n > 0
-  }).map((i) => ({
-    title: label(lang, 'intervention', i),
-    value: [
-      `${t(lang, 'digest.columns.submissionToTriage')}: ${leadTimeText(digest.leadTimes[i].submissionToTriage, lang)}`,
-      `${t(lang, 'digest.columns.submissionToAdvice')}: ${leadTimeText(digest.leadTimes[i].submissionToAdvice, lang)}`,
-    ].join(' · '),
-  }))
+  // The digest's own interventions (the region pack's), in its order.
+  return (Object.keys(digest.leadTimes) as Intervention[])
+    .filter((i) => {
+      const lt = digest.leadTimes[i]
+      return lt.submissionToTriage.n > 0 || lt.submissionToAdvice.n > 0
+    })
+    .map((i) => ({
+      title: label(lang, 'intervention', i),
+      value: [
+        `${t(lang, 'digest.columns.submissionToTriage')}: ${leadTimeText(digest.leadTimes[i].submissionToTriage, lang)}`,
+        `${t(lang, 'digest.columns.submissionToAdvice')}: ${leadTimeText(digest.leadTimes[i].submissionToAdvice, lang)}`,
+      ].join(' · '),
+    }))
 }
 
 export function totalText(digest: Digest, lang: Lang): string {

@@ -137,22 +137,30 @@ export interface DigestConfig {
   rules?: StalledRules
   /** Last week's snapshot; when absent, last week is estimated from the current summaries. */
   previous?: DigestSnapshot | null
+  /** The region pack's interventions and municipalities, the rows of every breakdown (default: Drenthe's). */
+  interventions?: readonly Intervention[]
+  municipalities?: readonly string[]
 }
 
 const MS_DAY = 86_400_000
 
-function emptyCounts(): DigestCounts {
+function emptyRegionCounts(
+  interventions: readonly Intervention[] = INTERVENTIONS,
+  municipalities: readonly string[] = MUNICIPALITIES,
+): DigestCounts {
   return {
     total: 0,
-    byIntervention: Object.fromEntries(INTERVENTIONS.map((i) => [i, 0])) as Record<Intervention, number>,
-    byMunicipality: Object.fromEntries(MUNICIPALITIES.map((m) => [m, 0])) as Record<Municipality, number>,
+    byIntervention: Object.fromEntries(interventions.map((i) => [i, 0])) as Record<Intervention, number>,
+    byMunicipality: Object.fromEntries(municipalities.map((m) => [m, 0])) as Record<Municipality, number>,
   }
 }
 
 function addTo(counts: DigestCounts, c: CaseSummary): void {
   counts.total++
-  if (c.intervention !== null) counts.byIntervention[c.intervention]++
-  counts.byMunicipality[c.municipality]++
+  // A value outside the region's lists (a case filed before a pack changed) counts in the total only.
+  if (c.intervention !== null && c.intervention in counts.byIntervention)
+    counts.byIntervention[c.intervention]++
+  if (c.municipality in counts.byMunicipality) counts.byMunicipality[c.municipality]++
 }
 
 function delta(now: number, weekAgo: number): Delta {
@@ -180,6 +188,9 @@ export function snapshotOf(digest: Digest): DigestSnapshot {
 /** Builds the weekly digest model as of `now`. */
 export function buildDigest(cases: readonly CaseSummary[], now: Date, config: DigestConfig = {}): Digest {
   const rules = config.rules ?? DEFAULT_STALLED_RULES
+  const interventions = config.interventions ?? INTERVENTIONS
+  const municipalities = config.municipalities ?? MUNICIPALITIES
+  const emptyCounts = () => emptyRegionCounts(interventions, municipalities)
   const cal = calendarOf(rules)
   const nowMs = now.getTime()
   const today = amsterdamDay(nowMs)
@@ -196,8 +207,8 @@ export function buildDigest(cases: readonly CaseSummary[], now: Date, config: Di
   const newThisWeek = emptyCounts()
   const weekAgoMs = nowMs - 7 * MS_DAY
   const weekAgo = emptyCounts()
-  const triage = new Map<Intervention, number[]>(INTERVENTIONS.map((i) => [i, []]))
-  const advice = new Map<Intervention, number[]>(INTERVENTIONS.map((i) => [i, []]))
+  const triage = new Map<Intervention, number[]>(interventions.map((i) => [i, []]))
+  const advice = new Map<Intervention, number[]>(interventions.map((i) => [i, []]))
 
   for (const summary of cases) {
     const p: PreparedCase = prepareCase(summary)
@@ -241,15 +252,18 @@ export function buildDigest(cases: readonly CaseSummary[], now: Date, config: Di
     basis: config.previous ? 'snapshot' : 'estimate',
     total: delta(counts.total, before.total),
     byIntervention: Object.fromEntries(
-      INTERVENTIONS.map((i) => [i, delta(counts.byIntervention[i], before.byIntervention[i] ?? 0)]),
+      interventions.map((i) => [i, delta(counts.byIntervention[i], before.byIntervention[i] ?? 0)]),
     ) as Record<Intervention, Delta>,
     byMunicipality: Object.fromEntries(
-      MUNICIPALITIES.map((m) => [m, delta(counts.byMunicipality[m], before.byMunicipality[m] ?? 0)]),
+      (municipalities as readonly Municipality[]).map((m) => [
+        m,
+        delta(counts.byMunicipality[m], before.byMunicipality[m] ?? 0),
+      ]),
     ) as Record<Municipality, Delta>,
   }
 
   const leadTimes = Object.fromEntries(
-    INTERVENTIONS.map((i) => [
+    interventions.map((i) => [
       i,
       {
         submissionToTriage: leadTimeStats(triage.get(i) ?? []),

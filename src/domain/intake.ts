@@ -325,8 +325,38 @@ export function parseIntake(input: unknown): ParseResult<Intake> {
   return parseWith(IntakeSchema, input)
 }
 
+const regionalSchemas = new Map<string, z.ZodType<Intake>>()
+
+/**
+ * The intake schema with another municipality list (a region pack's, src/domain/region.ts): the canonical
+ * schema with only `child.municipality` changed, so every cross-field check stays. Without a list, or with
+ * Drenthe's own, it is `IntakeSchema` itself. (The `Intake` type still names Drenthe's municipalities;
+ * another region's intake carries its own names at run time.)
+ */
+export function intakeSchemaIn(municipalities?: readonly string[]): z.ZodType<Intake> {
+  if (!municipalities || municipalities.join('|') === MUNICIPALITIES.join('|')) return IntakeSchema
+  const id = municipalities.join('|')
+  const known = regionalSchemas.get(id)
+  if (known) return known
+  // safeExtend keeps the canonical cross-field checks (acute danger needs a phone number, …).
+  const base = IntakeSchema as unknown as z.ZodObject<z.ZodRawShape>
+  const schema = base.safeExtend({
+    child: ChildSchema.extend({ municipality: z.enum(municipalities as [string, ...string[]]) }),
+  }) as unknown as z.ZodType<Intake>
+  regionalSchemas.set(id, schema)
+  return schema
+}
+
+/** Validates an intake whose municipality must be one of `municipalities` (default: Drenthe's, `parseIntake`). */
+export function parseIntakeIn(input: unknown, municipalities?: readonly string[]): ParseResult<Intake> {
+  const schema = intakeSchemaIn(municipalities)
+  if (schema === IntakeSchema) return parseIntake(input)
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return parseIntake(input)
+  return parseWith(schema, input)
+}
+
 /** Parses JSON text into an intake, with a clear message for text that is not JSON at all. */
-export function parseIntakeJson(text: string): ParseResult<Intake> {
+export function parseIntakeJson(text: string, municipalities?: readonly string[]): ParseResult<Intake> {
   let data: unknown
   try {
     data = JSON.parse(text)
@@ -334,7 +364,7 @@ export function parseIntakeJson(text: string): ParseResult<Intake> {
     const detail = error instanceof Error ? error.message : String(error)
     return { ok: false, errors: [{ path: 'intake', ...both('validation.invalidJson', { detail }) }] }
   }
-  return parseIntake(data)
+  return parseIntakeIn(data, municipalities)
 }
 
 /** Age in whole years as the RET counts it: the calendar year of `now` minus the birth year. */

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { formatActorKey } from './actor-key'
 import { type Bilingual, t } from './copy'
+import { DECLINE_DESTINATIONS, type DeclineDestination } from './decline'
 import { INTERVENTIONS, type Intervention, type Lang, type Municipality, type Urgency } from './enums'
 import { type FollowUpAnswers, FollowUpFieldsSchema } from './follow-up'
 import { formatIssues, LIMITS, plainText, type ValidationError } from './intake'
@@ -65,6 +66,8 @@ export interface CaseState {
   closedAt: string | null
   /** The referrer's follow-up answers (issue 15 §1; non-personal), once given. */
   followUp?: FollowUpAnswers | null
+  /** Where a declined case was sent instead (issue 15 §3; a category, non-personal); null otherwise. */
+  declinedTo?: DeclineDestination | null
   /** Optimistic concurrency: bumped by every change; equals the seq of the latest event. */
   version: number
 }
@@ -119,7 +122,14 @@ export const CaseCommandSchema = z.discriminatedUnion('type', [
   /** The referrer's answers to the follow-up question (issue 15 §1); the note is free text (personal). */
   FollowUpFieldsSchema.extend({ type: z.literal('answerFollowUp'), note: optionalText }),
   z.strictObject({ type: z.literal('close'), reason: optionalText }),
-  z.strictObject({ type: z.literal('decline'), reason: text, alternative: text }),
+  z.strictObject({
+    type: z.literal('decline'),
+    reason: text,
+    /** Where the referrer can go instead (issue 15 §3): a closed list; `other` when not given (API callers). */
+    destination: z.enum(DECLINE_DESTINATIONS).default('other'),
+    /** The chair's own words on where to go: an optional extra (personal, encrypted in the timeline). */
+    alternative: optionalText,
+  }),
   z.strictObject({
     type: z.literal('withdraw'),
     reason: optionalText,
@@ -198,7 +208,7 @@ export interface LifecycleError extends Bilingual {
 }
 
 /** Command fields that carry a required reason or text. */
-const REQUIRED_TEXTS = ['question', 'answer', 'advice', 'reason', 'alternative']
+const REQUIRED_TEXTS = ['question', 'answer', 'advice', 'reason']
 
 function invalidCommand(): LifecycleError {
   return {
@@ -332,7 +342,8 @@ export function applyCommand(state: CaseState, input: unknown, actor: Actor, now
       break
     case 'decline':
       next.closedAt = at
-      data = { reason: command.reason, alternative: command.alternative }
+      next.declinedTo = command.destination
+      data = { reason: command.reason, destination: command.destination, alternative: command.alternative }
       break
     case 'withdraw':
       next.closedAt = at
@@ -340,6 +351,7 @@ export function applyCommand(state: CaseState, input: unknown, actor: Actor, now
       break
     case 'reopen':
       next.closedAt = null
+      next.declinedTo = null
       data = { reason: command.reason }
       break
   }

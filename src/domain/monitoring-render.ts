@@ -1,6 +1,6 @@
 import { label, t } from './copy'
 import type { LeadTimeStats } from './digest'
-import { INTERVENTIONS, type Lang, MUNICIPALITIES } from './enums'
+import type { Intervention, Lang, Municipality } from './enums'
 import {
   AGE_BUCKETS,
   DECLINE_DESTINATIONS,
@@ -64,9 +64,10 @@ export function buildMonitoringExport(m: Monitoring): ExportRow[] {
     { section: 'period', group: 'all', measure: 'submitted', value: maskSmall(m.submitted) },
   ]
   rows.push(...stageRows('leadTimes', 'all', m.leadTimes.overall))
-  for (const i of INTERVENTIONS)
+  // The model's own interventions and municipalities (the region pack's), in its order.
+  for (const i of Object.keys(m.leadTimes.byIntervention) as Intervention[])
     rows.push(...stageRows('leadTimes.intervention', i, m.leadTimes.byIntervention[i]))
-  for (const mu of MUNICIPALITIES)
+  for (const mu of Object.keys(m.leadTimes.byMunicipality) as Municipality[])
     rows.push(...stageRows('leadTimes.municipality', mu, m.leadTimes.byMunicipality[mu]))
   for (const q of m.quarters) {
     rows.push({ section: 'quarter', group: q.quarter, measure: 'submitted', value: maskSmall(q.submitted) })

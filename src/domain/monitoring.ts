@@ -10,6 +10,7 @@ import {
   type WorkingCalendar,
 } from './calendar'
 import { both } from './copy'
+import { DECLINE_DESTINATIONS, type DeclineDestination } from './decline'
 import { type LeadTimeStats, leadTimeStats } from './digest'
 import { INTERVENTIONS, type Intervention, MUNICIPALITIES, type Municipality, URGENCIES } from './enums'
 import { FollowUpAnswersSchema, YES_PARTLY_NO, type YesPartlyNo } from './follow-up'
@@ -62,17 +63,7 @@ export const STAGES = [
 export type Stage = (typeof STAGES)[number]
 
 /** Where a declined case was sent instead (a category; the free-text advice stays on the case). */
-export const DECLINE_DESTINATIONS = [
-  'lokaal_team',
-  'jeugdarts',
-  'gi',
-  'veilig_thuis',
-  'aanbieder',
-  'onderwijs',
-  'volwassenenzorg',
-  'other',
-] as const
-export type DeclineDestination = (typeof DECLINE_DESTINATIONS)[number]
+export { DECLINE_DESTINATIONS, type DeclineDestination } from './decline'
 
 /** Age buckets of open cases, in working days since submission. */
 export const AGE_BUCKETS = ['0-5', '6-10', '11-20', '21-40', '41+'] as const
@@ -120,9 +111,38 @@ export type MonitoringCase = z.output<typeof MonitoringCaseSchema>
 
 const MonitoringCasesSchema = z.array(MonitoringCaseSchema).max(100_000)
 
-/** Validates monitoring case summaries; errors as for `parseCaseSummaries` (index and field, nl + en). */
-export function parseMonitoringCases(input: unknown): ParseResult<MonitoringCase[]> {
-  return parseSummaryList(MonitoringCasesSchema, [...SUMMARY_FIELDS, ...MONITORING_EXTRA_FIELDS], input)
+const regionalCases = new Map<string, z.ZodType<MonitoringCase[]>>()
+
+/** The monitoring case list schema with a region pack's municipalities and interventions. */
+function monitoringCasesSchemaFor(region: {
+  municipalities: readonly string[]
+  interventions: readonly Intervention[]
+}): z.ZodType<MonitoringCase[]> {
+  const id = `${region.municipalities.join('|')}#${region.interventions.join('|')}`
+  const known = regionalCases.get(id)
+  if (known) return known
+  const schema = z
+    .array(
+      MonitoringCaseSchema.safeExtend({
+        municipality: z.enum(region.municipalities as [Municipality, ...Municipality[]]),
+        intervention: z.enum(region.interventions as [Intervention, ...Intervention[]]).nullable(),
+      }),
+    )
+    .max(100_000) as unknown as z.ZodType<MonitoringCase[]>
+  regionalCases.set(id, schema)
+  return schema
+}
+
+/**
+ * Validates monitoring case summaries; errors as for `parseCaseSummaries` (index and field, nl + en).
+ * `region`: a pack's municipalities and interventions (`ret monitor --region`); default Drenthe's.
+ */
+export function parseMonitoringCases(
+  input: unknown,
+  region?: { municipalities: readonly string[]; interventions: readonly Intervention[] },
+): ParseResult<MonitoringCase[]> {
+  const schema = region ? monitoringCasesSchemaFor(region) : MonitoringCasesSchema
+  return parseSummaryList(schema, [...SUMMARY_FIELDS, ...MONITORING_EXTRA_FIELDS], input)
 }
 
 /** The period and filters of a monitoring view. */
@@ -407,6 +427,11 @@ export function buildMonitoring(
   query: MonitoringQuery,
   now: Date,
   rules: StalledRules = DEFAULT_STALLED_RULES,
+  /** The region pack's interventions and municipalities, the rows of the breakdowns (default: Drenthe's). */
+  region: { interventions: readonly Intervention[]; municipalities: readonly string[] } = {
+    interventions: INTERVENTIONS,
+    municipalities: MUNICIPALITIES,
+  },
 ): Monitoring {
   const cal = calendarOf(rules)
   const fromDay = dayOfIso(query.from)
@@ -421,8 +446,8 @@ export function buildMonitoring(
   const quarterSamples = quarters.map(() => emptySamples())
   const quarterTallies = quarters.map(() => emptyTally())
   const overall = emptySamples()
-  const byIntervention = new Map<Intervention, Samples>(INTERVENTIONS.map((i) => [i, emptySamples()]))
-  const byMunicipality = new Map<Municipality, Samples>(MUNICIPALITIES.map((m) => [m, emptySamples()]))
+  const byIntervention = new Map<Intervention, Samples>(region.interventions.map((i) => [i, emptySamples()]))
+  const byMunicipality = new Map<string, Samples>(region.municipalities.map((m) => [m, emptySamples()]))
   const tally = emptyTally()
 
   const byStatus = zeros(WAITING_STATUSES)
@@ -481,10 +506,10 @@ export function buildMonitoring(
     leadTimes: {
       overall: statsOf(overall),
       byIntervention: Object.fromEntries(
-        INTERVENTIONS.map((i) => [i, statsOf(byIntervention.get(i) as Samples)]),
+        region.interventions.map((i) => [i, statsOf(byIntervention.get(i) as Samples)]),
       ) as Record<Intervention, StageStats>,
       byMunicipality: Object.fromEntries(
-        MUNICIPALITIES.map((m) => [m, statsOf(byMunicipality.get(m) as Samples)]),
+        region.municipalities.map((m) => [m, statsOf(byMunicipality.get(m) as Samples)]),
       ) as Record<Municipality, StageStats>,
     },
     quarters: quarters.map((quarter, i) => {
@@ -523,27 +548,36 @@ const calendarDate = z.iso
   .date({ error: 'monitoring.validation.date' })
   .refine(isCalendarDate, { message: 'monitoring.validation.date', abort: true })
 
-export const MonitoringQuerySchema = z
-  .strictObject({
-    from: calendarDate,
-    to: calendarDate,
-    municipality: z
-      .enum(MUNICIPALITIES, { error: 'monitoring.validation.municipality' })
-      .nullable()
-      .default(null),
-    intervention: z
-      .enum(INTERVENTIONS, { error: 'monitoring.validation.intervention' })
-      .nullable()
-      .default(null),
-  })
-  .refine((q) => q.from <= q.to, { message: 'monitoring.validation.order', path: ['to'] })
-  .refine(
-    (q) => !isCalendarDate(q.from) || !isCalendarDate(q.to) || dayOfIso(q.to) - dayOfIso(q.from) <= 3660,
-    {
-      message: 'monitoring.validation.tooLong',
-      path: ['to'],
-    },
-  )
+/** The query schema of a region: its municipalities and interventions are the filters' only values. */
+function querySchemaFor(municipalities: readonly string[], interventions: readonly Intervention[]) {
+  return z
+    .strictObject({
+      from: calendarDate,
+      to: calendarDate,
+      municipality: z
+        .enum(municipalities as readonly Municipality[] as [Municipality, ...Municipality[]], {
+          error: 'monitoring.validation.municipality',
+        })
+        .nullable()
+        .default(null),
+      intervention: z
+        .enum(interventions as [Intervention, ...Intervention[]], {
+          error: 'monitoring.validation.intervention',
+        })
+        .nullable()
+        .default(null),
+    })
+    .refine((q) => q.from <= q.to, { message: 'monitoring.validation.order', path: ['to'] })
+    .refine(
+      (q) => !isCalendarDate(q.from) || !isCalendarDate(q.to) || dayOfIso(q.to) - dayOfIso(q.from) <= 3660,
+      {
+        message: 'monitoring.validation.tooLong',
+        path: ['to'],
+      },
+    )
+}
+
+export const MonitoringQuerySchema = querySchemaFor(MUNICIPALITIES, INTERVENTIONS)
 
 /** Counts under this are masked in exports (DOMAIN.md §6). */
 export const SMALL_COUNT = 5
@@ -554,8 +588,12 @@ export function maskSmall(n: number): string {
 }
 
 /** Validates a monitoring query (page filters, CLI options); errors name the field in Dutch and English. */
-export function parseMonitoringQuery(input: unknown): ParseResult<MonitoringQuery> {
-  const result = MonitoringQuerySchema.safeParse(input)
+export function parseMonitoringQuery(
+  input: unknown,
+  region?: { municipalities: readonly string[]; interventions: readonly Intervention[] },
+): ParseResult<MonitoringQuery> {
+  const schema = region ? querySchemaFor(region.municipalities, region.interventions) : MonitoringQuerySchema
+  const result = schema.safeParse(input)
   if (result.success) return { ok: true, value: result.data }
   const errors: ValidationError[] = []
   for (const issue of result.error.issues) {

@@ -72,6 +72,19 @@ export interface QuestionNotice {
   question: string
 }
 
+/**
+ * The follow-up question after the advice (issue 15 §1), sent to the case's referrer when
+ * `follow_up_overdue` fires and again as its reminders. Identifiers and numbers only: the surface renders
+ * the questions (yes / partly / no, care started and its date, uitval, usefulness 1–5, a note) from the
+ * copy and submits them back through `answerFollowUp`.
+ */
+export interface FollowUpNotice {
+  kind: 'followUp'
+  reference: string
+  /** 1 for the question itself, 2 and up for its reminders. */
+  number: number
+}
+
 /** A reminder. */
 export interface ReminderNotice {
   kind: 'reminder'
@@ -105,6 +118,7 @@ export type Notice =
   | ReceiptNotice
   | StatusNotice
   | QuestionNotice
+  | FollowUpNotice
   | ReminderNotice
   | ErasedNotice
   | DigestNotice
@@ -182,6 +196,11 @@ export function buildCaseChangeNotice(
   }
 }
 
+/** The follow-up question to the referrer of an advised case (number 1), or its reminder (2 and up). */
+export function buildFollowUpNotice(reference: string, number = 1): FollowUpNotice {
+  return { kind: 'followUp', reference, number: Math.max(1, Math.trunc(number)) }
+}
+
 /** A referrer's reminder about their own draft, an open question or a missing analysis. */
 export function buildReferrerReminderNotice(
   topic: 'draft' | 'info' | 'analysis',
@@ -229,7 +248,12 @@ export function buildChairsReminderNotice(
   const { reference } = input
   let text: Bilingual
   if (input.kind === 'escalation')
-    text = both('digest.reminders.escalation', { reference, count: referrerMax })
+    text = both(
+      input.rule === 'follow_up_overdue'
+        ? 'digest.reminders.followUpEscalation'
+        : 'digest.reminders.escalation',
+      { reference, count: referrerMax },
+    )
   else if (input.rule === 'triage_overdue')
     text = both('digest.reminders.chairs', { reference, days: input.days })
   else

@@ -1,5 +1,6 @@
-import { both } from './copy'
-import { type Intake, type ParseResult, parseIntake } from './intake'
+import { z } from 'zod'
+import { type Bilingual, both } from './copy'
+import { type Intake, LIMITS, type ParseResult, parseIntake, plainText } from './intake'
 
 /**
  * Rectification (AVG art. 16; issue 14 §11): a chair or admin corrects one personal field of a case's
@@ -53,3 +54,29 @@ function valueAt(intake: Intake, path: readonly string[]): unknown {
 /** The message listing the fields that may be corrected. */
 export const rectifiableFieldsMessage = () =>
   both('privacy.errors.badField', { fields: RECTIFIABLE_FIELDS.join(', ') })
+
+/**
+ * The request body of the admin API and the web console (one schema for both): one field, its new text
+ * (or null to clear it) and why it is corrected. The reason is required; it goes into the timeline
+ * (encrypted like all event data), never into the audit row.
+ */
+export const RectifyInputSchema = z.strictObject({
+  field: z.string().max(100),
+  value: plainText().max(LIMITS.longText).nullable(),
+  reason: plainText().trim().min(1).max(LIMITS.longText),
+})
+export type RectifyBody = z.infer<typeof RectifyInputSchema>
+
+/** The bilingual message for a body the schema refused, naming the first part that is wrong. */
+export function rectifyBodyMessage(error: z.ZodError): RectifyBodyError {
+  return rectifyPartMessage(error.issues[0]?.path[0])
+}
+
+export type RectifyBodyError = { code: 'bad_field' | 'bad_reason' | 'bad_value' } & Bilingual
+
+/** The message for one refused part of the body (`field`, `value`, `reason`; anything else: the field list). */
+export function rectifyPartMessage(where: PropertyKey | undefined): RectifyBodyError {
+  if (where === 'reason') return { code: 'bad_reason', ...both('privacy.errors.reasonRequired') }
+  if (where === 'value') return { code: 'bad_value', ...both('privacy.errors.badValueText') }
+  return { code: 'bad_field', ...rectifiableFieldsMessage() }
+}

@@ -3,10 +3,11 @@ import drentheJson from '../../templates/regions/drenthe/pack.json'
 import ijssellandJson from '../../templates/regions/ijsselland/pack.json'
 import ijssellandRulesJson from '../../templates/regions/ijsselland/routing-rules.json'
 import defaultRulesJson from '../../templates/routing-rules.json'
-import { COPY, type CopyTree } from './copy'
+import { COPY, type CopyTree, useCopyOverrides } from './copy'
 import { INTERVENTIONS, type Intervention, MUNICIPALITIES } from './enums'
-import { ChildSchema, type Intake, IntakeSchema, type ParseResult, parseIntake, parseWith } from './intake'
+import { type Intake, intakeSchemaIn, type ParseResult, parseIntakeIn } from './intake'
 import { parseRuleSet, type RuleSet } from './rules'
+import { DEFAULT_SCRIPT, type IntakeScript } from './script'
 import {
   CaseSummariesSchema,
   type CaseSummary,
@@ -59,6 +60,14 @@ export const RegionPackSchema = z
     crisisNumbers: z
       .array(z.strictObject({ name: bilingual, phone: z.string().regex(/^[0-9][0-9 -]{1,18}$/) }))
       .min(1),
+    /**
+     * The regional youth crisis service's number, shown with 112 and Veilig Thuis on the acute-danger notice
+     * and an urgent receipt. The Worker's `YOUTH_CRISIS_PHONE` overrides it; neither: "your own crisis procedure".
+     */
+    youthCrisisPhone: z
+      .string()
+      .regex(/^\+?[0-9][0-9 -]{1,18}[0-9]$/)
+      .optional(),
     /** Copy overrides per language: a dotted copy key → its text (the key must exist, same placeholders). */
     copy: z.strictObject({
       nl: z.record(z.string(), z.string().min(1).max(2000)),
@@ -95,12 +104,22 @@ function copyAt(tree: CopyTree, key: string): string | CopyTree | undefined {
   return node
 }
 
-/** A region ready to use: its pack, its validated routing rules and stalled rules. */
+/** A region ready to use: its pack, its validated routing rules and stalled rules, its intake script. */
 export interface Region {
   pack: RegionPack
   rules: RuleSet
   stalled: StalledRules
+  /** The pack's interventions, in the pack's order: what routing suggests, cards offer and filters list. */
   interventions: readonly Intervention[]
+  /** The municipalities of the pack (the intake, chair scopes, filters, digest and monitoring). */
+  municipalities: readonly string[]
+  /** The intake script with the pack's municipalities as the choices (the shared script for Drenthe). */
+  script: IntakeScript
+  /**
+   * The copy the pack puts in force: its interventions' names (`enum.intervention.<code>`, the pack is the
+   * authority on them), then its copy overrides on top.
+   */
+  copy: Record<'nl' | 'en', Record<string, string>>
 }
 
 /** Every pack in the repository, with the JSON of its routing rules (static imports: the Worker bundles them). */
@@ -142,7 +161,40 @@ export function buildRegion(packJson: unknown, rulesJson: unknown): ParseResult<
       ]),
     ),
   })
-  return { ok: true, value: { pack: pack.data, rules: rules.value, stalled, interventions } }
+  const municipalities = pack.data.municipalities
+  return {
+    ok: true,
+    value: {
+      pack: pack.data,
+      rules: rules.value,
+      stalled,
+      interventions,
+      municipalities,
+      script: scriptIn(municipalities),
+      copy: copyOf(pack.data),
+    },
+  }
+}
+
+/** The pack's copy: the names of its interventions, then its own overrides. */
+function copyOf(pack: RegionPack): Region['copy'] {
+  const names = (lang: 'nl' | 'en') =>
+    Object.fromEntries(pack.interventions.map((i) => [`enum.intervention.${i.code}`, i[lang]]))
+  return { nl: { ...names('nl'), ...pack.copy.nl }, en: { ...names('en'), ...pack.copy.en } }
+}
+
+/** The shared intake script with `municipalities` as the choice of every municipality field. */
+function scriptIn(municipalities: readonly string[]): IntakeScript {
+  if (municipalities.join('|') === MUNICIPALITIES.join('|')) return DEFAULT_SCRIPT
+  const options = [...municipalities]
+  return {
+    ...DEFAULT_SCRIPT,
+    municipalities: options,
+    steps: DEFAULT_SCRIPT.steps.map((step) => ({
+      ...step,
+      fields: step.fields.map((field) => (field.enum === 'municipality' ? { ...field, options } : field)),
+    })),
+  }
 }
 
 const loaded = new Map<string, Region>()
@@ -165,34 +217,17 @@ function isDefaultMunicipalities(pack: RegionPack): boolean {
   return pack.municipalities.join('|') === MUNICIPALITIES.join('|')
 }
 
-const schemas = new WeakMap<RegionPack, z.ZodType<Intake>>()
-
 /**
  * The intake schema of a region: the canonical one, with the region's municipalities. For Drenthe it is
- * `IntakeSchema` itself. (The `Intake` type still names Drenthe's municipalities; another region's
- * intake carries its own names at run time.)
+ * `IntakeSchema` itself (src/domain/intake.ts `intakeSchemaIn`).
  */
 export function intakeSchemaFor(pack: RegionPack): z.ZodType<Intake> {
-  if (isDefaultMunicipalities(pack)) return IntakeSchema
-  const known = schemas.get(pack)
-  if (known) return known
-  const municipalities = pack.municipalities as [string, ...string[]]
-  // safeExtend keeps the canonical cross-field checks (acute danger needs a phone number, …).
-  const base = IntakeSchema as unknown as z.ZodObject<z.ZodRawShape>
-  const schema = base.safeExtend({
-    child: ChildSchema.extend({ municipality: z.enum(municipalities) }),
-  }) as unknown as z.ZodType<Intake>
-  schemas.set(pack, schema)
-  return schema
+  return intakeSchemaIn(pack.municipalities)
 }
 
 /** Validates an intake for a region (municipality from the region's list). */
 export function parseIntakeForRegion(input: unknown, pack: RegionPack): ParseResult<Intake> {
-  // parseIntake first: the same answer as for Drenthe for anything that is not an object at all.
-  const canonical = parseIntake(input)
-  if (isDefaultMunicipalities(pack) || (!canonical.ok && canonical.errors.some((e) => e.path === 'intake')))
-    return canonical
-  return parseWith(intakeSchemaFor(pack), input)
+  return parseIntakeIn(input, pack.municipalities)
 }
 
 const summarySchemas = new WeakMap<Region, z.ZodType<CaseSummary[]>>()
@@ -211,4 +246,21 @@ export function caseSummariesSchemaFor(region: Region): z.ZodType<CaseSummary[]>
   const schema = z.array(summary).max(100_000) as unknown as z.ZodType<CaseSummary[]>
   summarySchemas.set(region, schema)
   return schema
+}
+
+/**
+ * The region of a Worker deployment (its `REGION` setting; default Drenthe): the one place the Worker resolves
+ * its region pack, for every request, job and Durable Object. The pack is validated once per isolate; its copy
+ * overrides (the service's and interventions' names) are put in force for the isolate, which runs this one
+ * region only. An unknown id throws (config.ts refuses it first, with the list of known packs).
+ */
+export function regionOf(config: { REGION?: string | undefined }): Region {
+  const region = loadRegion(config.REGION ?? DEFAULT_REGION)
+  useCopyOverrides(region.copy)
+  return region
+}
+
+/** The youth crisis number in force: the Worker's `YOUTH_CRISIS_PHONE`, else the pack's, else none (''). */
+export function youthCrisisPhoneOf(configured: string, pack: RegionPack): string {
+  return configured || pack.youthCrisisPhone || ''
 }

@@ -54,6 +54,8 @@ const fieldShape = {
   required: z.boolean(),
   /** Options come from this enumeration (select, radio, checkboxes). */
   enum: z.enum(ENUM_NAMES).optional(),
+  /** Options instead of the enumeration's values (a region pack's municipalities: src/domain/region.ts). */
+  options: z.array(z.string().min(1).max(100)).min(1).optional(),
   min: z.number().optional(),
   max: z.number().optional(),
   maxLength: z.int().min(1).optional(),
@@ -119,6 +121,11 @@ export const IntakeScriptSchema = z
   .strictObject({
     version: z.int().min(1),
     description: z.string().optional(),
+    /**
+     * The municipalities the intake accepts, when not Drenthe's (set by a region pack, src/domain/region.ts
+     * `Region.script`, together with the options of the `municipality` fields).
+     */
+    municipalities: z.array(z.string().min(1).max(100)).min(1).optional(),
     /** Intake paths with a fixed value no step asks for (e.g. `analysis.attachmentId`). */
     constants: z.record(z.string(), z.unknown()).optional(),
     steps: z.array(StepSchema).min(1),

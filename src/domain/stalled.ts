@@ -486,10 +486,19 @@ export interface Reminder {
 }
 
 /**
+ * How many messages the referrer gets for one stalled rule before the escalation: `referrerMax` reminders
+ * of an information request (the chair's question itself came before); for the follow-up after the advice
+ * (issue 15 §1) the question itself is the first message, then `referrerMax` reminders.
+ */
+export function referrerSends(rule: StalledRuleId, rules: StalledRules = DEFAULT_STALLED_RULES): number {
+  return rules.reminders.referrerMax + (rule === 'follow_up_overdue' ? 1 : 0)
+}
+
+/**
  * The reminders due today (daily cron → one queue job each). Nothing on weekends and holidays. A stalled
  * case whose rule has `remind: true` gets one reminder per Amsterdam day to the rule's owner; the referrer
- * gets at most `referrerMax` for one information request (counted by the summary's `remindersSent`),
- * then the chairs get one escalation, then nothing more (the case stays in the digest).
+ * gets at most `referrerSends` messages for one information request or follow-up question (counted by the
+ * summary's `remindersSent`), then the chairs get one escalation, then nothing more (the case stays in the digest).
  */
 export function dueReminders(
   cases: readonly CaseSummary[],
@@ -511,7 +520,7 @@ export function dueReminders(
     let number = 0
     if (rule.owner === 'referrer') {
       const sent = summary.remindersSent ?? 0
-      const max = rules.reminders.referrerMax
+      const max = referrerSends(a.rule, rules)
       if (sent > max) continue
       number = sent + 1
       if (sent === max) {

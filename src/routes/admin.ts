@@ -9,7 +9,6 @@ import { isAccessConfigured } from '../auth/dev-mode'
 import { buildWebActor, readWebIdentity } from '../auth/identity'
 import { type Config, loadConfig } from '../config'
 import { both } from '../domain/copy'
-import { rectifiableFieldsMessage } from '../domain/rectify'
 import type { Actor } from '../domain/types'
 import { logger } from '../logger'
 import type { CaseFileStore } from '../ports/case-files'
@@ -18,7 +17,7 @@ import { authorize, buildAuditEntry } from '../services/access'
 import { ERASE_REASONS, type EraseDeps, EraseInputSchema, runEraseCase } from '../services/erase'
 import { runExportCase } from '../services/export'
 import { runRotateKeys } from '../services/key-rotation'
-import { RectifyInputSchema, runRectifyField } from '../services/rectify'
+import { RectifyInputSchema, rectifyBodyMessage, runRectifyField } from '../services/rectify'
 import { buildDeps, buildPrivacyDeps } from '../wiring'
 import { decodeUtf8Strict } from './strict-utf8'
 
@@ -28,7 +27,7 @@ import { decodeUtf8Strict } from './strict-utf8'
  * - `GET /cases/:reference/audit`: the case's audit trail (itself audited);
  * - `GET /cases/:reference/export[?format=zip]`: everything about the case, decrypted (right of access,
  *   AVG art. 15; audited as `export`): JSON, or one zip with the PDFs and attachments (issue 14 §11);
- * - `POST /cases/:reference/rectify` `{ "field": "referrer.phone", "value": "…" | null }`: corrects one
+ * - `POST /cases/:reference/rectify` `{ "field": "referrer.phone", "value": "…" | null, "reason": "…" }`: corrects one
  *   personal field (AVG art. 16; audited as `change` / `rectify:<field>`);
  * - `POST /rotate-key` `{ "batchSize"?, "maxBatches"?, "draftCursor"? }`: one slice of a rotation.
  * Who calls (issue 14 §8), each call audited as that person: a named token from `ADMIN_TOKENS`
@@ -49,16 +48,6 @@ export interface AdminRouteOptions {
 /** The admin route's variables: the calling admin, set once the token or Access identity checked out. */
 type AdminEnv = { Bindings: Env; Variables: AppVariables & { admin: Actor } }
 type AdminContext = Context<AdminEnv>
-
-const configs = new WeakMap<object, Config>()
-function configOf(env: Env): Config {
-  let config = configs.get(env)
-  if (!config) {
-    config = loadConfig(env as unknown as Record<string, unknown>)
-    configs.set(env, config)
-  }
-  return config
-}
 
 /** Whether Access identities may administer: Access configured and someone listed in `ADMINS`. */
 const accessAdmins = (config: Config) => isAccessConfigured(config) && config.ADMINS.length > 0
@@ -118,7 +107,7 @@ export function buildAdminRoutes(options: AdminRouteOptions = {}) {
   const filesOf = (env: Env) => options.files?.(env) ?? buildCaseFileStore(env)
 
   admin.use('*', async function adminConfigured(c, next) {
-    const config = configOf(c.env)
+    const config = loadConfig(c.env)
     if (!hasAdminTokens(config) && !accessAdmins(config))
       return c.json(error('not_configured', 'notConfigured'), 503)
     await next()
@@ -126,7 +115,7 @@ export function buildAdminRoutes(options: AdminRouteOptions = {}) {
   const bearer = requireBearer<AdminContext>({
     expected: () => undefined,
     verify: async (token, c) => {
-      const actor = await findAdminActor(token, configOf(c.env))
+      const actor = await findAdminActor(token, loadConfig(c.env))
       if (actor) c.set('admin', actor)
       return actor !== null
     },
@@ -140,7 +129,7 @@ export function buildAdminRoutes(options: AdminRouteOptions = {}) {
   admin.use('*', async function adminIdentity(c, next) {
     // Cloudflare Access in front of the admin API: a person with the admin role needs no token.
     if (!c.req.header('authorization')) {
-      const actor = await adminFromAccess(c, configOf(c.env))
+      const actor = await adminFromAccess(c, loadConfig(c.env))
       if (actor) {
         c.set('admin', actor)
         return next()
@@ -231,9 +220,7 @@ export function buildAdminRoutes(options: AdminRouteOptions = {}) {
     const body = await readJson(c, z.object({}).passthrough())
     if (!body.ok) return body.res
     const parsed = RectifyInputSchema.safeParse(body.value)
-    if (!parsed.success) {
-      return c.json({ error: { code: 'bad_field', ...rectifiableFieldsMessage() } }, 400)
-    }
+    if (!parsed.success) return c.json({ error: rectifyBodyMessage(parsed.error) }, 400)
     const result = await runRectifyField(depsOf(c.env), {
       reference,
       ...parsed.data,

@@ -5,8 +5,8 @@ import { both, t } from '../domain/copy'
 import { receiptText } from '../domain/crisis'
 import type { Lang } from '../domain/enums'
 import { parseIntakeJson } from '../domain/intake'
+import { regionOf } from '../domain/region'
 import { route, toRoutingOutput } from '../domain/routing'
-import { DEFAULT_RULES } from '../domain/rules'
 import type { Actor, RoutingDecision } from '../domain/types'
 import { logger } from '../logger'
 import { REFERENCE_PATTERN } from '../ports/case-store'
@@ -87,12 +87,13 @@ export function buildApiCasesRoutes() {
     if (text === null) {
       return c.json({ errors: [{ path: 'intake', ...both('validation.invalidUtf8') }] }, 400)
     }
-    const parsed = parseIntakeJson(text)
+    const deps = buildDeps(c.env)
+    const region = regionOf(deps.config)
+    const parsed = parseIntakeJson(text, region.municipalities)
     if (!parsed.ok) return c.json({ errors: parsed.errors }, 400)
     const intake = parsed.value
 
-    const deps = buildDeps(c.env)
-    const decision = route(intake, DEFAULT_RULES, deps.clock())
+    const decision = route(intake, region.rules, deps.clock())
     try {
       const result = await runSubmitIntake(deps, {
         intake,
@@ -105,7 +106,7 @@ export function buildApiCasesRoutes() {
       const body = {
         reference: result.reference,
         status: stored.status ?? result.status,
-        routing: toRoutingOutput(stored.routing ?? decision),
+        routing: toRoutingOutput(stored.routing ?? decision, region.interventions),
         // What happens next, in both languages: a call back now for a spoedmelding (issue 13 §2).
         receipt: Object.fromEntries(
           (['nl', 'en'] as const).map((lang) => [

@@ -1,9 +1,9 @@
 import { type Context, Hono } from 'hono'
 import type { AppEnv } from '../app'
 import { both } from '../domain/copy'
-import { parseIntake } from '../domain/intake'
+import { parseIntakeIn } from '../domain/intake'
+import { regionOf } from '../domain/region'
 import { route, toRoutingOutput } from '../domain/routing'
-import { DEFAULT_RULES } from '../domain/rules'
 import { systemClock } from '../ports/clock'
 import { decodeUtf8Strict } from './strict-utf8'
 
@@ -45,9 +45,10 @@ export async function handleRoute(c: ApiContext, now: () => Date = systemClock) 
     const detail = error instanceof Error ? error.message : 'JSON'
     return c.json({ errors: [{ path: 'intake', ...both('validation.invalidJson', { detail }) }] }, 400)
   }
-  const parsed = parseIntake(data)
+  const region = regionOf(c.env)
+  const parsed = parseIntakeIn(data, region.municipalities)
   if (!parsed.ok) return c.json({ errors: parsed.errors }, 400)
-  return c.json(toRoutingOutput(route(parsed.value, DEFAULT_RULES, now())), 200)
+  return c.json(toRoutingOutput(route(parsed.value, region.rules, now()), region.interventions), 200)
 }
 
 /**

@@ -317,7 +317,8 @@ export function buildFilesRoutes(options: FilesRouteOptions = {}) {
    * The upload: the browser's CSRF token, the link (authorised again), the file (size, type by
    * content), then the link is used — atomically, so of two posts at once only one uploads — and the
    * file stored in the name of the real uploader (the signed-in web user, else the chat person the
-   * single-use link was handed to). A refused file gives the link back for another try.
+   * single-use link was handed to). A refused file, or a storage failure, gives the link back for
+   * another try (`releaseLink`).
    */
   app.post(UPLOAD_PARAM, async (c) => {
     const deps = depsOf(c)
@@ -352,13 +353,20 @@ export function buildFilesRoutes(options: FilesRouteOptions = {}) {
       await audit(c, deps, who, 'refused', claims.reference, 'upload:used')
       return message(c, 403, 'used')
     }
-    const result = await runAttachFile(deps, filesOf(c), {
-      record,
-      actor: identityOf(who),
-      name: file.name,
-      bytes,
-      requestId: c.get('requestId') ?? null,
-    })
+    let result: Awaited<ReturnType<typeof runAttachFile>>
+    try {
+      result = await runAttachFile(deps, filesOf(c), {
+        record,
+        actor: identityOf(who),
+        name: file.name,
+        bytes,
+        requestId: c.get('requestId') ?? null,
+      })
+    } catch (error) {
+      // Storage failed: nothing was attached, so the one use of the link is given back.
+      await releaseLink(deps, decision.id, usedAt)
+      throw error
+    }
     if (!result.ok) {
       await releaseLink(deps, decision.id, usedAt)
       await audit(c, deps, who, 'refused', claims.reference, `upload:${result.code}`)

@@ -1,12 +1,12 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { verifySlackRequest } from '../../adapters/slack/verify'
 import { buildTeamsVerifyConfig } from '../../adapters/teams/deps'
-import { checkTeamsActivity, verifyTeamsToken } from '../../adapters/teams/verify'
+import { checkTeamsActivity, MAX_ACTIVITY_BYTES, verifyTeamsToken } from '../../adapters/teams/verify'
 import { findAdminActor } from '../auth/admin'
 import { isConfiguredToken } from '../auth/bearer'
 import { webConfigFor } from '../auth/dev-mode'
 import { readWebIdentity } from '../auth/identity'
-import { type Config, loadConfig } from '../config'
+import { loadConfig } from '../config'
 import { t } from '../domain/copy'
 import type { Lang } from '../domain/enums'
 import { logger } from '../logger'
@@ -51,9 +51,19 @@ export type RateDecision = { ok: true } | { ok: false; retryAfter: number }
 
 /** A short, non-reversible tag of a key (an address, a user id) before it leaves the Worker. */
 export async function buildTag(value: string): Promise<string> {
+  const cached = tags.get(value)
+  if (cached !== undefined) return cached
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value))
-  return [...new Uint8Array(digest).slice(0, 12)].map((b) => b.toString(16).padStart(2, '0')).join('')
+  const tag = [...new Uint8Array(digest).slice(0, 12)].map((b) => b.toString(16).padStart(2, '0')).join('')
+  // Bounded: at most MAX_TAGS keys per isolate (the busiest users and tenants), so junk cannot grow it.
+  if (tags.size >= MAX_TAGS) tags.clear()
+  tags.set(value, tag)
+  return tag
 }
+
+/** Tags of recent keys: a repeat request of a user costs no digest on the ack path. */
+const tags = new Map<string, string>()
+const MAX_TAGS = 1000
 
 function limiterOf(env: Env, name: string): Limiter | null {
   const binding = (env as unknown as Record<string, unknown>)[name]
@@ -163,17 +173,6 @@ export function clientOf(c: Context): RateIdentity {
   return { client: c.req.header('cf-connecting-ip') ?? 'unknown' }
 }
 
-const configs = new WeakMap<object, Config>()
-
-function configOf(env: Env): Config {
-  let config = configs.get(env)
-  if (!config) {
-    config = loadConfig(env as unknown as Record<string, unknown>)
-    configs.set(env, config)
-  }
-  return config
-}
-
 /** Reads a request body without consuming it (the handler reads it again), capped at `max` bytes. */
 async function peekBody(c: Context, max: number): Promise<string | null> {
   try {
@@ -196,7 +195,7 @@ export async function identifySlack(c: Context): Promise<RateIdentity | null> {
   if (raw === null) return clientOf(c)
   try {
     await verifySlackRequest({
-      signingSecret: configOf(c.env).SLACK_SIGNING_SECRET ?? '',
+      signingSecret: loadConfig(c.env).SLACK_SIGNING_SECRET ?? '',
       timestamp: c.req.header('x-slack-request-timestamp'),
       signature: c.req.header('x-slack-signature'),
       rawBody: raw,
@@ -238,10 +237,10 @@ export async function identifySlack(c: Context): Promise<RateIdentity | null> {
 
 /**
  * Teams: tenant and AAD object id of an activity whose bearer token verified (keys cached per isolate) and
- * which matches it; the claims are handed to the route. Anything else counts against its address.
+ * which matches it; the claims and the checked body are handed to the route. Anything else counts against its address.
  */
 export async function identifyTeams(c: Context): Promise<RateIdentity | null> {
-  const verifyConfig = buildTeamsVerifyConfig(configOf(c.env))
+  const verifyConfig = buildTeamsVerifyConfig(loadConfig(c.env))
   let claims: Awaited<ReturnType<typeof verifyTeamsToken>>
   try {
     claims = await verifyTeamsToken(c.req.header('authorization'), verifyConfig)
@@ -249,11 +248,13 @@ export async function identifyTeams(c: Context): Promise<RateIdentity | null> {
     return clientOf(c)
   }
   c.set('teamsClaims', claims)
-  const raw = await peekBody(c, 512 * 1024)
+  const raw = await peekBody(c, MAX_ACTIVITY_BYTES)
   if (raw === null) return clientOf(c)
   try {
     const a = JSON.parse(raw) as { from?: { aadObjectId?: unknown; id?: unknown } }
     const { tenantId } = checkTeamsActivity(claims, a, verifyConfig)
+    // The route uses this body as read and checked here instead of reading, decoding and checking it again.
+    c.set('teamsActivity', { body: a, tenantId })
     const user = a.from?.aadObjectId ?? a.from?.id
     const ok = (v: unknown): v is string => typeof v === 'string' && /^[\w:.-]{1,200}$/.test(v)
     return { verified: { tenant: ok(tenantId) ? tenantId : 'unknown', user: ok(user) ? user : null } }
@@ -276,7 +277,7 @@ export async function identifyApi(c: Context): Promise<RateIdentity | null> {
   if (token !== null) {
     const env = c.env as Env
     const [admin, isApi] = await Promise.all([
-      findAdminActor(token, configOf(env)),
+      findAdminActor(token, loadConfig(env)),
       isConfiguredToken(token, env.API_TOKEN, 16),
     ])
     // Each named admin has their own bucket (issue 14 §8); the shared token is `admin:token`.
@@ -296,7 +297,7 @@ export async function identifyWeb(c: Context): Promise<RateIdentity | null> {
   if (cookie === undefined && access === undefined) return clientOf(c)
   // The same DEV_MODE rule as the pages (the page's context logs a refusal, so not here too).
   const config = webConfigFor(
-    configOf(c.env),
+    loadConfig(c.env),
     { url: c.req.url, connectingIp: c.req.header('cf-connecting-ip') },
     { log: false },
   )

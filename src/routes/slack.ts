@@ -1,7 +1,7 @@
 import { type Context, Hono } from 'hono'
 import { SlackVerificationError, verifySlackRequest } from '../../adapters/slack/verify'
 import type { AppEnv } from '../app'
-import { type Config, loadConfig } from '../config'
+import { loadConfig } from '../config'
 import { logger } from '../logger'
 import { systemClock } from '../ports/clock'
 import { buildDeps } from '../wiring/deps'
@@ -19,17 +19,6 @@ import { decodeUtf8Strict } from './strict-utf8'
 const MAX_BODY_BYTES = 1_000_000
 
 type SlackContext = Context<AppEnv>
-
-// Config is parsed once per env object (once per isolate in practice), not on every ack.
-const configs = new WeakMap<object, Config>()
-function configOf(env: Env): Config {
-  let config = configs.get(env)
-  if (!config) {
-    config = loadConfig(env as unknown as Record<string, unknown>)
-    configs.set(env, config)
-  }
-  return config
-}
 
 function unauthorized(c: SlackContext) {
   return c.json({ error: { nl: 'Niet geautoriseerd.', en: 'Unauthorized.' } }, 401)
@@ -55,7 +44,7 @@ async function readVerifiedBody(c: SlackContext, now: Date): Promise<string | nu
   }
   try {
     await verifySlackRequest({
-      signingSecret: configOf(c.env).SLACK_SIGNING_SECRET ?? '',
+      signingSecret: loadConfig(c.env).SLACK_SIGNING_SECRET ?? '',
       timestamp: c.req.header('x-slack-request-timestamp'),
       signature: c.req.header('x-slack-signature'),
       rawBody,
@@ -75,6 +64,16 @@ function retryNumOf(c: SlackContext): number | undefined {
   return Number.isInteger(value) && value > 0 ? value : undefined
 }
 
+/** The Bolt module, imported once per isolate on the first verified Slack request (again if that failed). */
+let bolt: Promise<typeof import('../../adapters/slack/bolt-app')> | null = null
+function loadBolt() {
+  bolt ??= import('../../adapters/slack/bolt-app').catch((error: unknown) => {
+    bolt = null
+    throw error
+  })
+  return bolt
+}
+
 /** Builds the Slack sub-app; mount it at `/slack`. */
 export function buildSlackRoutes() {
   const app = new Hono<AppEnv>()
@@ -83,9 +82,9 @@ export function buildSlackRoutes() {
     const rawBody = await readVerifiedBody(c, systemClock())
     if (rawBody === null) return unauthorized(c)
     // Bolt loads here, on the first verified Slack request of the isolate (and never for other surfaces).
-    const { handleSlackRequest } = await import('../../adapters/slack/bolt-app')
+    const { handleSlackRequest } = await loadBolt()
     const env = c.env
-    const config = configOf(env)
+    const config = loadConfig(env)
     const retryNum = retryNumOf(c)
     const retryReason = c.req.header('x-slack-retry-reason')?.slice(0, 64)
     return handleSlackRequest({

@@ -8,15 +8,17 @@ import {
   buildTeamsVerifyConfig,
 } from '../../adapters/teams/deps'
 import { D1TeamsStore } from '../../adapters/teams/store'
-import { checkTeamsActivity, TeamsAuthError, verifyTeamsToken } from '../../adapters/teams/verify'
+import {
+  checkTeamsActivity,
+  MAX_ACTIVITY_BYTES,
+  TeamsAuthError,
+  verifyTeamsToken,
+} from '../../adapters/teams/verify'
 import type { AppEnv } from '../app'
 import { loadConfig } from '../config'
 import { logger } from '../logger'
 import { buildDeps } from '../wiring/deps'
 import { decodeUtf8Strict } from './strict-utf8'
-
-/** Largest accepted activity (Teams messages are a few KiB; cards submit only their inputs). */
-export const MAX_ACTIVITY_BYTES = 256 * 1024
 
 const refused = (status: 400 | 401 | 413 | 503) => ({
   error:
@@ -29,6 +31,16 @@ const refused = (status: 400 | 401 | 413 | 503) => ({
           : { nl: 'Ongeldig bericht.', en: 'Invalid message.' },
 })
 
+/** The Teams SDK module, imported once per isolate on the first Teams request (again if that failed). */
+let sdk: Promise<typeof import('../../adapters/teams/sdk')> | null = null
+function loadTeamsSdk() {
+  sdk ??= import('../../adapters/teams/sdk').catch((error: unknown) => {
+    sdk = null
+    throw error
+  })
+  return sdk
+}
+
 /**
  * `POST /api/messages`, the Bot Framework messaging endpoint. Order matters: the bearer token is
  * verified before the body is read; the activity's `serviceUrl`, channel and tenant are checked
@@ -40,7 +52,7 @@ export function buildTeamsRoutes() {
 
   app.post('/messages', async function handleTeamsMessages(c) {
     const requestId = c.get('requestId')
-    const config = loadConfig(c.env as unknown as Record<string, unknown>)
+    const config = loadConfig(c.env)
     const verifyConfig = buildTeamsVerifyConfig(config)
     let claims: Awaited<ReturnType<typeof verifyTeamsToken>>
     try {
@@ -53,24 +65,31 @@ export function buildTeamsRoutes() {
       return c.json(refused(status), status)
     }
 
-    const bytes = await c.req.arrayBuffer()
-    if (bytes.byteLength > MAX_ACTIVITY_BYTES) return c.json(refused(413), 413)
-    // Strict UTF-8 (issue 14 §7): invalid bytes are refused like invalid JSON.
-    const text = decodeUtf8Strict(bytes)
+    // The edge's rate limiter read and checked this body against the same claims; otherwise do it here.
+    const checked = c.get('teamsClaims') ? c.get('teamsActivity') : undefined
     let body: unknown
-    try {
-      if (text === null) throw new SyntaxError('invalid UTF-8')
-      body = JSON.parse(text)
-    } catch {
-      return c.json(refused(400), 400)
-    }
     let tenantId: string
-    try {
-      tenantId = checkTeamsActivity(claims, body, verifyConfig).tenantId
-    } catch (error) {
-      const code = error instanceof TeamsAuthError ? error.code : 'unknown'
-      logger.warn('teams_auth_refused', { requestId, code, status: 401 })
-      return c.json(refused(401), 401)
+    if (checked) {
+      body = checked.body
+      tenantId = checked.tenantId
+    } else {
+      const bytes = await c.req.arrayBuffer()
+      if (bytes.byteLength > MAX_ACTIVITY_BYTES) return c.json(refused(413), 413)
+      // Strict UTF-8 (issue 14 §7): invalid bytes are refused like invalid JSON.
+      const text = decodeUtf8Strict(bytes)
+      try {
+        if (text === null) throw new SyntaxError('invalid UTF-8')
+        body = JSON.parse(text)
+      } catch {
+        return c.json(refused(400), 400)
+      }
+      try {
+        tenantId = checkTeamsActivity(claims, body, verifyConfig).tenantId
+      } catch (error) {
+        const code = error instanceof TeamsAuthError ? error.code : 'unknown'
+        logger.warn('teams_auth_refused', { requestId, code, status: 401 })
+        return c.json(refused(401), 401)
+      }
     }
     const parsed = ActivitySchema.safeParse(body)
     if (!parsed.success) {
@@ -80,7 +99,7 @@ export function buildTeamsRoutes() {
     const activity = parsed.data
 
     // The Teams SDK loads here, on the first Teams request of an isolate, never for other traffic.
-    const { dispatchTeamsActivity } = await import('../../adapters/teams/sdk')
+    const { dispatchTeamsActivity } = await loadTeamsSdk()
     const deps = buildDeps(c.env)
     const connector = buildTeamsConnector(config)
     const response = await dispatchTeamsActivity(

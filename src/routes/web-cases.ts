@@ -10,7 +10,8 @@ import { formString } from '../../adapters/web/form'
 import { renderWeb } from '../../adapters/web/render'
 import { WEB_CSS } from '../../adapters/web/styles'
 import { verifyCsrfToken } from '../auth/csrf'
-import { chairCovers, identityKeyOf } from '../domain/access'
+import { can, chairCovers, identityKeyOf } from '../domain/access'
+import { amsterdamDate } from '../domain/calendar'
 import {
   cursorText,
   groupReasons,
@@ -19,8 +20,11 @@ import {
   statusesOf,
   waitingWorkingDays,
 } from '../domain/case-list'
-import { MUNICIPALITIES } from '../domain/enums'
+import { t } from '../domain/copy'
+import type { Lang } from '../domain/enums'
 import { actorKey, availableCommands, type CaseState, type CommandType } from '../domain/lifecycle'
+import { RectifyInputSchema, rectifyPartMessage } from '../domain/rectify'
+import { regionOf } from '../domain/region'
 import { buildReport } from '../domain/report'
 import { assessCase, type CaseSummary } from '../domain/stalled'
 import type { Actor } from '../domain/types'
@@ -31,6 +35,7 @@ import { authorize, buildAuditEntry, chairScopesOf } from '../services/access'
 import { getCase, runCaseCommand } from '../services/cases'
 import type { Deps } from '../services/deps'
 import { listReportAttachments } from '../services/pdf'
+import { runRectifyField } from '../services/rectify'
 import { buildDeps } from '../wiring/deps'
 import { htmlErrors, pageContext, type WebContext, type WebEnv, webContext } from './web-context'
 
@@ -131,11 +136,12 @@ export function buildWebCasesRoutes(options: WebCasesRouteOptions = {}) {
     if (actor instanceof Response) return actor
     const deps = depsOf(c)
     const now = deps.clock()
-    const params = parseCaseListParams(c.req.query())
+    const region = regionOf(deps.config)
+    const params = parseCaseListParams(c.req.query(), region)
     const isAdmin = actor.roles.includes('admin')
     const chair = isAdmin || actor.roles.includes('chair')
     const scope = isAdmin ? undefined : chairScopesOf(deps.config).get(identityKeyOf(actor))
-    const allowed: readonly string[] = scope ?? MUNICIPALITIES
+    const allowed: readonly string[] = scope ?? region.municipalities
     const municipalities = params.municipality
       ? allowed.includes(params.municipality)
         ? [params.municipality]
@@ -147,7 +153,7 @@ export function buildWebCasesRoutes(options: WebCasesRouteOptions = {}) {
           ...(statusesOf(params.status) ? { statuses: statusesOf(params.status) } : {}),
           ...(params.intervention ? { intervention: params.intervention } : {}),
           ...(params.urgency ? { urgency: params.urgency } : {}),
-          ...(params.stalled ? { stalled: stalledCutoffs(now) } : {}),
+          ...(params.stalled ? { stalled: stalledCutoffs(now, region.stalled) } : {}),
           ...(params.after ? { after: params.after } : {}),
           order: params.sort,
           limit: CASES_PAGE_SIZE,
@@ -172,7 +178,7 @@ export function buildWebCasesRoutes(options: WebCasesRouteOptions = {}) {
         submittedAt: row.submittedAt ?? row.createdAt,
         statusSince: row.statusSince,
         waitingDays: waitingWorkingDays(row.statusSince, now),
-        stalled: assessCase(summaryOf(row), now).stalled,
+        stalled: assessCase(summaryOf(row), now, region.stalled).stalled,
       })),
     )
     if (chair) {
@@ -195,6 +201,7 @@ export function buildWebCasesRoutes(options: WebCasesRouteOptions = {}) {
         rows,
         params,
         municipalities: allowed,
+        interventions: region.interventions,
         nextHref: page.next ? href(cursorText(page.next)) : null,
         firstHref: params.after ? href(null) : null,
       }),
@@ -236,18 +243,21 @@ export function buildWebCasesRoutes(options: WebCasesRouteOptions = {}) {
     const inRegion = chairCovers(actor, state.municipality, chairScopesOf(deps.config))
     const effective = inRegion ? actor : { ...actor, roles: actor.roles.filter((r) => r !== 'chair') }
     const commands = availableCommands(state, effective).filter((cmd) => WEB_COMMANDS.includes(cmd))
+    const region = regionOf(deps.config)
     const model: CasePageModel = {
       state,
       pseudonym,
       routing,
-      groups: routing ? groupReasons(routing) : [],
+      groups: routing ? groupReasons(routing, region.rules) : [],
       sections: report.sections.filter((s) => !HIDDEN_SECTIONS.has(s.id)),
       timeline: timeline.map((e) => ({ ...e })),
       attachments,
       commands: WEB_COMMANDS.filter((cmd) => commands.includes(cmd)),
       mayUploadAnalysis: actorKey(actor) === state.referrerKey,
+      mayRectify: can(actor, 'case.rectify', state, chairScopesOf(deps.config)),
       waitingDays: waitingWorkingDays(state.statusSince, now),
-      stalled: assessCase(summaryOf(state), now).stalled,
+      stalled: assessCase(summaryOf(state), now, region.stalled).stalled,
+      interventions: region.interventions,
       flash: extra.flash ?? null,
       notice: extra.notice ?? null,
       formError: extra.formError ?? null,
@@ -261,7 +271,12 @@ export function buildWebCasesRoutes(options: WebCasesRouteOptions = {}) {
     const reference = c.req.param('reference')
     if (!REFERENCE_PATTERN.test(reference)) return notFound(c)
     const done = c.req.query('done') ?? ''
-    const flash = (WEB_COMMANDS as readonly string[]).includes(done) ? (done as CommandType) : null
+    const flash =
+      done === 'rectified' || done === 'rectifyUnchanged'
+        ? done
+        : (WEB_COMMANDS as readonly string[]).includes(done)
+          ? (done as CommandType)
+          : null
     return casePage(c, depsOf(c), actor, reference, { flash }, 200)
   })
 
@@ -289,7 +304,10 @@ export function buildWebCasesRoutes(options: WebCasesRouteOptions = {}) {
     if (!record || !visible) return notFound(c)
 
     const lang = c.get('lang')
-    const form = parseCommandForm(body, record, lang)
+    if (formString(body, 'command') === 'rectify') {
+      return rectifyPost(c, deps, actor, reference, body, lang)
+    }
+    const form = parseCommandForm(body, record, lang, amsterdamDate(deps.clock()))
     if (!form.ok) {
       if (form.error === null) return c.html(renderWeb.error(pageContext(c), 'badForm'), 400)
       return casePage(c, deps, actor, reference, { formError: form.error }, 422)
@@ -345,6 +363,93 @@ export function buildWebCasesRoutes(options: WebCasesRouteOptions = {}) {
         return notFound(c)
     }
   })
+
+  /**
+   * The rectification form of a chair or admin (issue 14 §11): the same schema as the admin API
+   * (`RectifyInputSchema`), then `runRectifyField`, which checks `case.rectify`, records the event (field
+   * and reason, encrypted) and the audit row (field only) and renders the PDF again. A referrer gets 403.
+   */
+  async function rectifyPost(
+    c: WebContext,
+    deps: Deps,
+    actor: Actor,
+    reference: string,
+    body: FormBody,
+    lang: Lang,
+  ) {
+    const values = {
+      field: formString(body, 'field').trim(),
+      value: formString(body, 'value'),
+      reason: formString(body, 'reason'),
+    }
+    const invalid = (fields: Record<string, string>) =>
+      casePage(c, deps, actor, reference, { formError: { command: 'rectify', fields, values } }, 422)
+    const refused = () =>
+      casePage(c, deps, actor, reference, { notice: { kind: 'refused', text: ct(lang, 'refused') } }, 403)
+    // Policy first: a referrer learns nothing from validation messages of a form they may not use.
+    const record = await deps.store.getByReference(reference)
+    if (!record) return notFound(c)
+    if (!can(actor, 'case.rectify', record, chairScopesOf(deps.config))) {
+      await authorize(deps, {
+        actor,
+        action: 'case.rectify',
+        kase: record,
+        reference,
+        requestId: c.get('requestId'),
+      })
+      return refused()
+    }
+    if (values.field === '') {
+      return invalid({ field: ct(lang, 'errors.required', { field: ct(lang, 'rectify.field') }) })
+    }
+    const parsed = RectifyInputSchema.safeParse({
+      field: values.field,
+      value: values.value.trim() === '' ? null : values.value.trim(),
+      reason: values.reason,
+    })
+    if (!parsed.success) {
+      const fields: Record<string, string> = {}
+      for (const issue of parsed.error.issues) {
+        const name = String(issue.path[0] ?? 'field')
+        fields[name] ??= rectifyPartMessage(issue.path[0])[lang]
+      }
+      return invalid(fields)
+    }
+    const result = await runRectifyField(deps, {
+      reference,
+      ...parsed.data,
+      actor,
+      requestId: c.get('requestId'),
+    })
+    if (result.ok) {
+      return c.redirect(`/cases/${reference}?done=${result.changed ? 'rectified' : 'rectifyUnchanged'}`, 303)
+    }
+    switch (result.code) {
+      case 'not_found':
+        return notFound(c)
+      case 'forbidden':
+        return refused()
+      case 'conflict':
+        return casePage(
+          c,
+          deps,
+          actor,
+          reference,
+          { notice: { kind: 'conflict', text: ct(lang, 'conflict') } },
+          409,
+        )
+      case 'bad_field':
+        return invalid({ field: result.message[lang] })
+      case 'invalid': {
+        const first = result.errors?.[0]
+        return invalid({
+          value: first
+            ? `${t(lang, 'privacy.errors.badValue', { field: values.field })} ${first[lang]}`
+            : result.message[lang],
+        })
+      }
+    }
+  }
 
   return web
 }

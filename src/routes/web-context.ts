@@ -13,7 +13,7 @@ import type { Lang } from '../domain/enums'
 import type { Actor } from '../domain/types'
 import { logger } from '../logger'
 import { adoptLegacyIdentity } from '../services/identities'
-import { isStrictUtf8Form } from './strict-utf8'
+import { isStrictUtf8Form, multipartBoundary, multipartTextProblem } from './strict-utf8'
 
 /** The language preference cookie (nl default). */
 export const LANG_COOKIE = 'ret_lang'
@@ -38,17 +38,6 @@ export function isHttps(c: Context): boolean {
 /** Sets a cookie the web surface owns: HttpOnly, SameSite=Lax, path /, Secure over HTTPS. */
 export function setWebCookie(c: Context, name: string, value: string, maxAge: number): void {
   setCookie(c, name, value, { httpOnly: true, sameSite: 'Lax', path: '/', secure: isHttps(c), maxAge })
-}
-
-const configs = new WeakMap<object, Config>()
-
-function configOf(env: Env): Config {
-  let config = configs.get(env)
-  if (!config) {
-    config = loadConfig(env as unknown as Record<string, unknown>)
-    configs.set(env, config)
-  }
-  return config
 }
 
 /**
@@ -84,7 +73,7 @@ export function buildSecurityHeaders(nonce: string): Record<string, string> {
 export function webContext(): MiddlewareHandler<WebEnv> {
   return async function webContext(c, next) {
     // DEV_MODE counts only without Access and from loopback (src/auth/dev-mode.ts); else it is logged and off.
-    const config = webConfigFor(configOf(c.env), {
+    const config = webConfigFor(loadConfig(c.env), {
       url: c.req.url,
       connectingIp: c.req.header('cf-connecting-ip'),
       requestId: c.get('requestId'),
@@ -122,9 +111,11 @@ export function webContext(): MiddlewareHandler<WebEnv> {
         `web:${identity.tenant}:${identity.userId}`,
       )
     }
-    if (await hasInvalidFormEncoding(c)) {
-      // Issue 14 §7: a form whose text is not valid UTF-8 is refused, never stored with U+FFFD in it.
-      const res = c.html(renderWeb.error(pageContext(c), 'badEncoding'), 400)
+    const problem = await formTextProblem(c)
+    if (problem) {
+      // Issue 14 §7: a form whose text is not valid UTF-8 is refused, never stored with U+FFFD in it;
+      // so is a multipart form with a control character in a file name or a text part.
+      const res = c.html(renderWeb.error(pageContext(c), problem), 400)
       for (const [name, value] of Object.entries(buildSecurityHeaders(nonce))) res.headers.set(name, value)
       return res
     }
@@ -134,19 +125,26 @@ export function webContext(): MiddlewareHandler<WebEnv> {
 }
 
 /**
- * Whether a posted `application/x-www-form-urlencoded` form is not valid UTF-8, raw or in its `%XX`
- * escapes. Read from a copy, so the route's body limit and parser still see the body. Multipart bodies
- * (uploads) carry binary files and are not checked here.
+ * What is wrong with the text of a posted form, if anything: an `application/x-www-form-urlencoded` form
+ * that is not valid UTF-8, raw or in its `%XX` escapes (`badEncoding`); a `multipart/form-data` form
+ * (uploads, or any form a client sends that way) whose file names or text parts are not valid UTF-8
+ * (`badEncoding`) or hold a control character (`badText`) — a file's own bytes are not checked. Read from
+ * a copy, so the route's body limit and parser still see the body.
  */
-async function hasInvalidFormEncoding(c: WebContext): Promise<boolean> {
-  if (c.req.method !== 'POST') return false
+async function formTextProblem(c: WebContext): Promise<'badEncoding' | 'badText' | null> {
+  if (c.req.method !== 'POST') return null
   const type = c.req.header('content-type') ?? ''
-  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) return false
+  const boundary = multipartBoundary(type)
+  const urlencoded = /^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)
+  if (!urlencoded && !boundary) return null
   try {
-    return !isStrictUtf8Form(await c.req.raw.clone().arrayBuffer())
+    const bytes = new Uint8Array(await c.req.raw.clone().arrayBuffer())
+    if (urlencoded) return isStrictUtf8Form(bytes) ? null : 'badEncoding'
+    const problem = multipartTextProblem(bytes, boundary as string)
+    return problem === 'encoding' ? 'badEncoding' : problem === 'control' ? 'badText' : null
   } catch {
     // An unreadable body is the route's to refuse (413 at the limit, 400 for a broken form).
-    return false
+    return null
   }
 }
 

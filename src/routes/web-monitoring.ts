@@ -10,6 +10,7 @@ import {
   quarterOfDay,
 } from '../domain/monitoring'
 import { buildMonitoringCsv, buildMonitoringJson } from '../domain/monitoring-render'
+import { type Region, regionOf } from '../domain/region'
 import type { Actor } from '../domain/types'
 import { authorize, buildAuditEntry } from '../services/access'
 import type { Deps } from '../services/deps'
@@ -65,7 +66,7 @@ export function buildWebMonitoringRoutes(options: WebMonitoringRouteOptions = {}
   }
 
   /** The filters of the address; null when the address has none (the default period). */
-  function queryOf(c: WebContext, now: Date) {
+  function queryOf(c: WebContext, now: Date, region: Region) {
     const from = c.req.query('from')
     const to = c.req.query('to')
     const municipality = c.req.query('municipality') || null
@@ -74,12 +75,15 @@ export function buildWebMonitoringRoutes(options: WebMonitoringRouteOptions = {}
       return { ok: true as const, value: defaultMonitoringQuery(now) }
     }
     const fallback = defaultMonitoringQuery(now)
-    return parseMonitoringQuery({
-      from: from ?? fallback.from,
-      to: to ?? fallback.to,
-      municipality,
-      intervention,
-    })
+    return parseMonitoringQuery(
+      {
+        from: from ?? fallback.from,
+        to: to ?? fallback.to,
+        municipality,
+        intervention,
+      },
+      region,
+    )
   }
 
   async function load(c: WebContext, action: 'view' | 'export') {
@@ -87,9 +91,10 @@ export function buildWebMonitoringRoutes(options: WebMonitoringRouteOptions = {}
     const actor = await requireCoordinator(c, deps)
     if (actor instanceof Response) return { response: actor }
     const now = deps.clock()
-    const parsed = queryOf(c, now)
+    const parsed = queryOf(c, now, regionOf(deps.config))
     const query = parsed.ok ? parsed.value : defaultMonitoringQuery(now)
-    const model = buildMonitoring(await listMonitoringCases(deps), query, now)
+    const region = regionOf(deps.config)
+    const model = buildMonitoring(await listMonitoringCases(deps), query, now, region.stalled, region)
     await deps.store.audit(
       buildAuditEntry(now, actor, action, null, {
         requestId: c.get('requestId'),

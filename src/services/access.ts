@@ -78,14 +78,30 @@ export function isAllowedTenant(
 /** Builds the actor of an identity on a surface, with roles from configuration. */
 export function buildActor(
   config: RoleConfig,
-  identity: { surface: Surface; tenant: string; userId: string; name?: string; lang?: Lang },
+  identity: {
+    surface: Surface
+    tenant: string
+    userId: string
+    name?: string
+    lang?: Lang
+    /**
+     * The platform user id when `userId` is its pseudonym (issue 14 §4): configuration lists may name a
+     * person by either, so roles are read for both keys (the configuration is not stored data).
+     */
+    platformUserId?: string
+  },
 ): Actor {
+  const roles = new Set(rolesFor(config, formatActorKey(identity)))
+  if (identity.platformUserId && identity.platformUserId !== identity.userId) {
+    for (const role of rolesFor(config, formatActorKey({ ...identity, userId: identity.platformUserId })))
+      roles.add(role)
+  }
   return {
     surface: identity.surface,
     tenant: identity.tenant,
     userId: identity.userId,
     name: identity.name ?? '',
-    roles: rolesFor(config, formatActorKey(identity)),
+    roles: [...roles],
     lang: identity.lang ?? 'nl',
   }
 }

@@ -1,5 +1,6 @@
+import { storedIdentityKey } from '../auth/identity'
 import { type ChairScopes, can, chairCovers } from '../domain/access'
-import { type Bilingual, t } from '../domain/copy'
+import { type Bilingual, label, t } from '../domain/copy'
 import { ageOf, type Intake } from '../domain/intake'
 import {
   actorKey,
@@ -10,6 +11,7 @@ import {
   type CaseStatus,
   type LifecycleErrorCode,
 } from '../domain/lifecycle'
+import { regionOf } from '../domain/region'
 import type { CaseSummary } from '../domain/stalled'
 import type { Actor, RoutingDecision } from '../domain/types'
 import { logger } from '../logger'
@@ -261,10 +263,31 @@ export async function runCaseCommand(deps: Deps, input: CaseCommandInput): Promi
   if (input.expectedVersion !== undefined && input.expectedVersion !== record.version) {
     return { ...failure('conflict', 'lifecycle.errors.conflict'), current }
   }
+  // The region pack decides which interventions exist here: a chair cannot accept one the pack does not offer.
+  const region = regionOf(deps.config)
+  const cmd = input.command as { type?: unknown; intervention?: unknown } | null
+  if (
+    typeof cmd === 'object' &&
+    cmd !== null &&
+    cmd.type === 'accept' &&
+    typeof cmd.intervention === 'string' &&
+    !(region.interventions as readonly string[]).includes(cmd.intervention)
+  ) {
+    const text = (lang: 'nl' | 'en') =>
+      t(lang, 'lifecycle.errors.interventionNotInRegion', {
+        options: region.interventions.map((i) => label(lang, 'intervention', i)).join(', '),
+      })
+    return { ok: false, error: { code: 'invalid_command', nl: text('nl'), en: text('en') } }
+  }
   // A chair acts as chair only within their region (CHAIR_SCOPES); elsewhere their chair role does not count.
   const inRegion = chairCovers(actor, record.municipality, chairScopesOf(deps.config))
   const effective = inRegion ? actor : { ...actor, roles: actor.roles.filter((role) => role !== 'chair') }
-  const applied = applyCommand(current, input.command, effective, deps.clock())
+  const applied = applyCommand(
+    current,
+    await pseudonymiseLeadKey(deps, input.command),
+    effective,
+    deps.clock(),
+  )
   const commandType =
     typeof input.command === 'object' && input.command !== null && 'type' in input.command
       ? String(input.command.type).slice(0, 40)
@@ -420,3 +443,15 @@ export async function listCaseSummaries(
 }
 
 export { decryptEvent } from './events'
+
+/**
+ * A lead key a chair typed (`assignLead`) as it is stored (issue 14 §4): a Teams or Slack platform id
+ * becomes its keyed pseudonym, like every other stored identity. Anything else passes unchanged (the
+ * lifecycle validates it).
+ */
+async function pseudonymiseLeadKey(deps: Pick<Deps, 'config'>, command: unknown): Promise<unknown> {
+  if (typeof command !== 'object' || command === null) return command
+  const c = command as { type?: unknown; leadKey?: unknown }
+  if (c.type !== 'assignLead' || typeof c.leadKey !== 'string') return command
+  return { ...c, leadKey: await storedIdentityKey(deps.config, c.leadKey.trim()) }
+}

@@ -2,8 +2,7 @@ import { z } from 'zod'
 import { t } from '../domain/copy'
 import { type ViewOptions, view } from '../domain/dialogue'
 import type { DialogueEvent, DraftState, FieldError, ScreenView, StepResult } from '../domain/dialogue-types'
-import { DEFAULT_RULES } from '../domain/rules'
-import { DEFAULT_SCRIPT } from '../domain/script'
+import { regionOf } from '../domain/region'
 import type { Actor } from '../domain/types'
 import { logger } from '../logger'
 import { REFERENCE_PATTERN } from '../ports/case-store'
@@ -59,7 +58,7 @@ export const caseAcuteJob = (reference: string): CaseAcuteJob => ({
 })
 
 /** What a screen shows from configuration: the regional youth crisis number. */
-function viewOptions(deps: { config?: Pick<Deps['config'], 'YOUTH_CRISIS_PHONE'> }): ViewOptions {
+function viewOptions(deps: { config?: Pick<Deps['config'], 'YOUTH_CRISIS_PHONE'> | undefined }): ViewOptions {
   const phone = deps.config?.YOUTH_CRISIS_PHONE
   return phone ? { youthCrisisPhone: phone } : {}
 }
@@ -74,14 +73,15 @@ function withProblem(screen: ScreenView, error: FieldError): ScreenView {
 
 /** The current screen of a conversation without changing it (null when there is no draft). */
 export async function runLoadDialogue(
-  deps: Pick<Deps, 'clock'> & { config?: Pick<Deps['config'], 'YOUTH_CRISIS_PHONE'> },
+  deps: Pick<Deps, 'clock'> & { config?: Pick<Deps['config'], 'YOUTH_CRISIS_PHONE' | 'REGION'> },
   drafts: DraftStore,
   key: string,
 ): Promise<DialogueTurn> {
   const state = await drafts.load(key)
   if (!state) return { view: null, state: null, reference: null }
+  const region = regionOf(deps.config ?? {})
   return {
-    view: view(state, DEFAULT_SCRIPT, deps.clock(), DEFAULT_RULES, undefined, viewOptions(deps)),
+    view: view(state, region.script, deps.clock(), region.rules, undefined, viewOptions(deps)),
     state,
     reference: state.reference,
   }
@@ -107,8 +107,9 @@ export async function runDialogueEvent(
     const guarded = await drafts.applyIf(key, event, now.toISOString(), input.guard)
     if (!guarded.applied) {
       const current = guarded.state
+      const region = regionOf(deps.config)
       return {
-        view: current && view(current, DEFAULT_SCRIPT, now, DEFAULT_RULES, undefined, viewOptions(deps)),
+        view: current && view(current, region.script, now, region.rules, undefined, viewOptions(deps)),
         state: current,
         reference: current?.reference ?? null,
         refused: true,
@@ -154,7 +155,8 @@ export async function runDialogueEvent(
     result.errors.length > 0 && (event.type === 'answer' || event.type === 'save')
       ? { values: event.values, errors: result.errors }
       : undefined
-  let screen = view(state, DEFAULT_SCRIPT, now, DEFAULT_RULES, refused, viewOptions(deps))
+  const region = regionOf(deps.config)
+  let screen = view(state, region.script, now, region.rules, refused, viewOptions(deps))
   if (!refused && result.errors.length > 0)
     screen = { ...screen, errors: [...screen.errors, ...result.errors] }
   if (failure) screen = withProblem(screen, failure)

@@ -1,7 +1,9 @@
+import { storedIdentityKey } from '../auth/identity'
 import { amsterdamDay, isoWeekOfDay } from '../domain/calendar'
 import { buildDigest, type Digest, digestKey, snapshotOf } from '../domain/digest'
 import { buildDigestNotice } from '../domain/notices'
-import { DEFAULT_STALLED_RULES, type StalledRules } from '../domain/stalled'
+import { regionOf } from '../domain/region'
+import type { StalledRules } from '../domain/stalled'
 import { logger } from '../logger'
 import type { Notifier, Recipient } from '../ports/notifier'
 import { listCaseSummaries } from './cases'
@@ -31,13 +33,21 @@ export async function loadDigest(
   deps: Deps,
   store: DigestStore,
   now: Date,
-  rules: StalledRules = DEFAULT_STALLED_RULES,
+  /** Default: the stalled-case limits of the deployment's region pack. */
+  rules?: StalledRules,
 ): Promise<Digest> {
   const [cases, previous] = await Promise.all([
     listCaseSummaries(deps),
     store.getSnapshot(previousWeekOf(now)),
   ])
-  return buildDigest(cases, now, { rules, previous: previous?.snapshot ?? null })
+  // The region pack's limits, interventions and municipalities (Drenthe: the shared ones).
+  const region = regionOf(deps.config)
+  return buildDigest(cases, now, {
+    rules: rules ?? region.stalled,
+    previous: previous?.snapshot ?? null,
+    interventions: region.interventions,
+    municipalities: region.municipalities,
+  })
 }
 
 /** One `digest.send` job. */
@@ -55,7 +65,7 @@ export async function runDigestSchedule(
   deps: Deps,
   store: DigestStore,
   now: Date,
-  rules: StalledRules = DEFAULT_STALLED_RULES,
+  rules?: StalledRules,
 ): Promise<{ week: string; jobs: DigestJobInput[] }> {
   const digest = await loadDigest(deps, store, now, rules)
   const stored = await store.putSnapshot(snapshotOf(digest), now.toISOString())
@@ -65,8 +75,11 @@ export async function runDigestSchedule(
   const delivered = new Set(await store.listDeliveries(week))
   const jobs: DigestJobInput[] = []
   for (const r of recipients) {
-    if (delivered.has(r.key)) continue
-    const job = { id: digestKey(week, r.key), week, recipient: r.key }
+    // A Teams recipient is named by its pseudonym in the job, its id and the delivery ledger (issue 14
+    // §4); the notifier finds the conversation reference by it.
+    const key = await storedIdentityKey(deps.config, r.key)
+    if (delivered.has(key)) continue
+    const job = { id: digestKey(week, key), week, recipient: key }
     await deps.queue.send({ type: 'digest.send', ...job })
     jobs.push(job)
   }
@@ -126,7 +139,7 @@ async function deliver(
 export async function runDigestSend(
   ctx: DigestDeliveryDeps,
   job: DigestJobInput,
-  rules: StalledRules = DEFAULT_STALLED_RULES,
+  rules?: StalledRules,
 ): Promise<DigestSendResult> {
   const recipient = parseDigestRecipient(job.recipient)
   if (!recipient) return 'unknown_recipient'

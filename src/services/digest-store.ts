@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { DigestSnapshot } from '../domain/digest'
-import { INTERVENTIONS, MUNICIPALITIES } from '../domain/enums'
+import { INTERVENTIONS } from '../domain/enums'
 
 /**
  * Storage of the reminder and digest ledgers (migrations/0040_digest.sql): weekly snapshots (counts
@@ -23,7 +23,10 @@ export interface DigestStore {
   claimReminder(entry: ReminderEntry, now: Date): Promise<Claim>
   finishReminder(key: string): Promise<void>
   releaseReminder(key: string): Promise<void>
-  /** Referrer reminders sent (the escalation included) per case and information request. */
+  /**
+   * Referrer messages sent (the escalation included) per case and open question: an information request,
+   * or the follow-up question after the advice (`statusSince` tells the two apart).
+   */
   countInfoReminders(): Promise<Map<string, { statusSince: string; sent: number }[]>>
 }
 
@@ -51,7 +54,8 @@ export interface ReminderEntry {
 const countsSchema = z.object({
   total: z.int().min(0),
   byIntervention: z.partialRecord(z.enum(INTERVENTIONS), z.int().min(0)),
-  byMunicipality: z.partialRecord(z.enum(MUNICIPALITIES), z.int().min(0)),
+  // A region pack's municipalities (src/domain/region.ts), not only Drenthe's.
+  byMunicipality: z.record(z.string().min(1).max(100), z.int().min(0)),
 })
 const SnapshotSchema = z.object({ week: z.string().regex(/^\d{4}-W\d{2}$/), counts: countsSchema })
 

@@ -7,8 +7,8 @@ import type { Deps } from './deps'
  * - `analysisPresent` is known only when gate G5 fired (the analysis was required): present unless
  *   the case carries the `analysis_missing` flag;
  * - `gpRedirected` is a case on which gate G4 (GP as referrer) fired;
- * - `declinedTo` is not stored as a category yet (the advice where to go is free text), so declined
- *   cases count under "other".
+ * - `declinedTo` is the category the chair chose when declining (issue 15 §3, `cases.decline_destination`,
+ *   migration 0130); a case declined before that counts under "other".
  * `careStartedAt` and the follow-up answers come from the referrer's answer to the follow-up question
  * (`answerFollowUp`, stored in `cases.follow_up_json`, migration 0100).
  */
@@ -31,7 +31,7 @@ export async function listMonitoringCases(deps: Deps): Promise<MonitoringCase[]>
     consultationOnly: row.consultation,
     analysisPresent: row.flags.includes('G5') ? !row.flags.includes('analysis_missing') : null,
     gpRedirected: row.flags.includes('G4'),
-    declinedTo: null,
+    declinedTo: row.status === 'declined' ? (row.declinedTo ?? 'other') : null,
     careStartedAt: row.followUp?.careStarted ? row.followUp.careStartedAt : null,
     followUp: row.followUp ?? null,
   }))

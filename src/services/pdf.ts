@@ -1,9 +1,9 @@
 import { fromBase64Url, randomToken, toBase64Url } from '../auth/hmac'
 import type { Lang } from '../domain/enums'
 import type { Intake } from '../domain/intake'
+import { regionOf } from '../domain/region'
 import { buildReport, DEFAULT_PDF_LAYOUT, type ReportAttachment, type ReportEvent } from '../domain/report'
 import { route } from '../domain/routing'
-import { DEFAULT_RULES } from '../domain/rules'
 import { logger } from '../logger'
 import {
   type CaseFile,
@@ -155,7 +155,8 @@ export async function processCasePdf(
     timelineOf(deps, record),
     listReportAttachments(deps, files, record.id),
   ])
-  const decision = routing.at(-1)?.decision ?? route(intake, DEFAULT_RULES, submittedAt ?? deps.clock())
+  const decision =
+    routing.at(-1)?.decision ?? route(intake, regionOf(deps.config).rules, submittedAt ?? deps.clock())
   // The first PDF needs no timeline ("submitted" is in the summary); a re-generated one shows it all.
   const events = timeline.length > 1 ? timeline : []
   const shown = attachments.map(({ id: _id, ...a }) => a)

@@ -1,8 +1,13 @@
-import { z } from 'zod'
 import type { Bilingual } from '../domain/copy'
 import { both } from '../domain/copy'
 import type { Intake, ValidationError } from '../domain/intake'
-import { RECTIFIABLE_FIELDS, rectifiableFieldsMessage, rectifyIntake } from '../domain/rectify'
+import {
+  RECTIFIABLE_FIELDS,
+  RectifyInputSchema,
+  rectifiableFieldsMessage,
+  rectifyBodyMessage,
+  rectifyIntake,
+} from '../domain/rectify'
 import type { Actor } from '../domain/types'
 import { logger } from '../logger'
 import { eventAad, intakeAad, pseudonymAad } from '../ports/cipher'
@@ -18,16 +23,12 @@ import type { Deps } from './deps'
  * again (job `case.changed`).
  */
 
-/** The request body of the admin API and the web console: one field, its new text (or null). */
-export const RectifyInputSchema = z.strictObject({
-  field: z.string().max(100),
-  value: z.string().max(5000).nullable(),
-})
-
 export interface RectifyInput {
   reference: string
   field: string
   value: string | null
+  /** Why the field is corrected (required; kept encrypted in the timeline event). */
+  reason: string
   actor: Actor
   requestId?: string | null
 }
@@ -87,7 +88,7 @@ export async function runRectifyField(deps: Deps, input: RectifyInput): Promise<
       surface: actor.surface,
       from: record.status,
       to: record.status,
-      dataEnc: await deps.cipher.encryptJson({ field }, eventAad(record.id, version)),
+      dataEnc: await deps.cipher.encryptJson({ field, reason: input.reason }, eventAad(record.id, version)),
     },
   )
   if (!updated.ok) return { ok: false, code: 'conflict', message: both('privacy.rectify.conflict') }
@@ -97,4 +98,4 @@ export async function runRectifyField(deps: Deps, input: RectifyInput): Promise<
   return { ok: true, reference, field, changed: true, version: updated.record.version }
 }
 
-export { RECTIFIABLE_FIELDS }
+export { RECTIFIABLE_FIELDS, RectifyInputSchema, rectifyBodyMessage }

@@ -1,18 +1,21 @@
 import type { CaseStatus } from '../domain/lifecycle'
 import {
   buildChairsReminderNotice,
+  buildFollowUpNotice,
   buildLeadReminderNotice,
   buildReferrerReminderNotice,
+  type FollowUpNotice,
   type ReminderNotice,
 } from '../domain/notices'
+import { regionOf } from '../domain/region'
 import {
   assessCase,
   type CaseSummary,
-  DEFAULT_STALLED_RULES,
   dueReminders,
   type NextStepKind,
   type OwnerRole,
   type Reminder,
+  referrerSends,
   type StalledRuleId,
   type StalledRules,
 } from '../domain/stalled'
@@ -28,6 +31,8 @@ import type { DigestStore } from './digest-store'
  * on the same day enqueues the same ids and the consumer acts once. Each job reminds one party on their
  * own surface:
  * - the referrer (information overdue): a Teams reminder card, or a Slack direct message;
+ * - the referrer of an advised case (follow-up overdue, issue 15 §1): the follow-up question itself — a Teams
+ *   card with its inputs, a Slack message whose button opens the questions — and then its reminders;
  * - the case lead (no table date, no outcome): a Teams card or a Slack direct message; without a lead the
  *   chairs' channel is told instead, since somebody has to pick it up;
  * - the chairs (triage overdue, and the escalation after the referrer's second reminder): the Slack
@@ -101,8 +106,10 @@ export async function runReminderScan(
   deps: Deps,
   store: DigestStore,
   now: Date,
-  rules: StalledRules = DEFAULT_STALLED_RULES,
+  /** Default: the stalled-case limits of the deployment's region pack. */
+  givenRules?: StalledRules,
 ): Promise<ReminderJobInput[]> {
+  const rules = givenRules ?? regionOf(deps.config).stalled
   const summaries = await listCaseSummaries(deps, { statuses: OPEN })
   const counts = await store.countInfoReminders()
   const byReference = new Map<string, CaseSummary>()
@@ -154,12 +161,20 @@ function planOf(
   job: ReminderJobInput,
   record: { referrerKey: string; leadKey: string | null },
   rules: StalledRules,
-): { to: Recipient; notice: ReminderNotice; sendKey?: string } | null {
+): { to: Recipient; notice: ReminderNotice | FollowUpNotice; sendKey?: string } | null {
   const chairs = () => ({
     to: { kind: 'chairs' } as const,
-    notice: buildChairsReminderNotice(job, rules.reminders.referrerMax),
+    notice: buildChairsReminderNotice(job, referrerSends(job.rule, rules)),
   })
   if (job.kind === 'escalation' || job.recipient === 'chairs') return chairs()
+  if (job.recipient === 'referrer' && job.rule === 'follow_up_overdue') {
+    // The follow-up question after the advice (issue 15 §1): the first message asks it, the next remind.
+    return {
+      to: { kind: 'person', key: record.referrerKey },
+      notice: buildFollowUpNotice(job.reference, job.number),
+      sendKey: `reminder:${job.id}`,
+    }
+  }
   if (job.recipient === 'referrer') {
     return {
       to: { kind: 'person', key: record.referrerKey },
@@ -203,11 +218,15 @@ async function deliver(
 export async function runReminder(
   ctx: ReminderDeps,
   job: ReminderJobInput,
-  rules: StalledRules = DEFAULT_STALLED_RULES,
+  /** Default: the stalled-case limits of the deployment's region pack. */
+  givenRules?: StalledRules,
 ): Promise<ReminderResult> {
+  const rules = givenRules ?? regionOf(ctx.deps.config).stalled
   const record = await ctx.deps.store.getByReference(job.reference)
   if (!record) return 'not_found'
   if (!RULE_STATUSES[job.rule].includes(record.status)) return 'nothing'
+  // The follow-up was answered (or checked) since the cron: nothing to ask any more.
+  if (job.rule === 'follow_up_overdue' && record.followUpDoneAt !== null) return 'nothing'
   const claim = await ctx.store.claimReminder(
     {
       key: job.id,

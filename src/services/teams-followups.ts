@@ -1,5 +1,5 @@
-import { INTERVENTIONS } from '../domain/enums'
 import { buildCaseChangeNotice, buildReceiptNotice, buildReferrerReminderNotice } from '../domain/notices'
+import { regionOf } from '../domain/region'
 import { logger } from '../logger'
 import type { Notifier, NotifyResult } from '../ports/notifier'
 import { decryptEvent } from './cases'
@@ -63,7 +63,12 @@ export async function runCaseChangeNotice(
   if (!record) return 'not_found'
   const stored = (await ctx.deps.store.listEvents(record.id)).find((e) => e.seq === version)
   if (!stored || stored.actorKey === record.referrerKey || stored.type === 'provideInfo') return 'nothing'
-  const notice = buildCaseChangeNotice(record, version, await decryptEvent(ctx.deps, stored), INTERVENTIONS)
+  const notice = buildCaseChangeNotice(
+    record,
+    version,
+    await decryptEvent(ctx.deps, stored),
+    regionOf(ctx.deps.config).interventions,
+  )
   if (!notice) return 'nothing'
   const sendKey = `changed:${reference}:${version}`
   const result = await ctx.notifier.notify({ kind: 'person', key: record.referrerKey }, notice, { sendKey })

@@ -53,7 +53,7 @@ export function buildDeps(env: Env, overrides: Partial<Deps> = {}): Deps {
     cipher: buildCaseKeyCipher(master ?? cipherFor(env.ENCRYPTION_KEYS), new D1CaseKeyStore(env.DB), clock),
     queue: buildCloudflareQueue(env.JOBS),
     clock: systemClock,
-    config: loadConfig(env as unknown as Record<string, unknown>),
+    config: loadConfig(env),
     links: new D1LinkStore(env.DB),
     ...rest,
   }

@@ -178,6 +178,6 @@ export async function runScheduled(
 
 /** The daily retention run (src/jobs/retention.ts) as of `now`. */
 export async function runDailyRetention(env: Env, now: Date): Promise<RetentionReport | null> {
-  const config: Config = loadConfig(env as unknown as Record<string, unknown>)
+  const config: Config = loadConfig(env)
   return runRetentionJob(buildPrivacyDeps(env, buildDeps(env, { config, clock: () => now })))
 }

@@ -287,8 +287,17 @@ describe('triage modals', () => {
       ],
       [
         'decline',
-        { reason: text('Geen RET-vraag.'), where: text('Lokaal team') },
-        { type: 'decline', reason: 'Geen RET-vraag.', alternative: 'Lokaal team' },
+        {
+          reason: text('Geen RET-vraag.'),
+          destination: { value: { type: 'static_select', selected_option: { value: 'lokaal_team' } } },
+          where: text('Lokaal team Assen'),
+        },
+        {
+          type: 'decline',
+          reason: 'Geen RET-vraag.',
+          destination: 'lokaal_team',
+          alternative: 'Lokaal team Assen',
+        },
       ],
       ['reopen', { reason: text('Nieuwe feiten.') }, { type: 'reopen', reason: 'Nieuwe feiten.' }],
     ]
@@ -329,7 +338,7 @@ describe('triage modals', () => {
     })
     expect(errorsOf('decline', { reason: { value: { type: 'plain_text_input', value: 'ab' } } })).toEqual({
       reason: 'Write at least 3 characters.',
-      where: 'Please fill this in.',
+      destination: 'Choose where the referrer can go instead.',
     })
   })
 })

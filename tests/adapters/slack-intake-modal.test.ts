@@ -6,6 +6,7 @@ import {
   parseIntakeModalAction,
   parseIntakeModalClosed,
   parseIntakeModalSubmission,
+  phoneLinks,
 } from '../../adapters/slack/intake-modal'
 import type { ViewSubmissionPayload } from '../../adapters/slack/payloads'
 import type { SlackBlock } from '../../adapters/slack/types'
@@ -306,5 +307,38 @@ describe('intake modal', () => {
     expect(view.blocks.length).toBeLessThanOrEqual(100)
     expect(view.blocks.at(-1)?.type).toBe('actions')
     expect(view.title.text.length).toBeLessThanOrEqual(24)
+  })
+})
+
+describe('phone numbers in Slack are tel: links that never break (issue 13 §2)', () => {
+  it('links every number in mrkdwn, shown with non-breaking dashes and spaces', () => {
+    expect(phoneLinks('Bel 112. Veilig Thuis: 0800-2000 (gratis). Crisisdienst: 0592 303 030.')).toBe(
+      'Bel <tel:112|112>. Veilig Thuis: <tel:08002000|0800\u20112000> (gratis). Crisisdienst: <tel:0592303030|0592\u00a0303\u00a0030>.',
+    )
+    // Not a phone number: a year, a reference, a longer digit run stay as they are.
+    expect(phoneLinks('RET-2026-0042 in 2026, 1120 km')).toBe('RET-2026-0042 in 2026, 1120 km')
+  })
+
+  it('the acute-danger notice (G1) in the intake modal shows its numbers as tel: links', () => {
+    const modal = buildIntakeModal(
+      screen({
+        phase: 'notice',
+        stepId: 'G1',
+        fields: [],
+        notices: [
+          {
+            id: 'G1',
+            tone: 'danger',
+            title: 'Er is acuut gevaar',
+            body: ['Bel 112.', 'Veilig Thuis is dag en nacht bereikbaar op 0800-2000 (gratis).'],
+          },
+        ],
+        actions: [{ id: 'choose:G1:spoedmelding', label: 'Korte spoedmelding doen', primary: true }],
+      }),
+    )
+    const text = JSON.stringify(modal.blocks)
+    expect(text).toContain('<tel:112|112>')
+    expect(text).toContain('<tel:08002000|0800\u20112000>')
+    expect(text).not.toMatch(/op 0800/)
   })
 })

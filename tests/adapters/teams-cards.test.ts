@@ -434,7 +434,7 @@ describe('follow-up cards', () => {
 
   it('the G1 stop card keeps the crisis lines, in both languages', () => {
     for (const [lang, lines] of [
-      ['nl', ['Bel 112', '0800\u20112000', 'crisisdienst', 'géén melding', '0592\u2011303030']],
+      ['nl', ['Bel [112](tel:112)', '0800\u20112000', 'crisisdienst', 'géén melding', '0592\u2011303030']],
       ['en', ['112', '0800\u20112000', 'crisis service', 'NOT a report', '0592\u2011303030']],
     ] as const) {
       const stop = buildCrisisStopCard(lang, '0592-303030')
@@ -533,6 +533,72 @@ describe('commands', () => {
     expect(langOfLocale('nl-NL')).toBe('nl')
     expect(langOfLocale('de-DE')).toBe('nl')
     expect(langOfLocale(undefined)).toBe('nl')
+  })
+})
+
+/** The texts of a card's TextBlocks. */
+function texts(card: AdaptiveCard): string[] {
+  return elements(card).flatMap((e) => (e.type === 'TextBlock' ? [e.text] : []))
+}
+
+/** Phone numbers in a text that are not inside a Markdown link (`[shown](tel:…)`). */
+function bareNumbers(text: string): string[] {
+  return text.replace(/\[[^\]]*\]\(tel:\d+\)/g, '').match(/\b(112|0\d{2,3}[-\u2011 \u00a0]\d{2,3})/g) ?? []
+}
+
+describe('phone numbers in Teams cards are tel: links that never break (issue 13 §2)', () => {
+  const cards: [string, AdaptiveCard][] = [
+    [
+      'urgent receipt',
+      buildReceiptCard({
+        lang: 'nl',
+        reference: 'RET-2026-0042',
+        intervention: 'EXPERTTAFEL',
+        urgency: 'acuut',
+        acuteDanger: true,
+        youthCrisisPhone: '0592-303030',
+      }),
+    ],
+    ['G1 stop card', buildCrisisStopCard('en', '0592 303 030')],
+    ['G1 notice', buildStepCard(noticeScreen, { draftVersion: 3 })],
+    ['help card', buildHelpCard('nl')],
+  ]
+  it.each(cards)(
+    '%s: every number is a Markdown tel: link with non-breaking dashes and spaces',
+    (_, card) => {
+      const all = texts(card).join('\n')
+      expect(all).toContain('[112](tel:112)')
+      expect(all).toContain('[0800\u20112000](tel:08002000)')
+      for (const text of texts(card)) expect(bareNumbers(text)).toEqual([])
+      // The card stays a valid Adaptive Card 1.5 of our schema.
+      expect(AdaptiveCardSchema.safeParse(card).success).toBe(true)
+    },
+  )
+
+  it('the configured crisis number links to its digits, shown as configured on one line', () => {
+    const nl = texts(
+      buildReceiptCard({
+        lang: 'nl',
+        reference: 'RET-2026-0042',
+        intervention: 'EXPERTTAFEL',
+        urgency: 'acuut',
+        acuteDanger: true,
+        youthCrisisPhone: '0592-303030',
+      }),
+    ).join('\n')
+    expect(nl).toContain('[0592\u2011303030](tel:0592303030)')
+    const en = texts(buildCrisisStopCard('en', '0592 303 030')).join('\n')
+    expect(en).toContain('[0592\u00a0303\u00a0030](tel:0592303030)')
+  })
+
+  it('a regular receipt has no tel: link (nothing to call)', () => {
+    const card = buildReceiptCard({
+      lang: 'nl',
+      reference: 'RET-2026-0042',
+      intervention: 'RO3',
+      urgency: 'regulier',
+    })
+    expect(JSON.stringify(card)).not.toContain('tel:')
   })
 })
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { buildAesGcmCipher } from '../../adapters/crypto/aes-gcm-cipher'
 import { buildDurableDraftStore } from '../../adapters/storage/durable-draft-store'
 import type { DraftState } from '../../src/domain/dialogue-types'
+import { decryptDraftBlob } from './privacy-helpers'
 
 // The draft's Durable Object keeps the state it last read or wrote in memory (bench: no storage read and
 // no decryption per call). What it answers must always be what its storage holds.
@@ -33,7 +34,7 @@ async function stored(key: string): Promise<DraftState | null> {
     state.storage.get<{ key: string; blob: string }>('draft'),
   )
   if (!raw) return null
-  return buildAesGcmCipher(env.ENCRYPTION_KEYS).decryptJson<DraftState>(raw.blob, key)
+  return decryptDraftBlob<DraftState>(key, raw.blob, buildAesGcmCipher(env.ENCRYPTION_KEYS))
 }
 
 describe('draft Durable Object: the state in memory follows its storage', () => {
@@ -85,6 +86,41 @@ describe('draft Durable Object: the state in memory follows its storage', () => 
     const loaded = await stub.load()
     expect(loaded?.stepId).toBe('referrer')
     expect(loaded?.lang).toBe('en')
+  })
+})
+
+describe('draft Durable Object: the draft has its own data key (issue 14)', () => {
+  it('encrypts under a key wrapped in D1; after erasure a copy of the storage opens with no key', async () => {
+    const key = 'web:dev:own-data-key'
+    const stub = storeOf(key)
+    await stub.apply({ type: 'start', lang: 'nl' })
+    await stub.apply(START)
+    const copy = await runInDurableObject(objectOf(key), (_instance, state) =>
+      state.storage.get<{ key: string; blob: string }>('draft'),
+    )
+    expect(copy?.blob).toMatch(/^v2\.draft\./)
+    const row = await env.DB.prepare('SELECT key_enc FROM draft_keys WHERE key = ?1')
+      .bind(key)
+      .first<{ key_enc: string }>()
+    expect(row?.key_enc).toMatch(/^v1\.k1\./)
+    const master = buildAesGcmCipher(env.ENCRYPTION_KEYS)
+    // Before erasure: the copy decrypts through the wrapped data key — but not with the master key alone.
+    expect((await decryptDraftBlob<DraftState>(key, copy!.blob, master)).stepId).toBe('referrer')
+    await expect(master.decryptJson(copy!.blob, key)).rejects.toThrow()
+
+    await stub.reset()
+    expect(
+      await env.DB.prepare('SELECT COUNT(*) AS n FROM draft_keys WHERE key = ?1')
+        .bind(key)
+        .first<{ n: number }>(),
+    ).toEqual({ n: 0 })
+    // After erasure: the copy (a point-in-time backup of the object's storage) opens with nothing.
+    await expect(decryptDraftBlob(key, copy!.blob, master)).rejects.toThrow(/no data key/)
+    await expect(master.decryptJson(copy!.blob, key)).rejects.toThrow()
+    // Restoring the copy into the object does not bring the draft back either.
+    await runInDurableObject(objectOf(key), (_instance, state) => state.storage.put('draft', copy))
+    const fresh = buildDurableDraftStore(env.DRAFTS)
+    await expect(fresh.load(key)).rejects.toThrow()
   })
 })
 

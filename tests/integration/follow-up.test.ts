@@ -1,8 +1,12 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import { amsterdamDate } from '../../src/domain/calendar'
 import { listMonitoringCases } from '../../src/services/monitoring'
 import { buildDeps } from '../../src/wiring'
-import { Browser, fileCase, statusOf } from './helpers/console'
+import { Browser, DAY, fileCase, statusOf } from './helpers/console'
+
+/** The day care started: before the answer (a later date is refused). */
+const STARTED = amsterdamDate(Date.now() - 2 * DAY)
 
 /**
  * The follow-up after the advice on the web (issue 15 §1): the referrer answers the follow-up questions
@@ -43,8 +47,12 @@ describe('follow-up answers on the web case page', () => {
     // Care started without a date: a field error, nothing stored.
     await act(answers, referrer)
     expect(referrer.status).toBe(422)
-    expect(referrer.html).toContain('Vul datum start van zorg in.')
-    await act({ ...answers, careStartedAt: '2026-12-15' }, referrer)
+    expect(referrer.html).toContain('Vul de datum in waarop de zorg startte.')
+    // A start of care after today: refused with the same message as on Teams and Slack.
+    await act({ ...answers, careStartedAt: amsterdamDate(Date.now() + 3 * DAY) }, referrer)
+    expect(referrer.status).toBe(422)
+    expect(referrer.html).toContain('De startdatum ligt in de toekomst.')
+    await act({ ...answers, careStartedAt: STARTED }, referrer)
     expect(referrer.status).toBe(200)
 
     const row = await env.DB.prepare(
@@ -57,7 +65,7 @@ describe('follow-up answers on the web case page', () => {
     expect(JSON.parse(row!.follow_up_json)).toMatchObject({
       adviceFollowed: 'partly',
       careStarted: true,
-      careStartedAt: '2026-12-15',
+      careStartedAt: STARTED,
       goalsReached: 'yes',
       stoppedEarly: false,
       usefulness: 5,
@@ -93,8 +101,8 @@ describe('follow-up answers on the web case page', () => {
     // Monitoring reads the answers and the start of care.
     const cases = await listMonitoringCases(buildDeps(env))
     const mine = cases.find((c) => c.reference === reference)
-    expect(mine?.followUp).toMatchObject({ usefulness: 5, careStartedAt: '2026-12-15' })
-    expect(mine?.careStartedAt).toBe('2026-12-15')
+    expect(mine?.followUp).toMatchObject({ usefulness: 5, careStartedAt: STARTED })
+    expect(mine?.careStartedAt).toBe(STARTED)
     expect(mine?.pseudonym).toBeNull()
   }, 30_000)
 })

@@ -10,6 +10,7 @@ import { issueFileLink, linkIdOf } from '../../src/services/links'
 import { decryptFile } from '../../src/services/pdf'
 import { buildDeps } from '../../src/wiring'
 import {
+  decryptDraftBlob,
   dumpD1,
   dumpDrafts,
   dumpR2,
@@ -148,13 +149,16 @@ describe('personal data at rest', () => {
     expect(Object.keys(drafts).sort()).toEqual(['web:dev:privacy-concept', 'web:dev:privacy-referent'])
     for (const [key, text] of Object.entries(drafts)) {
       expect(findValues(text), key).toEqual([])
-      expect(text).toContain('v1.k1.')
+      // Under the draft's own data key (wrapped by the master key in D1, not in the object's storage).
+      expect(text).toContain('v2.draft.')
+      expect(text).not.toContain('v1.k1.')
     }
     const stored = JSON.parse(drafts['web:dev:privacy-concept'] ?? '[]') as [string, { blob: string }][]
     const blob = stored.find(([k]) => k === 'draft')?.[1].blob ?? ''
-    const state = await buildAesGcmCipher(env.ENCRYPTION_KEYS).decryptJson<DraftState>(
-      blob,
+    const state = await decryptDraftBlob<DraftState>(
       'web:dev:privacy-concept',
+      blob,
+      buildAesGcmCipher(env.ENCRYPTION_KEYS),
     )
     expect(state.answers['referrer.name']).toBe(PERSONAL.referrerName)
     expect(state.answers['child.pseudonym']).toBe(PERSONAL.pseudonym)

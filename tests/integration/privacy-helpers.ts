@@ -1,6 +1,8 @@
 import { env, runInDurableObject } from 'cloudflare:test'
 import { exports } from 'cloudflare:workers'
 import { expect, vi } from 'vitest'
+import { DRAFT_BLOB_PREFIX, decryptDraft, unwrapDraftKey } from '../../adapters/crypto/draft-key'
+import type { Cipher } from '../../src/ports/cipher'
 import { WEB_ANSWERS } from './web-answers'
 import type { WebClient } from './web-client'
 
@@ -192,3 +194,16 @@ export function adminFetch(input: RequestInfo | URL, init?: RequestInit): Promis
 
 /** The admin token of the test bindings (vitest.workers.config.ts). */
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef'
+
+/**
+ * Decrypts a stored draft blob as the draft object does: under the draft's own data key (its wrapped
+ * form read from D1 `draft_keys.key_enc`, unwrapped with `master`), or a legacy `v1.` blob with `master`.
+ */
+export async function decryptDraftBlob<T>(key: string, blob: string, master: Cipher): Promise<T> {
+  if (!blob.startsWith(DRAFT_BLOB_PREFIX)) return master.decryptJson<T>(blob, key)
+  const row = await env.DB.prepare('SELECT key_enc FROM draft_keys WHERE key = ?1')
+    .bind(key)
+    .first<{ key_enc: string | null }>()
+  if (!row?.key_enc) throw new Error(`no data key for draft ${key}`)
+  return decryptDraft<T>(await unwrapDraftKey(master, key, row.key_enc), blob, key)
+}

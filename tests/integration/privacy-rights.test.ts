@@ -180,7 +180,17 @@ describe('rectification (AVG art. 16)', () => {
   it('ret rectify corrects one field; timeline event and audit row name the field, never the value', async () => {
     const { ctx, err } = cli()
     const code = await buildRectifyCommand(io).run(
-      [reference, '--field', 'referrer.phone', '--value', '+31 6 1111 2222', '--url', 'https://ret.test'],
+      [
+        reference,
+        '--field',
+        'referrer.phone',
+        '--value',
+        '+31 6 1111 2222',
+        '--reason',
+        'Nummer verouderd',
+        '--url',
+        'https://ret.test',
+      ],
       ctx,
     )
     expect(err.join('\n')).toContain(`Field referrer.phone of case ${reference} has been corrected`)
@@ -200,6 +210,7 @@ describe('rectification (AVG art. 16)', () => {
     })
     expect(await deps.cipher.decryptJson(last.dataEnc!, eventAad(record.id, last.seq))).toEqual({
       field: 'referrer.phone',
+      reason: 'Nummer verouderd',
     })
     // (getCase above audited a view after it.)
     const audit = await deps.store.listAudit({ reference })
@@ -222,7 +233,17 @@ describe('rectification (AVG art. 16)', () => {
     const again = cli()
     expect(
       await buildRectifyCommand(io).run(
-        [reference, '--field', 'referrer.phone', '--value', '+31 6 1111 2222', '--url', 'https://ret.test'],
+        [
+          reference,
+          '--field',
+          'referrer.phone',
+          '--value',
+          '+31 6 1111 2222',
+          '--reason',
+          'Nog eens',
+          '--url',
+          'https://ret.test',
+        ],
         again.ctx,
       ),
     ).toBe(0)
@@ -233,7 +254,7 @@ describe('rectification (AVG art. 16)', () => {
   it('refuses fields that drive routing, invalid values and wrong use, with bilingual messages', async () => {
     const field = await admin(`/cases/${reference}/rectify`, {
       method: 'POST',
-      body: JSON.stringify({ field: 'child.municipality', value: 'Emmen' }),
+      body: JSON.stringify({ field: 'child.municipality', value: 'Emmen', reason: 'verhuisd' }),
     })
     expect(field.status).toBe(400)
     const fieldBody = (await field.json()) as { error: { code: string; nl: string; en: string } }
@@ -242,7 +263,7 @@ describe('rectification (AVG art. 16)', () => {
     expect(fieldBody.error.en).toContain('triage')
     const invalid = await admin(`/cases/${reference}/rectify`, {
       method: 'POST',
-      body: JSON.stringify({ field: 'referrer.email', value: 'geen e-mailadres' }),
+      body: JSON.stringify({ field: 'referrer.email', value: 'geen e-mailadres', reason: 'typfout' }),
     })
     expect(invalid.status).toBe(400)
     const invalidBody = (await invalid.json()) as { error: { code: string; errors: { path: string }[] } }
@@ -253,6 +274,24 @@ describe('rectification (AVG art. 16)', () => {
       body: JSON.stringify({ field: 1 }),
     })
     expect(junk.status).toBe(400)
+    // The reason is required (the one schema the web console uses too).
+    const noReason = await admin(`/cases/${reference}/rectify`, {
+      method: 'POST',
+      body: JSON.stringify({ field: 'referrer.phone', value: '+31 6 9999 0000', reason: '  ' }),
+    })
+    expect(noReason.status).toBe(400)
+    const noReasonBody = (await noReason.json()) as { error: { code: string; nl: string; en: string } }
+    expect(noReasonBody.error).toMatchObject({
+      code: 'bad_reason',
+      nl: 'Geef de reden van de correctie.',
+      en: 'Give the reason for the correction.',
+    })
+    const nul = await admin(`/cases/${reference}/rectify`, {
+      method: 'POST',
+      body: JSON.stringify({ field: 'referrer.phone', value: '+31 6\u0000', reason: 'x' }),
+    })
+    expect(nul.status).toBe(400)
+    expect(((await nul.json()) as { error: { code: string } }).error.code).toBe('bad_value')
     const { ctx, err } = cli()
     expect(
       await buildRectifyCommand(io).run(
@@ -261,6 +300,14 @@ describe('rectification (AVG art. 16)', () => {
       ),
     ).toBe(2)
     expect(err.join('\n')).toContain('--clear')
+    const noReasonCli = cli()
+    expect(
+      await buildRectifyCommand(io).run(
+        [reference, '--field', 'referrer.phone', '--clear', '--url', 'https://ret.test'],
+        noReasonCli.ctx,
+      ),
+    ).toBe(2)
+    expect(noReasonCli.err.join('\n')).toContain('--reason')
   })
 
   it('a chair may rectify (also the pseudonym); a referrer who is not a chair is refused and audited', async () => {
@@ -269,6 +316,7 @@ describe('rectification (AVG art. 16)', () => {
       reference,
       field: 'child.pseudonym',
       value: 'K.',
+      reason: 'Verkeerde initiaal',
       actor: CHAIR,
     })
     expect(done).toMatchObject({ ok: true, changed: true })
@@ -279,6 +327,7 @@ describe('rectification (AVG art. 16)', () => {
       reference,
       field: 'referrer.name',
       value: 'Iemand Anders',
+      reason: 'Naam',
       actor: REFERRER_ONLY,
     })
     expect(refused).toMatchObject({ ok: false, code: 'forbidden' })

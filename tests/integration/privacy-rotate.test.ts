@@ -16,6 +16,7 @@ import { buildDeps } from '../../src/wiring'
 import {
   ADMIN_TOKEN,
   adminFetch,
+  decryptDraftBlob,
   dumpD1,
   dumpDrafts,
   dumpR2,
@@ -166,7 +167,12 @@ describe('rotate-key', () => {
     for (const [table, text] of Object.entries(await dumpD1())) expect(text, table).not.toContain('v1.k1.')
     for (const [key, text] of Object.entries(await dumpDrafts())) {
       expect(text, key).not.toContain('v1.k1.')
-      expect(text, key).toContain('v1.k2.')
+      // A draft stays under its own data key; rotation re-wrapped that key (D1 `draft_keys`) under k2.
+      expect(text, key).toContain('v2.draft.')
+      const wrapped = await env.DB.prepare('SELECT key_enc FROM draft_keys WHERE key = ?1')
+        .bind(key)
+        .first<{ key_enc: string }>()
+      expect(wrapped?.key_enc, key).toMatch(/^v1\.k2\./)
     }
     const moved = (await env.DB.prepare(
       'SELECT c.pseudonym_enc, e.data_enc, f.key_enc FROM cases c, case_events e, case_files f WHERE c.id = ?1 AND e.id = ?2 AND f.id = ?3',
@@ -195,7 +201,7 @@ describe('rotate-key', () => {
     for (const [key, text] of Object.entries(await dumpDrafts())) {
       const stored = JSON.parse(text) as [string, { blob: string }][]
       const blob = stored.find(([k]) => k === 'draft')?.[1].blob ?? ''
-      const state = await newMaster.decryptJson<DraftState>(blob, key)
+      const state = await decryptDraftBlob<DraftState>(key, blob, newMaster)
       expect(state.draftId).toBeTruthy()
     }
 

@@ -163,9 +163,9 @@ describe('Slack referrers: analysis upload link and the acute-danger stop', () =
     await send(await signedRequest('/slack/interactions', interaction(stop)))
     const updated = callsOf('views.update').at(-1)?.body.view as View
     const text = JSON.stringify(updated.blocks)
-    expect(text).toContain('112')
-    // the number stays on one line in Slack: a non-breaking hyphen (issue 13 §2)
-    expect(text).toContain('0800\u20112000')
+    // every number a tel: link that stays on one line in Slack: a non-breaking hyphen (issue 13 §2)
+    expect(text).toContain('<tel:112|112>')
+    expect(text).toContain('<tel:08002000|0800\u20112000>')
   })
 })
 

@@ -21,6 +21,7 @@ import {
   send,
   signedRequest,
   slackCalls,
+  slackEnv,
   slackServer,
   syncCard,
   TEAM,
@@ -355,6 +356,7 @@ describe('triage actions', () => {
             { r: reference, v: 1, i: 'EXPERTTAFEL' },
             {
               reason: { type: 'plain_text_input', value: 'Niet voor ons' },
+              destination: { type: 'static_select', selected_option: { value: 'lokaal_team' } },
               where: { type: 'plain_text_input', value: 'Lokaal team' },
             },
             STRANGER,
@@ -407,6 +409,7 @@ describe('triage actions', () => {
             { r: reference, v: 1, i: 'EXPERTTAFEL' },
             {
               reason: { type: 'plain_text_input', value: 'Past niet' },
+              destination: { type: 'static_select', selected_option: { value: 'lokaal_team' } },
               where: { type: 'plain_text_input', value: 'Lokaal team' },
             },
             CHAIR_2,
@@ -514,6 +517,7 @@ describe('triage actions', () => {
             { r: declined, v: 1, i: 'EXPERTTAFEL' },
             {
               reason: { type: 'plain_text_input', value: 'Geen RET-vraag.' },
+              destination: { type: 'static_select', selected_option: { value: 'ggz' } },
               where: { type: 'plain_text_input', value: 'Lokaal team' },
             },
           ),
@@ -521,6 +525,11 @@ describe('triage actions', () => {
       ),
     )
     expect((await stateOf(declined)).status).toBe('declined')
+    // Where to instead is stored as its category for monitoring (issue 15 §3).
+    const declinedRow = await slackEnv.DB.prepare('SELECT decline_destination FROM cases WHERE reference = ?')
+      .bind(declined)
+      .first<{ decline_destination: string | null }>()
+    expect(declinedRow?.decline_destination).toBe('ggz')
   })
 
   it("sends the chair's question to the Slack referrer only, who answers it in a modal", async () => {

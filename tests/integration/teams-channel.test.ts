@@ -250,6 +250,7 @@ describe('Teams triage channel', () => {
         reference,
         version: v,
         reason: 'Past niet bij het RET',
+        destination: 'lokaal_team',
         where: 'Wijkteam',
       }),
     )
@@ -368,6 +369,7 @@ describe('Teams triage channel', () => {
         'ret.triage.decline',
         {
           'decline.reason': 'Past niet bij het RET.',
+          'decline.destination': 'lokaal_team',
           'decline.where': 'Het wijkteam.',
           'reroute.reason': '',
         },
@@ -450,6 +452,7 @@ describe('Teams triage channel', () => {
           reference,
           version: v,
           reason: 'Past niet bij het RET.',
+          destination: 'lokaal_team',
           where: 'Het wijkteam.',
         }),
       ),

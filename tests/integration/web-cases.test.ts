@@ -304,16 +304,33 @@ describe('web console: one case', () => {
       command: 'decline',
       version: chair.version(),
       reason: 'Past niet.',
+      alternative: 'Lokaal team Assen',
     })
     expect(chair.status).toBe(422)
-    expect(chair.html).toContain('Vul waar de verwijzer dan terecht kan in.')
+    // Where to instead is chosen from the closed list (issue 15 §3); the chair's own words are an extra.
+    expect(chair.html).toContain('Kies waar de verwijzer dan terecht kan.')
+    expect(chair.html).toContain(
+      '<option value="specialistische_jeugdhulp">Specialistische jeugdhulp</option>',
+    )
     await chair.post(`/cases/${reference}`, {
       command: 'decline',
       version: chair.version(),
       reason: 'Past niet.',
-      alternative: 'Lokaal team Assen',
+      destination: 'lokaal_team',
+      alternative: '',
     })
     expect((await statusOf(reference)).status).toBe('declined')
+    const row = await env.DB.prepare('SELECT decline_destination FROM cases WHERE reference = ?')
+      .bind(reference)
+      .first<{ decline_destination: string | null }>()
+    expect(row?.decline_destination).toBe('lokaal_team')
+    // Monitoring counts it under its category (and an old row without one under "other").
+    const { listMonitoringCases } = await import('../../src/services/monitoring')
+    const { buildDeps } = await import('../../src/wiring')
+    const mine = (await listMonitoringCases(buildDeps(env))).find((c) => c.reference === reference)
+    expect(mine?.declinedTo).toBe('lokaal_team')
+    await chair.get(`/cases/${reference}`)
+    expect(chair.html).toContain('Lokaal team')
   })
 
   it('shows "the case changed meanwhile" on a stale version and overwrites nothing', {
@@ -331,6 +348,7 @@ describe('web console: one case', () => {
       command: 'decline',
       version: stale,
       reason: 'Past niet.',
+      destination: 'lokaal_team',
       alternative: 'Lokaal team',
     })
     expect(second.status).toBe(409)

@@ -125,7 +125,7 @@ describe('web surface', () => {
       state.storage.get<{ key: string; blob: string }>('draft'),
     )
     expect(stored?.key).toBe('web:dev:sanne-de-vries')
-    expect(stored?.blob).toMatch(/^v1\./)
+    expect(stored?.blob).toMatch(/^v2\.draft\./)
     expect(JSON.stringify(stored)).not.toContain('Sanne')
     expect(JSON.stringify(stored)).not.toContain('sanne@example.org')
 

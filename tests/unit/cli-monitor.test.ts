@@ -144,3 +144,71 @@ describe('ret monitor', () => {
     expect(out.join('\n')).toContain('monitor')
   })
 })
+
+describe('ret monitor --region (issue 16)', () => {
+  const ZWOLLE = { ...ADVISED, municipality: 'Zwolle', intervention: 'EXPERTTAFEL' }
+
+  it("breaks an IJsselland file down by the pack's municipalities and its one intervention", async () => {
+    const cases = file('ijsselland.json', JSON.stringify([ZWOLLE]))
+    const args = ['--cases', cases, '--from', '2026-10-01', '--to', '2026-12-06', '--region', 'ijsselland']
+    const { code, out } = await run(args)
+    expect(code).toBe(0)
+    const model = JSON.parse(out)
+    expect(model.submitted).toBe(1)
+    expect(Object.keys(model.leadTimes.byIntervention)).toEqual(['EXPERTTAFEL'])
+    expect(Object.keys(model.leadTimes.byMunicipality)).toContain('Zwolle')
+    expect(Object.keys(model.leadTimes.byMunicipality)).not.toContain('Assen')
+    // Filters take the pack's values.
+    const filtered = await run([...args, '--municipality', 'Zwolle', '--intervention', 'EXPERTTAFEL'])
+    expect(filtered.code).toBe(0)
+    expect(JSON.parse(filtered.out).submitted).toBe(1)
+  })
+
+  it("refuses another region's municipality, in the file and as a filter", async () => {
+    const assen = file('assen.json', JSON.stringify([ADVISED]))
+    const inFile = await run([
+      '--cases',
+      assen,
+      '--from',
+      '2026-10-01',
+      '--to',
+      '2026-12-06',
+      '--region',
+      'ijsselland',
+    ])
+    expect(inFile.code).toBe(1)
+    expect(inFile.err).toContain('cases[0].municipality')
+    const cases = file('zwolle.json', JSON.stringify([ZWOLLE]))
+    const filter = await run([
+      '--cases',
+      cases,
+      '--from',
+      '2026-10-01',
+      '--to',
+      '2026-12-06',
+      '--region',
+      'ijsselland',
+      '--municipality',
+      'Assen',
+    ])
+    expect(filter.code).toBe(1)
+  })
+
+  it('without --region is Drenthe: Zwolle is refused; an unknown region is a usage error', async () => {
+    const cases = file('zwolle-drenthe.json', JSON.stringify([ZWOLLE]))
+    const drenthe = await run(['--cases', cases, '--from', '2026-10-01', '--to', '2026-12-06'])
+    expect(drenthe.code).toBe(1)
+    const unknown = await run([
+      '--cases',
+      cases,
+      '--from',
+      '2026-10-01',
+      '--to',
+      '2026-12-06',
+      '--region',
+      'atlantis',
+    ])
+    expect(unknown.code).toBe(2)
+    expect(unknown.err).toContain('atlantis')
+  })
+})

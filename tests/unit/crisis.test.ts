@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   crisisLines,
   keepPhonesTogether,
+  linkPhones,
   noticeLine,
   phoneParts,
   receiptText,
@@ -128,5 +129,13 @@ describe('phone numbers (tel: links, never broken)', () => {
       'Veilig Thuis: 0800\u20112000, crisis 0592\u00a0123\u00a0456.',
     )
     expect(keepPhonesTogether('RET-2026-0042')).toBe('RET-2026-0042')
+  })
+
+  it('writes each number as a link in the given markup, shown kept together, the rest untouched', () => {
+    const md = (shown: string, tel: string) => `[${shown}](${tel})`
+    expect(linkPhones('Bel 112 of 0800-2000 of 0592 123 456. Casus RET-2026-0042.', md)).toBe(
+      'Bel [112](tel:112) of [0800\u20112000](tel:08002000) of [0592\u00a0123\u00a0456](tel:0592123456). Casus RET-2026-0042.',
+    )
+    expect(linkPhones('Geen nummer hier.', md)).toBe('Geen nummer hier.')
   })
 })

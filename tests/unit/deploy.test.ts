@@ -240,18 +240,46 @@ describe('deploy plan (pure)', () => {
   })
 })
 
-describe('regions the Worker does not run yet', () => {
-  it('plans an IJsselland deployment but will not deploy it: the Worker runs only the Drenthe pack so far', () => {
-    const d = description({
+describe('a region other than Drenthe (the Worker runs any pack: REGION)', () => {
+  const ijsselland = () =>
+    description({
       region: 'ijsselland',
       worker: 'ret-ijsselland',
       d1: { name: 'ret-ijsselland', jurisdiction: 'eu' },
       r2: { bucket: 'ret-ijsselland-files', jurisdiction: 'eu' },
       queues: { jobs: 'ret-ijsselland-jobs', deadLetter: 'ret-ijsselland-jobs-dlq' },
     })
-    const p = plan(FRESH, d)
-    expect(p.steps.map((s) => s.kind)).toContain('create-d1')
-    expect(p.blockers[0]).toMatch(/^region ijsselland: the Worker runs only the drenthe pack so far/)
+
+  it('plans a fresh IJsselland account like any other: create, migrate, check, deploy; only secrets block', () => {
+    const p = plan(FRESH, ijsselland())
+    expect(p.steps.map((s) => s.kind)).toEqual([
+      'create-d1',
+      'create-r2',
+      'create-queue',
+      'create-queue',
+      'write-config',
+      'apply-migrations',
+      'check-settings',
+      'deploy',
+    ])
+    expect(p.steps[0]).toMatchObject({ wrangler: ['d1', 'create', 'ret-ijsselland', '--jurisdiction', 'eu'] })
+    expect(p.blockers).toHaveLength(ALL_SECRETS.length)
+    expect(p.blockers.every((b) => b.startsWith('secret '))).toBe(true)
+  })
+
+  it('deploys an existing IJsselland account with every secret set, and its config selects the pack', () => {
+    const state: AccountState = {
+      ...existing(MIGRATIONS),
+      databases: new Map([['ret-ijsselland', DB_ID]]),
+      buckets: new Set(['ret-ijsselland-files']),
+      queues: new Set(['ret-ijsselland-jobs', 'ret-ijsselland-jobs-dlq']),
+    }
+    const p = plan(state, ijsselland())
+    expect(p.blockers).toEqual([])
+    expect(p.steps.at(-1)?.kind).toBe('deploy')
+    const config = buildRegionWranglerConfig(RAW_CONFIG, ijsselland(), DB_ID, '.wrangler/region-deploy')
+    expect((config.vars as Record<string, string>).REGION).toBe('ijsselland')
+    expect(config.name).toBe('ret-ijsselland')
   })
 })
 

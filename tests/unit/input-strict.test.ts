@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { hasNoControlCharacters, parseIntake } from '../../src/domain/intake'
 import { CaseCommandSchema } from '../../src/domain/lifecycle'
-import { decodeUtf8Strict, isStrictUtf8Form } from '../../src/routes/strict-utf8'
+import {
+  decodeUtf8Strict,
+  isStrictUtf8Form,
+  multipartBoundary,
+  multipartTextProblem,
+} from '../../src/routes/strict-utf8'
 import { loadSamples } from '../fixtures/samples'
 
 /** Issue 14 §7: strict UTF-8 and no control characters in text fields. */
@@ -88,5 +93,85 @@ describe('strict UTF-8', () => {
     expect(isStrictUtf8Form(new Uint8Array([0x61, 0x3d, 0xfe]))).toBe(false)
     // A stray % that is no escape is left to the form parser.
     expect(isStrictUtf8Form(enc('a=100%'))).toBe(true)
+  })
+})
+
+describe('multipart bodies (uploads)', () => {
+  const B = '----ret-boundary-7'
+  const enc = (text: string) => new TextEncoder().encode(text)
+  const concat = (...parts: (string | Uint8Array)[]) => {
+    const chunks = parts.map((p) => (typeof p === 'string' ? enc(p) : p))
+    const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
+    let at = 0
+    for (const c of chunks) {
+      out.set(c, at)
+      at += c.length
+    }
+    return out
+  }
+  /** A body with a text part `_csrf` and a file part, each piece as given. */
+  const body = (
+    csrf: string | Uint8Array,
+    disposition: string | Uint8Array,
+    file: Uint8Array = new Uint8Array([0xff, 0x00, 0xfe, 0x01]),
+  ) =>
+    concat(
+      `--${B}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n`,
+      csrf,
+      `\r\n--${B}\r\n`,
+      disposition,
+      '\r\nContent-Type: application/pdf\r\n\r\n',
+      file,
+      `\r\n--${B}--\r\n`,
+    )
+  const fileHead = (name: string | Uint8Array) =>
+    concat('Content-Disposition: form-data; name="file"; filename="', name, '"')
+
+  it('reads the boundary of multipart/form-data only', () => {
+    expect(multipartBoundary(`multipart/form-data; boundary=${B}`)).toBe(B)
+    expect(multipartBoundary('multipart/form-data; boundary="a b"')).toBe('a b')
+    expect(multipartBoundary('application/x-www-form-urlencoded')).toBeNull()
+    expect(multipartBoundary('multipart/form-data')).toBeNull()
+  })
+
+  it('accepts clean text parts and UTF-8 file names whatever the file bytes are', () => {
+    expect(multipartTextProblem(body('abc.def', fileHead('scan van Łukasiewicz.pdf')), B)).toBeNull()
+    expect(multipartTextProblem(body('regel 1\r\nregel\t2', fileHead('ĳ.pdf')), B)).toBeNull()
+  })
+
+  it('refuses invalid UTF-8 in a file name (raw or filename*) and in a text part', () => {
+    expect(multipartTextProblem(body('abc', fileHead(new Uint8Array([0x61, 0xff, 0x2e]))), B)).toBe(
+      'encoding',
+    )
+    expect(
+      multipartTextProblem(
+        body('abc', 'Content-Disposition: form-data; name="file"; filename*=UTF-8\'\'a%FF.pdf'),
+        B,
+      ),
+    ).toBe('encoding')
+    expect(multipartTextProblem(body(new Uint8Array([0x61, 0xc3, 0x28]), fileHead('a.pdf')), B)).toBe(
+      'encoding',
+    )
+  })
+
+  it('refuses control characters in a file name (raw, escaped or filename*) and in a text part', () => {
+    expect(multipartTextProblem(body('abc', fileHead('a\u0001b.pdf')), B)).toBe('control')
+    expect(multipartTextProblem(body('abc', fileHead('a\u0000.pdf')), B)).toBe('control')
+    expect(multipartTextProblem(body('abc', fileHead('a%0Ab.pdf')), B)).toBe('control')
+    expect(
+      multipartTextProblem(
+        body('abc', 'Content-Disposition: form-data; name="file"; filename*=UTF-8\'\'a%07.pdf'),
+        B,
+      ),
+    ).toBe('control')
+    expect(multipartTextProblem(body('ab\u0000c', fileHead('a.pdf')), B)).toBe('control')
+    expect(multipartTextProblem(body('ab\u001b[31m', fileHead('a.pdf')), B)).toBe('control')
+  })
+
+  it('leaves a body that is not well-formed multipart to the parser', () => {
+    expect(multipartTextProblem(enc('no boundary here \u0000'), B)).toBeNull()
+    expect(
+      multipartTextProblem(enc(`--${B}\r\nContent-Disposition: form-data; name="x"\r\n\r\nabc`), B),
+    ).toBeNull()
   })
 })

@@ -264,7 +264,6 @@ describe('lifecycle required reasons and data', () => {
 
   it.each([
     ['decline without reason', { type: 'decline', alternative: 'Lokaal team' }, 'in_triage'],
-    ['decline without alternative', { type: 'decline', reason: 'Geen RET-vraag' }, 'in_triage'],
     ['decline with blank reason', { type: 'decline', reason: ' ', alternative: 'x' }, 'in_triage'],
     ['requestInfo without question', { type: 'requestInfo', items: ['analysis'] }, 'in_triage'],
     ['provideInfo without answer', { type: 'provideInfo', answer: '' }, 'info_requested'],
@@ -277,6 +276,36 @@ describe('lifecycle required reasons and data', () => {
     if (!result.ok) {
       expect(result.error.errors?.[0]?.path).toMatch(/^(reason|alternative|question|answer|advice)$/)
       expect(result.error.nl).not.toBe(result.error.en)
+    }
+  })
+
+  it('declines with where to instead from the closed list; the free text is an optional extra (issue 15 §3)', () => {
+    const chosen = applyCommand(
+      state('in_triage'),
+      { type: 'decline', reason: 'Geen RET-vraag.', destination: 'ggz' },
+      chair,
+      NOW,
+    )
+    expect(chosen.ok && chosen.next.declinedTo).toBe('ggz')
+    expect(chosen.ok && chosen.event.data).toEqual({
+      reason: 'Geen RET-vraag.',
+      destination: 'ggz',
+      alternative: null,
+    })
+    // Without a category (an API caller of before): "other".
+    const plain = applyCommand(state('in_triage'), { type: 'decline', reason: 'Geen RET-vraag.' }, chair, NOW)
+    expect(plain.ok && plain.next.declinedTo).toBe('other')
+    const unknown = applyCommand(
+      state('in_triage'),
+      { type: 'decline', reason: 'Geen RET-vraag.', destination: 'elders' },
+      chair,
+      NOW,
+    )
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'invalid_command' } })
+    // Reopened, the case is no longer declined anywhere.
+    if (chosen.ok) {
+      const reopened = applyCommand(chosen.next, { type: 'reopen', reason: 'Nieuwe feiten.' }, chair, NOW)
+      expect(reopened.ok && reopened.next.declinedTo).toBeNull()
     }
   })
 

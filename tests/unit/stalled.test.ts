@@ -7,6 +7,7 @@ import {
   dueReminders,
   nextStep,
   parseCaseSummaries,
+  referrerSends,
   type StalledRules,
   StalledRulesSchema,
   stalledRule,
@@ -243,7 +244,7 @@ describe('nextStep: every open case shows next step, owner and due date', () => 
     ['accepted', {}, 'scheduleTable', 'lead', '2026-11-30'],
     ['accepted', { scheduledFor: '2026-12-03T13:00:00+01:00' }, 'recordOutcome', 'lead', '2026-12-07'],
     ['scheduled', { scheduledFor: '2026-12-03T13:00:00+01:00' }, 'recordOutcome', 'lead', '2026-12-07'],
-    ['advised', { advisedAt: '2026-11-16T10:00:00+01:00' }, 'followUp', 'coordinator', '2026-12-28'],
+    ['advised', { advisedAt: '2026-11-16T10:00:00+01:00' }, 'followUp', 'referrer', '2026-12-28'],
   ])('%s %j → %s by %s, due %s', (status, extra, step, owner, due) => {
     const c = summary({ status, statusSince: '2026-11-16T10:00:00+01:00', ...extra })
     const next = nextStep(c, now)
@@ -409,7 +410,33 @@ describe('dueReminders', () => {
       ['RET-2026-0201', 'triage_overdue', 'chairs', null],
       ['RET-2026-0202', 'scheduling_overdue', 'lead', 'teams:t1:lead-7'],
       ['RET-2026-0203', 'outcome_overdue', 'lead', 'slack:T1:U7'],
+      // The follow-up question goes to the referrer (issue 15 §1), never to the coordinator.
+      ['RET-2026-0204', 'follow_up_overdue', 'referrer', null],
     ])
+  })
+
+  it('asks the follow-up question, reminds referrerMax times, then escalates to the chairs once', () => {
+    const advised = (sent: number) =>
+      summary({
+        reference: 'RET-2026-0301',
+        status: 'advised',
+        statusSince: '2026-09-01T10:00:00+02:00',
+        advisedAt: '2026-09-01T10:00:00+02:00',
+        remindersSent: sent,
+      })
+    // referrerMax is 2: the question (1) and two reminders (2, 3), then the escalation, then nothing.
+    expect(referrerSends('follow_up_overdue')).toBe(3)
+    expect(referrerSends('info_overdue')).toBe(2)
+    const plan = [0, 1, 2, 3, 4].map((sent) => dueReminders([advised(sent)], monday)[0] ?? null)
+    expect(plan.map((r) => r && [r.recipient, r.kind, r.number])).toEqual([
+      ['referrer', 'reminder', 1],
+      ['referrer', 'reminder', 2],
+      ['referrer', 'reminder', 3],
+      ['chairs', 'escalation', 4],
+      null,
+    ])
+    // Answered: the case no longer stalls, nothing is due.
+    expect(dueReminders([{ ...advised(1), followUpDoneAt: '2026-11-20T10:00:00+01:00' }], monday)).toEqual([])
   })
 
   it('is idempotent per case, rule and Amsterdam day', () => {

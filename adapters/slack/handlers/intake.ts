@@ -1,5 +1,5 @@
 import { t } from '../../../src/domain/copy'
-import { keepPhonesTogether, noticeLine, type ReceiptText } from '../../../src/domain/crisis'
+import { noticeLine, type ReceiptText } from '../../../src/domain/crisis'
 import type { DialogueEvent, ScreenView } from '../../../src/domain/dialogue-types'
 import type { Lang } from '../../../src/domain/enums'
 import { actorKey } from '../../../src/domain/lifecycle'
@@ -26,6 +26,7 @@ import {
   parseIntakeModalAction,
   parseIntakeModalClosed,
   parseIntakeModalSubmission,
+  phoneLinks,
 } from '../intake-modal'
 import { parseRetCommandText, type SlackView, type SlashCommand } from '../payloads'
 import type { SlackModalErrors, SlackModalView } from '../types'
@@ -158,7 +159,7 @@ function nextView(
 function crisisStopView(lang: Lang, phone: string): SlackModalView {
   const view = closedView(lang, 'slack.intake.cancelled')
   const lines = ['title', 'call112', 'veiligThuis', 'crisis', 'notAReport'].map((k) =>
-    keepPhonesTogether(noticeLine(lang, `dialogue.notices.G1.${k}`, {}, phone)),
+    phoneLinks(noticeLine(lang, `dialogue.notices.G1.${k}`, {}, phone)),
   )
   view.blocks.push({
     type: 'section',
@@ -172,7 +173,7 @@ function receiptBlock(lang: Lang, receipt: ReceiptText): SlackModalView['blocks'
   const crisis = receipt.crisis.length
     ? `\n\n*${t(lang, 'dialogue.receipt.crisisTitle')}*\n${receipt.crisis.join('\n')}`
     : ''
-  return { type: 'section', text: { type: 'mrkdwn', text: keepPhonesTogether(`${receipt.next}${crisis}`) } }
+  return { type: 'section', text: { type: 'mrkdwn', text: phoneLinks(`${receipt.next}${crisis}`) } }
 }
 
 /**

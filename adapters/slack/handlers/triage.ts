@@ -1,6 +1,7 @@
 import { t } from '../../../src/domain/copy'
 import type { Lang } from '../../../src/domain/enums'
 import { actorKey, type CaseState } from '../../../src/domain/lifecycle'
+import { regionOf } from '../../../src/domain/region'
 import type { Actor } from '../../../src/domain/types'
 import { logger } from '../../../src/logger'
 import type { CaseRecord } from '../../../src/ports/case-store'
@@ -76,7 +77,7 @@ function stateOf(record: CaseRecord): CaseState {
 /** The card summary of a stored case, with its latest routing suggestion. */
 export async function loadCardSummary(deps: Deps, record: CaseRecord): Promise<CaseCardSummary> {
   const routing = (await deps.store.listRouting(record.id)).at(-1)?.decision ?? null
-  return buildCaseSummary(stateOf(record), routing)
+  return buildCaseSummary(stateOf(record), routing, regionOf(deps.config).interventions)
 }
 
 async function audit(

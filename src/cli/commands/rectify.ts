@@ -4,7 +4,7 @@ import { printMessage } from '../io'
 import { type CliCommand, EXIT } from '../types'
 
 /**
- * `ret rectify RET-2026-0042 --field referrer.phone (--value TEXT | --clear) [--url URL]`: corrects one
+ * `ret rectify RET-2026-0042 --field referrer.phone (--value TEXT | --clear) --reason TEXT [--url URL]`: corrects one
  * personal field of a case (AVG art. 16; issue 14 §11) through the admin API; the change is a timeline
  * event and an audit row that name the field, never the value.
  */
@@ -19,6 +19,7 @@ export function buildRectifyCommand(io: AdminIo): CliCommand {
           field: { type: 'string' },
           value: { type: 'string' },
           clear: { type: 'boolean' },
+          reason: { type: 'string' },
           url: { type: 'string' },
         },
         'privacy.cli.usageRectify',
@@ -36,11 +37,17 @@ export function buildRectifyCommand(io: AdminIo): CliCommand {
         usage()
         return EXIT.usage
       }
+      if (typeof options.reason !== 'string' || options.reason.trim() === '') {
+        printMessage(ctx, both('privacy.errors.reasonRequired'))
+        usage()
+        return EXIT.usage
+      }
       const target = resolveTarget(ctx, io, options.url)
       if (!target) return EXIT.usage
       const result = await callAdmin(ctx, io, target, 'POST', `/cases/${reference}/rectify`, {
         field,
         value: hasValue ? options.value : null,
+        reason: options.reason,
       })
       if (!result.ok) return result.code
       const body = result.body as { nl?: string; en?: string }
