@@ -49,55 +49,96 @@ export function buildAesGcmCipher(spec: string | undefined): Cipher {
     if (!key) {
       const found = keyring.find((k) => k.kid === kid)
       if (!found) throw new CipherError('unknown_key')
-      key = crypto.subtle.importKey('raw', found.raw, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt'])
+      key = importAesKey(found.raw)
       imported.set(kid, key)
     }
     return key
   }
-  const encoder = new TextEncoder()
-  const decoder = new TextDecoder()
-
   return {
     activeKeyId: active.kid,
 
     async encryptJson(value: unknown, aad: string): Promise<string> {
-      const iv = crypto.getRandomValues(new Uint8Array(12))
-      const plaintext = encoder.encode(JSON.stringify(value ?? null))
-      const ct = await crypto.subtle.encrypt(
-        { name: 'AES-GCM', iv, additionalData: encoder.encode(aad) },
-        await keyFor(active.kid),
-        plaintext,
-      )
-      return [VERSION, active.kid, toBase64Url(iv), toBase64Url(new Uint8Array(ct))].join('.')
+      return `${VERSION}.${active.kid}.${await sealJson(await keyFor(active.kid), value, aad)}`
     },
 
     async decryptJson<T = unknown>(blob: string, aad: string): Promise<T> {
       const parts = typeof blob === 'string' ? blob.split('.') : []
       if (parts.length !== 4 || parts[0] !== VERSION) throw new CipherError('malformed')
       const [, kid, ivText, ctText] = parts as [string, string, string, string]
-      let iv: Uint8Array<ArrayBuffer>
-      let ct: Uint8Array<ArrayBuffer>
-      try {
-        iv = fromBase64(ivText)
-        ct = fromBase64(ctText)
-      } catch {
-        throw new CipherError('malformed')
-      }
-      if (iv.length !== 12 || ct.length < 16) throw new CipherError('malformed')
-      const key = await keyFor(kid)
-      let plain: ArrayBuffer
-      try {
-        plain = await crypto.subtle.decrypt(
-          { name: 'AES-GCM', iv, additionalData: encoder.encode(aad) },
-          key,
-          ct,
-        )
-      } catch {
-        throw new CipherError('decrypt_failed')
-      }
-      return JSON.parse(decoder.decode(plain)) as T
+      const sealed = parseSealed(ivText, ctText)
+      return openJson<T>(await keyFor(kid), sealed, aad)
     },
   }
+}
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+/** Imports 32 random bytes as an AES-256-GCM key (master keys, case keys, draft keys). */
+export function importAesKey(raw: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', raw, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt'])
+}
+
+/** AES-GCM over a JSON value, bound to `aad`: `<iv>.<ciphertext+tag>`, both base64url (a fresh 96-bit IV). */
+export async function sealJson(key: CryptoKey, value: unknown, aad: string): Promise<string> {
+  const iv = crypto.getRandomValues(new Uint8Array(12))
+  const ct = await crypto.subtle.encrypt(
+    { name: 'AES-GCM', iv, additionalData: encoder.encode(aad) },
+    key,
+    encoder.encode(JSON.stringify(value ?? null)),
+  )
+  return `${toBase64Url(iv)}.${toBase64Url(new Uint8Array(ct))}`
+}
+
+export interface Sealed {
+  iv: Uint8Array<ArrayBuffer>
+  ct: Uint8Array<ArrayBuffer>
+}
+
+/** The IV and ciphertext of a sealed value's two parts; `malformed` unless both are well formed. */
+export function parseSealed(ivText: string, ctText: string): Sealed {
+  let sealed: Sealed
+  try {
+    sealed = { iv: fromBase64(ivText), ct: fromBase64(ctText) }
+  } catch {
+    throw new CipherError('malformed')
+  }
+  if (sealed.iv.length !== 12 || sealed.ct.length < 16) throw new CipherError('malformed')
+  return sealed
+}
+
+/** Opens a sealed value; `decrypt_failed` when the key, the AAD or a byte does not match. */
+export async function openJson<T>(key: CryptoKey, { iv, ct }: Sealed, aad: string): Promise<T> {
+  let plain: ArrayBuffer
+  try {
+    plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv, additionalData: encoder.encode(aad) }, key, ct)
+  } catch {
+    throw new CipherError('decrypt_failed')
+  }
+  return JSON.parse(decoder.decode(plain)) as T
+}
+
+/**
+ * A fresh 256-bit data key (a case's, a draft's) and its form wrapped by the master keyring under `aad`,
+ * for storing apart from the data it encrypts.
+ */
+export async function newDataKey(master: Cipher, aad: string): Promise<{ key: CryptoKey; keyEnc: string }> {
+  const raw = crypto.getRandomValues(new Uint8Array(32))
+  const keyEnc = await master.encryptJson(toBase64Url(raw), aad)
+  return { key: await importAesKey(raw), keyEnc }
+}
+
+/** A data key from its wrapped form (any key id the master keyring holds); `malformed` unless 32 bytes. */
+export async function unwrapDataKey(master: Cipher, keyEnc: string, aad: string): Promise<CryptoKey> {
+  const text = await master.decryptJson<string>(keyEnc, aad)
+  let raw: Uint8Array<ArrayBuffer>
+  try {
+    raw = fromBase64(text)
+  } catch {
+    throw new CipherError('malformed')
+  }
+  if (raw.length !== 32) throw new CipherError('malformed')
+  return importAesKey(raw)
 }
 
 export function toBase64Url(bytes: Uint8Array): string {

@@ -1,5 +1,5 @@
 import { type CaseKeyStore, type Cipher, CipherError, caseIdOfAad, caseKeyAad } from '../../src/ports/cipher'
-import { fromBase64, toBase64Url } from './aes-gcm-cipher'
+import { newDataKey, openJson, parseSealed, sealJson, unwrapDataKey } from './aes-gcm-cipher'
 
 /**
  * Per-case data keys (issue 14 §10). Wraps a master `Cipher` (`ENCRYPTION_KEYS`): a value whose AAD
@@ -32,23 +32,7 @@ export function buildCaseKeyCipher(
 ): CaseKeyCipher {
   if (isCaseKeyCipher(master)) return master
   const cache = new Map<string, Promise<CryptoKey>>()
-  const encoder = new TextEncoder()
-  const decoder = new TextDecoder()
-
-  const importKey = (raw: Uint8Array<ArrayBuffer>) =>
-    crypto.subtle.importKey('raw', raw, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt'])
-
-  const unwrap = async (caseId: string, keyEnc: string): Promise<CryptoKey> => {
-    const text = await master.decryptJson<string>(keyEnc, caseKeyAad(caseId))
-    let raw: Uint8Array<ArrayBuffer>
-    try {
-      raw = fromBase64(text)
-    } catch {
-      throw new CipherError('malformed')
-    }
-    if (raw.length !== 32) throw new CipherError('malformed')
-    return importKey(raw)
-  }
+  const unwrap = (caseId: string, keyEnc: string) => unwrapDataKey(master, keyEnc, caseKeyAad(caseId))
 
   /** The case's key; created (and stored, first writer wins) when `create` and there is none. */
   const keyOf = (caseId: string, create: boolean): Promise<CryptoKey> => {
@@ -58,10 +42,9 @@ export function buildCaseKeyCipher(
       const stored = await keys.get(caseId)
       if (stored !== null) return unwrap(caseId, stored)
       if (!create) throw new CipherError('key_erased')
-      const raw = crypto.getRandomValues(new Uint8Array(32))
-      const wrapped = await master.encryptJson(toBase64Url(raw), caseKeyAad(caseId))
-      const winner = await keys.putIfAbsent(caseId, wrapped, clock().toISOString())
-      return winner === wrapped ? importKey(raw) : unwrap(caseId, winner)
+      const { key, keyEnc } = await newDataKey(master, caseKeyAad(caseId))
+      const winner = await keys.putIfAbsent(caseId, keyEnc, clock().toISOString())
+      return winner === keyEnc ? key : unwrap(caseId, winner)
     })()
     cache.set(caseId, loading)
     // A failure is not remembered: a later call may find (or create) the key.
@@ -79,13 +62,7 @@ export function buildCaseKeyCipher(
       const caseId = caseIdOfAad(aad)
       if (caseId === null) return master.encryptJson(value, aad)
       const key = await keyOf(caseId, true)
-      const iv = crypto.getRandomValues(new Uint8Array(12))
-      const ct = await crypto.subtle.encrypt(
-        { name: 'AES-GCM', iv, additionalData: encoder.encode(aad) },
-        key,
-        encoder.encode(JSON.stringify(value ?? null)),
-      )
-      return [VERSION, SLOT, toBase64Url(iv), toBase64Url(new Uint8Array(ct))].join('.')
+      return `${VERSION}.${SLOT}.${await sealJson(key, value, aad)}`
     },
 
     async decryptJson<T = unknown>(blob: string, aad: string): Promise<T> {
@@ -95,27 +72,8 @@ export function buildCaseKeyCipher(
       }
       const parts = blob.split('.')
       if (parts.length !== 4 || parts[1] !== SLOT) throw new CipherError('malformed')
-      let iv: Uint8Array<ArrayBuffer>
-      let ct: Uint8Array<ArrayBuffer>
-      try {
-        iv = fromBase64(parts[2] as string)
-        ct = fromBase64(parts[3] as string)
-      } catch {
-        throw new CipherError('malformed')
-      }
-      if (iv.length !== 12 || ct.length < 16) throw new CipherError('malformed')
-      const key = await keyOf(caseId, false)
-      let plain: ArrayBuffer
-      try {
-        plain = await crypto.subtle.decrypt(
-          { name: 'AES-GCM', iv, additionalData: encoder.encode(aad) },
-          key,
-          ct,
-        )
-      } catch {
-        throw new CipherError('decrypt_failed')
-      }
-      return JSON.parse(decoder.decode(plain)) as T
+      const sealed = parseSealed(parts[2] as string, parts[3] as string)
+      return openJson<T>(await keyOf(caseId, false), sealed, aad)
     },
   }
 }

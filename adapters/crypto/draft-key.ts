@@ -1,5 +1,5 @@
 import { type Cipher, CipherError } from '../../src/ports/cipher'
-import { fromBase64, toBase64Url } from './aes-gcm-cipher'
+import { newDataKey, openJson, parseSealed, sealJson, unwrapDataKey } from './aes-gcm-cipher'
 
 /**
  * A draft's own data key (issue 14 §5 of the remainder; docs/privacy.md §4): each draft (one per
@@ -17,37 +17,17 @@ export const DRAFT_BLOB_PREFIX = 'v2.draft.'
 /** The AAD of a draft's wrapped data key. */
 export const draftKeyAad = (conversationKey: string) => `draftkey:${conversationKey}`
 
-const encoder = new TextEncoder()
-const decoder = new TextDecoder()
-
-const importKey = (raw: Uint8Array<ArrayBuffer>) =>
-  crypto.subtle.importKey('raw', raw, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt'])
-
 /** A fresh data key for a draft, and its wrapped form for `draft_keys.key_enc`. */
-export async function newDraftKey(
+export function newDraftKey(
   master: Cipher,
   conversationKey: string,
 ): Promise<{ key: CryptoKey; keyEnc: string }> {
-  const raw = crypto.getRandomValues(new Uint8Array(32))
-  const keyEnc = await master.encryptJson(toBase64Url(raw), draftKeyAad(conversationKey))
-  return { key: await importKey(raw), keyEnc }
+  return newDataKey(master, draftKeyAad(conversationKey))
 }
 
 /** The data key of a draft from its wrapped form (any key id the master keyring holds). */
-export async function unwrapDraftKey(
-  master: Cipher,
-  conversationKey: string,
-  keyEnc: string,
-): Promise<CryptoKey> {
-  const text = await master.decryptJson<string>(keyEnc, draftKeyAad(conversationKey))
-  let raw: Uint8Array<ArrayBuffer>
-  try {
-    raw = fromBase64(text)
-  } catch {
-    throw new CipherError('malformed')
-  }
-  if (raw.length !== 32) throw new CipherError('malformed')
-  return importKey(raw)
+export function unwrapDraftKey(master: Cipher, conversationKey: string, keyEnc: string): Promise<CryptoKey> {
+  return unwrapDataKey(master, keyEnc, draftKeyAad(conversationKey))
 }
 
 /** The same data key wrapped again under the master's active key (rotation). */
@@ -61,36 +41,11 @@ export async function rewrapDraftKey(
 }
 
 export async function encryptDraft(key: CryptoKey, value: unknown, conversationKey: string): Promise<string> {
-  const iv = crypto.getRandomValues(new Uint8Array(12))
-  const ct = await crypto.subtle.encrypt(
-    { name: 'AES-GCM', iv, additionalData: encoder.encode(conversationKey) },
-    key,
-    encoder.encode(JSON.stringify(value ?? null)),
-  )
-  return `${DRAFT_BLOB_PREFIX}${toBase64Url(iv)}.${toBase64Url(new Uint8Array(ct))}`
+  return `${DRAFT_BLOB_PREFIX}${await sealJson(key, value, conversationKey)}`
 }
 
 export async function decryptDraft<T>(key: CryptoKey, blob: string, conversationKey: string): Promise<T> {
   const parts = blob.slice(DRAFT_BLOB_PREFIX.length).split('.')
   if (!blob.startsWith(DRAFT_BLOB_PREFIX) || parts.length !== 2) throw new CipherError('malformed')
-  let iv: Uint8Array<ArrayBuffer>
-  let ct: Uint8Array<ArrayBuffer>
-  try {
-    iv = fromBase64(parts[0] as string)
-    ct = fromBase64(parts[1] as string)
-  } catch {
-    throw new CipherError('malformed')
-  }
-  if (iv.length !== 12 || ct.length < 16) throw new CipherError('malformed')
-  let plain: ArrayBuffer
-  try {
-    plain = await crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv, additionalData: encoder.encode(conversationKey) },
-      key,
-      ct,
-    )
-  } catch {
-    throw new CipherError('decrypt_failed')
-  }
-  return JSON.parse(decoder.decode(plain)) as T
+  return openJson<T>(key, parseSealed(parts[0] as string, parts[1] as string), conversationKey)
 }
