@@ -173,10 +173,13 @@ export function clientOf(c: Context): RateIdentity {
   return { client: c.req.header('cf-connecting-ip') ?? 'unknown' }
 }
 
-/** Reads a request body without consuming it (the handler reads it again), capped at `max` bytes. */
+/**
+ * Reads a request body through Hono's body cache (no copy of the stream: the route's `c.req.arrayBuffer()`
+ * gets the same bytes), capped at `max` bytes.
+ */
 async function peekBody(c: Context, max: number): Promise<string | null> {
   try {
-    const buffer = await c.req.raw.clone().arrayBuffer()
+    const buffer = await c.req.arrayBuffer()
     return buffer.byteLength > max ? null : decodeUtf8Strict(buffer)
   } catch {
     return null

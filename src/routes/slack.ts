@@ -34,7 +34,7 @@ async function readVerifiedBody(c: SlackContext, now: Date): Promise<string | nu
   if (verified !== undefined) return verified
   const length = Number(c.req.header('content-length') ?? '0')
   if (length > MAX_BODY_BYTES) return null
-  const buffer = await c.req.raw.arrayBuffer()
+  const buffer = await c.req.arrayBuffer()
   if (buffer.byteLength > MAX_BODY_BYTES) return null
   // Strict UTF-8 (issue 14 §7): Slack sends UTF-8; anything else is not Slack's request.
   const rawBody = decodeUtf8Strict(buffer)
