@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { amsterdamLocalToIso } from '../../src/domain/case-list'
 import { DECLINE_DESTINATIONS } from '../../src/domain/decline'
 import { INTERVENTIONS, type Lang } from '../../src/domain/enums'
-import { readFollowUpInput } from '../../src/domain/follow-up'
+import { FOLLOW_UP_INPUTS, readFollowUpInput } from '../../src/domain/follow-up'
 import { LIMITS } from '../../src/domain/intake'
 import type { CaseState, CommandType } from '../../src/domain/lifecycle'
 import type { CaseFormError } from './case-page'
@@ -20,15 +20,7 @@ const FIELDS: Record<CommandType, readonly string[]> = {
   schedule: ['date', 'time', 'note'],
   recordOutcome: ['advice'],
   recordFollowUp: ['note'],
-  answerFollowUp: [
-    'adviceFollowed',
-    'careStarted',
-    'careStartedAt',
-    'goalsReached',
-    'stoppedEarly',
-    'usefulness',
-    'note',
-  ],
+  answerFollowUp: FOLLOW_UP_INPUTS,
   close: ['reason'],
   decline: ['reason', 'destination', 'alternative'],
   withdraw: [],

@@ -11,11 +11,10 @@ import {
 } from './calendar'
 import { both } from './copy'
 import { DECLINE_DESTINATIONS, type DeclineDestination } from './decline'
-import { type LeadTimeStats, leadTimeStats } from './digest'
+import { DIGEST_OPEN_STATUSES, type LeadTimeStats, leadTimeStats } from './digest'
 import { INTERVENTIONS, type Intervention, MUNICIPALITIES, type Municipality, URGENCIES } from './enums'
 import { FollowUpAnswersSchema, YES_PARTLY_NO, type YesPartlyNo } from './follow-up'
 import type { ParseResult, ValidationError } from './intake'
-import type { CaseStatus } from './lifecycle'
 import {
   CaseSummarySchema,
   calendarOf,
@@ -69,15 +68,8 @@ export { DECLINE_DESTINATIONS, type DeclineDestination } from './decline'
 export const AGE_BUCKETS = ['0-5', '6-10', '11-20', '21-40', '41+'] as const
 export type AgeBucket = (typeof AGE_BUCKETS)[number]
 
-/** The statuses counted as waiting (open): everything between submission and closing. */
-export const WAITING_STATUSES = [
-  'submitted',
-  'in_triage',
-  'info_requested',
-  'accepted',
-  'scheduled',
-  'advised',
-] as const satisfies readonly CaseStatus[]
+/** The statuses counted as waiting (open): everything between submission and closing — the digest's open ones. */
+export const WAITING_STATUSES = DIGEST_OPEN_STATUSES
 export type WaitingStatus = (typeof WAITING_STATUSES)[number]
 
 const MONITORING_EXTRA_FIELDS = [

@@ -5,6 +5,7 @@ import { loadConfig } from '../config'
 import { logger } from '../logger'
 import { systemClock } from '../ports/clock'
 import { buildDeps } from '../wiring/deps'
+import { lazyModule } from './lazy-module'
 import { decodeUtf8Strict } from './strict-utf8'
 
 /**
@@ -65,14 +66,7 @@ function retryNumOf(c: SlackContext): number | undefined {
 }
 
 /** The Bolt module, imported once per isolate on the first verified Slack request (again if that failed). */
-let bolt: Promise<typeof import('../../adapters/slack/bolt-app')> | null = null
-function loadBolt() {
-  bolt ??= import('../../adapters/slack/bolt-app').catch((error: unknown) => {
-    bolt = null
-    throw error
-  })
-  return bolt
-}
+const loadBolt = lazyModule(() => import('../../adapters/slack/bolt-app'))
 
 /** Builds the Slack sub-app; mount it at `/slack`. */
 export function buildSlackRoutes() {

@@ -18,6 +18,7 @@ import type { AppEnv } from '../app'
 import { loadConfig } from '../config'
 import { logger } from '../logger'
 import { buildDeps } from '../wiring/deps'
+import { lazyModule } from './lazy-module'
 import { decodeUtf8Strict } from './strict-utf8'
 
 const refused = (status: 400 | 401 | 413 | 503) => ({
@@ -32,14 +33,7 @@ const refused = (status: 400 | 401 | 413 | 503) => ({
 })
 
 /** The Teams SDK module, imported once per isolate on the first Teams request (again if that failed). */
-let sdk: Promise<typeof import('../../adapters/teams/sdk')> | null = null
-function loadTeamsSdk() {
-  sdk ??= import('../../adapters/teams/sdk').catch((error: unknown) => {
-    sdk = null
-    throw error
-  })
-  return sdk
-}
+const loadTeamsSdk = lazyModule(() => import('../../adapters/teams/sdk'))
 
 /**
  * `POST /api/messages`, the Bot Framework messaging endpoint. Order matters: the bearer token is

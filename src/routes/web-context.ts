@@ -12,6 +12,7 @@ import { type Config, loadConfig } from '../config'
 import type { Lang } from '../domain/enums'
 import type { Actor } from '../domain/types'
 import { logger } from '../logger'
+import { type AuthorizeInput, authorize } from '../services/access'
 import { adoptLegacyIdentity } from '../services/identities'
 import { isStrictUtf8Form, multipartBoundary, multipartTextProblem } from './strict-utf8'
 
@@ -178,4 +179,24 @@ export function htmlErrors(): MiddlewareHandler<WebEnv> {
       c.res = c.html(renderWeb.error(pageContext(c), 'server'), 500)
     }
   }
+}
+
+/**
+ * The signed-in person allowed `action` (audited by `authorize`), or the response that refuses: the dev
+ * sign-in or 401 without a person, `forbidden`'s page with 403 for someone not allowed.
+ */
+export async function requirePermission(
+  c: WebContext,
+  deps: Parameters<typeof authorize>[0],
+  action: AuthorizeInput['action'],
+  forbidden: (page: PageContext) => string,
+): Promise<Actor | Response> {
+  const actor = c.get('actor')
+  if (!actor) {
+    if (c.get('config').DEV_MODE) return c.redirect('/dev/login', 303)
+    return c.html(renderWeb.error(pageContext(c), 'unauthorized'), 401)
+  }
+  const allowed = await authorize(deps, { actor, action, requestId: c.get('requestId') })
+  if (!allowed) return c.html(forbidden(pageContext(c)), 403)
+  return actor
 }

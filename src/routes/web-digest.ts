@@ -1,14 +1,19 @@
 import { Hono } from 'hono'
 import { renderDigestWeb } from '../../adapters/web/digest-page'
-import { renderWeb } from '../../adapters/web/render'
 import { buildDigestCsv } from '../domain/digest-render'
-import type { Actor } from '../domain/types'
-import { authorize, buildAuditEntry } from '../services/access'
+import { buildAuditEntry } from '../services/access'
 import type { Deps } from '../services/deps'
 import { loadDigest } from '../services/digest-delivery'
 import type { DigestStore } from '../services/digest-store'
 import { buildDeps, buildDigestStore } from '../wiring/deps'
-import { htmlErrors, pageContext, type WebContext, type WebEnv, webContext } from './web-context'
+import {
+  htmlErrors,
+  pageContext,
+  requirePermission,
+  type WebContext,
+  type WebEnv,
+  webContext,
+} from './web-context'
 
 /** Paths of the digest pages. */
 export const DIGEST_PATHS = ['/digest', '/digest.csv'] as const
@@ -37,20 +42,8 @@ export function buildWebDigestRoutes(options: WebDigestRouteOptions = {}) {
   }
 
   /** The signed-in coordinator or admin, or the response that refuses (sign-in, 401 or 403). */
-  async function requireCoordinator(c: WebContext, deps: Deps): Promise<Actor | Response> {
-    const actor = c.get('actor')
-    if (!actor) {
-      if (c.get('config').DEV_MODE) return c.redirect('/dev/login', 303)
-      return c.html(renderWeb.error(pageContext(c), 'unauthorized'), 401)
-    }
-    const allowed = await authorize(deps, {
-      actor,
-      action: 'digest.view',
-      requestId: c.get('requestId'),
-    })
-    if (!allowed) return c.html(renderDigestWeb.forbidden(pageContext(c)), 403)
-    return actor
-  }
+  const requireCoordinator = (c: WebContext, deps: Deps) =>
+    requirePermission(c, deps, 'digest.view', renderDigestWeb.forbidden)
 
   web.get('/digest', async (c) => {
     const deps = depsOf(c)

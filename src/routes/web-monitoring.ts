@@ -1,6 +1,5 @@
 import { Hono } from 'hono'
 import { renderMonitoringWeb } from '../../adapters/web/monitoring-page'
-import { renderWeb } from '../../adapters/web/render'
 import { amsterdamDay, isoOfDay } from '../domain/calendar'
 import {
   buildMonitoring,
@@ -11,12 +10,18 @@ import {
 } from '../domain/monitoring'
 import { buildMonitoringCsv, buildMonitoringJson } from '../domain/monitoring-render'
 import { type Region, regionOf } from '../domain/region'
-import type { Actor } from '../domain/types'
-import { authorize, buildAuditEntry } from '../services/access'
+import { buildAuditEntry } from '../services/access'
 import type { Deps } from '../services/deps'
 import { listMonitoringCases } from '../services/monitoring'
 import { buildDeps } from '../wiring/deps'
-import { htmlErrors, pageContext, type WebContext, type WebEnv, webContext } from './web-context'
+import {
+  htmlErrors,
+  pageContext,
+  requirePermission,
+  type WebContext,
+  type WebEnv,
+  webContext,
+} from './web-context'
 
 /** Paths of the monitoring pages. */
 export const MONITORING_PATHS = ['/monitoring', '/monitoring.csv', '/monitoring.json'] as const
@@ -54,16 +59,9 @@ export function buildWebMonitoringRoutes(options: WebMonitoringRouteOptions = {}
     web.use(path, htmlErrors())
   }
 
-  async function requireCoordinator(c: WebContext, deps: Deps): Promise<Actor | Response> {
-    const actor = c.get('actor')
-    if (!actor) {
-      if (c.get('config').DEV_MODE) return c.redirect('/dev/login', 303)
-      return c.html(renderWeb.error(pageContext(c), 'unauthorized'), 401)
-    }
-    const allowed = await authorize(deps, { actor, action: 'monitoring.view', requestId: c.get('requestId') })
-    if (!allowed) return c.html(renderMonitoringWeb.forbidden(pageContext(c)), 403)
-    return actor
-  }
+  /** The signed-in coordinator or admin, or the response that refuses (sign-in, 401 or 403). */
+  const requireCoordinator = (c: WebContext, deps: Deps) =>
+    requirePermission(c, deps, 'monitoring.view', renderMonitoringWeb.forbidden)
 
   /** The filters of the address; null when the address has none (the default period). */
   function queryOf(c: WebContext, now: Date, region: Region) {

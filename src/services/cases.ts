@@ -15,7 +15,7 @@ import { regionOf } from '../domain/region'
 import type { CaseSummary } from '../domain/stalled'
 import type { Actor, RoutingDecision } from '../domain/types'
 import { logger } from '../logger'
-import type { AuditEntry, CaseRecord, StoredEvent } from '../ports/case-store'
+import type { AuditEntry, CaseRecord, DigestRow, StoredEvent } from '../ports/case-store'
 import { eventAad, intakeAad, pseudonymAad } from '../ports/cipher'
 import { chairScopesOf } from './access'
 import type { Deps } from './deps'
@@ -426,20 +426,27 @@ export async function listCaseSummaries(
   const rows = await deps.store.listForDigest(options)
   return Promise.all(
     rows.map(async (row) => ({
-      reference: row.reference,
-      status: row.status,
-      statusSince: row.statusSince,
-      submittedAt: row.submittedAt,
-      triagedAt: row.triagedAt,
-      scheduledFor: row.scheduledFor,
-      advisedAt: row.advisedAt,
-      followUpDoneAt: row.followUpDoneAt,
-      intervention: row.chosenIntervention ?? row.suggestedIntervention,
-      municipality: row.municipality,
+      ...summaryFieldsOf(row),
       pseudonym: await decryptPseudonym(deps, row),
       owner: row.leadKey,
     })),
   )
+}
+
+/** The fields of a case summary a digest row carries as they are (the digest's and monitoring's shared part). */
+export function summaryFieldsOf(row: DigestRow): Omit<CaseSummary, 'pseudonym' | 'owner'> {
+  return {
+    reference: row.reference,
+    status: row.status,
+    statusSince: row.statusSince,
+    submittedAt: row.submittedAt,
+    triagedAt: row.triagedAt,
+    scheduledFor: row.scheduledFor,
+    advisedAt: row.advisedAt,
+    followUpDoneAt: row.followUpDoneAt,
+    intervention: row.chosenIntervention ?? row.suggestedIntervention,
+    municipality: row.municipality,
+  }
 }
 
 export { decryptEvent } from './events'

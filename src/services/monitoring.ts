@@ -1,4 +1,5 @@
 import type { MonitoringCase } from '../domain/monitoring'
+import { summaryFieldsOf } from './cases'
 import type { Deps } from './deps'
 
 /**
@@ -15,16 +16,7 @@ import type { Deps } from './deps'
 export async function listMonitoringCases(deps: Deps): Promise<MonitoringCase[]> {
   const rows = await deps.store.listForDigest()
   return rows.map((row) => ({
-    reference: row.reference,
-    status: row.status,
-    statusSince: row.statusSince,
-    submittedAt: row.submittedAt,
-    triagedAt: row.triagedAt,
-    scheduledFor: row.scheduledFor,
-    advisedAt: row.advisedAt,
-    followUpDoneAt: row.followUpDoneAt,
-    intervention: row.chosenIntervention ?? row.suggestedIntervention,
-    municipality: row.municipality,
+    ...summaryFieldsOf(row),
     pseudonym: null,
     owner: null,
     urgency: row.urgency,
